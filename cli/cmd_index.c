@@ -1,0 +1,87 @@
+/* cmd_index.c: `wtosearch index [--db DIR] [--manifest FILE] PATH...` */
+#include "cli.h"
+#include "wts_indexer.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+void help_index(FILE *out) {
+    fputs("usage: wtosearch index [--db DIR] [--manifest FILE] PATH...\n\n"
+          "Adds plain-text (.txt and others) and Markdown (.md) files to the index;\n"
+          "directories are read recursively (hidden entries skipped).  A file indexed\n"
+          "again replaces its earlier paragraphs; an unchanged file is not re-read.\n\n"
+          "  --db DIR         the index (default $WTOSEARCH_DB, else\n"
+          "                   ~/.local/share/wtosearch/index); created if absent\n"
+          "  --manifest FILE  per-file metadata for every PATH, instead of each\n"
+          "                   directory's own MANIFEST.tsv\n\n"
+          "MANIFEST.tsv: tab-separated, a header line naming the columns path, symbol,\n"
+          "date, lang, title; paths relative to the manifest; an empty field means\n"
+          "unknown.  What it says wins over what the document's header says.\n\n"
+          "Files that cannot be read (binary, empty, not UTF-8, unreadable, too large)\n"
+          "are skipped with one line each on stderr and listed in the summary.\n\n"
+          "exit status: 0 all indexed, 1 some files skipped, 2 usage error,\n"
+          "3 the index could not be opened or written (nothing committed is lost).\n",
+          out);
+}
+
+int cmd_index(int argc, char **argv) {
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"manifest", required_argument, NULL, 'm'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db_flag = NULL, *manifest = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "d:m:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db_flag = optarg; break;
+        case 'm': manifest = optarg; break;
+        default: help_index(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        cli_error("index: no PATH given");
+        help_index(stderr);
+        return EXIT_USAGE;
+    }
+    char *db = cli_db_path(db_flag);
+    if (cli_make_parents(db) != 0) {
+        cli_error("cannot create the directory of %s: %s", db, strerror(errno));
+        free(db);
+        return EXIT_FAILURE_;
+    }
+    wts_indexer *ix = NULL;
+    char *msg = NULL;
+    wts_status st = wts_indexer_open(db, manifest, stderr, &ix, &msg);
+    if (st != WTS_OK) {
+        cli_error("cannot open index %s for writing: %s", db, msg ? msg : wts_status_name(st));
+        free(msg);
+        free(db);
+        return EXIT_FAILURE_;
+    }
+    for (int i = optind; i < argc && st == WTS_OK; i++) st = wts_indexer_add(ix, argv[i]);
+    wts_buf skipped = WTS_BUF_INIT;
+    const wts_strlist *sk = wts_indexer_skipped(ix);
+    for (size_t i = 0; i < sk->n; i++) wts_buf_printf(&skipped, "  skipped %s\n", sk->v[i]);
+    wts_index_stats stats;
+    char *close_msg = NULL;
+    wts_status cst = wts_indexer_close(ix, &stats, &close_msg);
+    if (st == WTS_OK) st = cst;
+    printf("indexed %u document%s (%u paragraphs) into %s; %u unchanged, %u skipped\n",
+           stats.files_indexed, stats.files_indexed == 1 ? "" : "s", stats.paragraphs, db,
+           stats.files_unchanged, stats.files_skipped);
+    if (skipped.len) fputs(skipped.data, stdout);
+    wts_buf_free(&skipped);
+    int rc = stats.files_skipped ? EXIT_PARTIAL : EXIT_OK;
+    if (st != WTS_OK) {
+        cli_error("indexing stopped: %s (%s); what was committed before is kept",
+                  close_msg && *close_msg ? close_msg : wts_status_name(st), db);
+        rc = EXIT_FAILURE_;
+    }
+    free(close_msg);
+    free(db);
+    return rc;
+}

@@ -1,0 +1,134 @@
+/* main.c: `wtosearch COMMAND ...`: the command table and what the
+ * commands share. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const cli_command commands[] = {
+    {"index", "add files and directories to the index", cmd_index, help_index},
+    {"search", "search the index", cmd_search, help_search},
+    {"help", "explain a command, or the query language (help query)", cmd_help, help_help},
+};
+
+const cli_command *cli_commands(size_t *n) {
+    *n = sizeof commands / sizeof commands[0];
+    return commands;
+}
+
+const cli_command *cli_find(const char *name) {
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0) return &commands[i];
+    return NULL;
+}
+
+void cli_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("wtosearch: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+char *cli_db_path(const char *flag) {
+    if (flag && *flag) return wts_xstrdup(flag);
+    const char *env = getenv("WTOSEARCH_DB");
+    if (env && *env) return wts_xstrdup(env);
+    wts_buf b = WTS_BUF_INIT;
+    const char *xdg = getenv("XDG_DATA_HOME");
+    if (xdg && *xdg) {
+        wts_buf_printf(&b, "%s/wtosearch/index", xdg);
+    } else {
+        const char *home = getenv("HOME");
+        wts_buf_printf(&b, "%s/.local/share/wtosearch/index", home && *home ? home : ".");
+    }
+    return wts_buf_steal(&b);
+}
+
+int cli_make_parents(const char *path) {
+    char *p = wts_xstrdup(path);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/') continue;
+        *s = '\0';
+        if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+            int e = errno;
+            free(p);
+            errno = e;
+            return -1;
+        }
+        *s = '/';
+    }
+    free(p);
+    return 0;
+}
+
+static void usage(FILE *out) {
+    fputs("usage: wtosearch COMMAND [OPTIONS] [ARGS]\n\n"
+          "Full-text search over WTO documents, paragraph by paragraph.\n\ncommands:\n",
+          out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n`wtosearch help COMMAND` or `wtosearch COMMAND --help` tells more;\n"
+          "`wtosearch help query` describes the query language.\n"
+          "The index lives in $WTOSEARCH_DB, else ~/.local/share/wtosearch/index;\n"
+          "--db DIR chooses another.\n",
+          out);
+}
+
+int cmd_help(int argc, char **argv) {
+    if (argc < 2) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "query") == 0) {
+        wts_query_help(stdout);
+        return EXIT_OK;
+    }
+    const cli_command *c = cli_find(argv[1]);
+    if (!c) {
+        cli_error("no command '%s'; try: wtosearch help", argv[1]);
+        return EXIT_USAGE;
+    }
+    c->help(stdout);
+    return EXIT_OK;
+}
+
+void help_help(FILE *out) {
+    fputs("usage: wtosearch help [COMMAND | query]\n\n"
+          "Without argument, lists the commands.  With a command, explains it.\n"
+          "`wtosearch help query` describes the query language and its fields.\n",
+          out);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("wtosearch %s (index schema %s)\n", WTS_VERSION, WTS_SCHEMA_VERSION);
+        return EXIT_OK;
+    }
+    const cli_command *c = cli_find(argv[1]);
+    if (!c) {
+        cli_error("unknown command '%s'", argv[1]);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) break;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            c->help(stdout);
+            return EXIT_OK;
+        }
+    }
+    return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,88 @@
+/* buf.c: growable strings and allocation that never returns NULL. */
+#include "wts.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void out_of_memory(size_t n) {
+    fprintf(stderr, "wtosearch: out of memory (asked for %zu bytes)\n", n);
+    abort();
+}
+
+void *wts_xmalloc(size_t n) {
+    void *p = malloc(n ? n : 1);
+    if (!p) out_of_memory(n);
+    return p;
+}
+
+void *wts_xcalloc(size_t n, size_t size) {
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) out_of_memory(n * size);
+    return p;
+}
+
+void *wts_xrealloc(void *p, size_t n) {
+    void *q = realloc(p, n ? n : 1);
+    if (!q) out_of_memory(n);
+    return q;
+}
+
+char *wts_xstrndup(const char *s, size_t n) {
+    char *p = wts_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *wts_xstrdup(const char *s) { return wts_xstrndup(s, strlen(s)); }
+
+static void reserve(wts_buf *b, size_t extra) {
+    if (b->len + extra + 1 <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1) cap *= 2;
+    b->data = wts_xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
+void wts_buf_add(wts_buf *b, const void *bytes, size_t len) {
+    reserve(b, len);
+    if (len) memcpy(b->data + b->len, bytes, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+
+void wts_buf_adds(wts_buf *b, const char *s) { wts_buf_add(b, s, strlen(s)); }
+
+void wts_buf_addc(wts_buf *b, char c) { wts_buf_add(b, &c, 1); }
+
+void wts_buf_printf(wts_buf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    reserve(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void wts_buf_reset(wts_buf *b) {
+    b->len = 0;
+    if (b->data) b->data[0] = '\0';
+}
+
+void wts_buf_free(wts_buf *b) {
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+char *wts_buf_steal(wts_buf *b) {
+    char *p = b->data ? b->data : wts_xstrdup("");
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return p;
+}

@@ -1,0 +1,240 @@
+/* date.c: dates as WTO texts write them in English, French and Spanish. */
+#include "wts.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const month_names[][13] = {
+    {"", "january", "february", "march", "april", "may", "june", "july", "august",
+     "september", "october", "november", "december"},
+    {"", "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+     "septembre", "octobre", "novembre", "decembre"},
+    {"", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+     "septiembre", "octubre", "noviembre", "diciembre"},
+};
+
+int wts_month_from_word(const char *folded, size_t len) {
+    for (size_t l = 0; l < 3; l++)
+        for (int m = 1; m <= 12; m++)
+            if (strlen(month_names[l][m]) == len && memcmp(month_names[l][m], folded, len) == 0)
+                return m;
+    if (len == 9 && memcmp(folded, "setiembre", 9) == 0) return 9;
+    return 0;
+}
+
+static bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+bool wts_date_valid(const wts_date *d) {
+    static const int days[] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (d->year < 1900 || d->year > 2199) return false;
+    if (d->month == 0) return d->day == 0;
+    if (d->month < 0 || d->month > 12) return false;
+    if (d->day == 0) return true;
+    if (d->day < 0 || d->day > days[d->month]) return false;
+    return !(d->month == 2 && d->day == 29 && !leap(d->year));
+}
+
+/* Reads a run of digits as a number; -1 when none or too long. */
+static int read_num(const char *s, size_t len, size_t *i, size_t maxdigits) {
+    size_t a = *i;
+    int v = 0;
+    while (*i < len && isdigit((unsigned char)s[*i]) && *i - a < maxdigits) v = v * 10 + (s[(*i)++] - '0');
+    if (*i == a || (*i < len && isdigit((unsigned char)s[*i]))) return -1;
+    return v;
+}
+
+static bool parse_iso(const char *s, size_t len, wts_date *d) {
+    size_t i = 0;
+    memset(d, 0, sizeof *d);
+    if (len < 4 || !isdigit((unsigned char)s[0])) return false;
+    d->year = read_num(s, len, &i, 4);
+    if (i != 4) return false;
+    if (i == len) return true;
+    if (s[i] != '-') return false;
+    i++;
+    d->month = read_num(s, len, &i, 2);
+    if (d->month < 0) return false;
+    if (i == len) return true;
+    if (s[i] != '-') return false;
+    i++;
+    d->day = read_num(s, len, &i, 2);
+    return d->day >= 0 && i == len;
+}
+
+/* Words between the parts of a date that carry no meaning: "de", "del",
+ * "1er", "the", commas. */
+typedef struct word_list {
+    const char *w[12];
+    size_t l[12];
+    size_t n;
+    bool too_many;
+} word_list;
+
+static int collect(void *ud, const wts_token *t) {
+    word_list *wl = ud;
+    if ((t->folded_len == 2 && memcmp(t->folded, "de", 2) == 0) ||
+        (t->folded_len == 3 && memcmp(t->folded, "del", 3) == 0) ||
+        (t->folded_len == 2 && memcmp(t->folded, "le", 2) == 0) ||
+        (t->folded_len == 2 && memcmp(t->folded, "el", 2) == 0) ||
+        (t->folded_len == 3 && memcmp(t->folded, "the", 3) == 0) ||
+        (t->folded_len == 2 && memcmp(t->folded, "of", 2) == 0))
+        return 0;
+    if (wl->n == 12) {
+        wl->too_many = true;
+        return 1;
+    }
+    wl->w[wl->n] = t->folded;
+    wl->l[wl->n++] = t->folded_len;
+    return 0;
+}
+
+/* The folded word list points into the tokenizer's buffer, which is reused:
+ * copy the words out as they come. */
+typedef struct word_copy {
+    word_list list;
+    char store[12][WTS_MAX_WORD_BYTES + 1];
+} word_copy;
+
+static int collect_copy(void *ud, const wts_token *t) {
+    word_copy *wc = ud;
+    size_t before = wc->list.n;
+    int r = collect(&wc->list, t);
+    if (wc->list.n > before) {
+        memcpy(wc->store[before], t->folded, t->folded_len);
+        wc->store[before][t->folded_len] = '\0';
+        wc->list.w[before] = wc->store[before];
+    }
+    return r;
+}
+
+/* "7", "1er", "1o", "1º" as a day number (folded: "1º" is "1o"). */
+static int day_of(const char *w, size_t l) {
+    size_t i = 0;
+    int v = 0;
+    while (i < l && i < 2 && isdigit((unsigned char)w[i])) v = v * 10 + (w[i++] - '0');
+    if (i == 0 || v < 1 || v > 31) return -1;
+    const char *rest = w + i;
+    size_t rl = l - i;
+    if (rl == 0 || (rl == 2 && memcmp(rest, "er", 2) == 0) ||
+        (rl == 1 && (*rest == 'o' || *rest == 'e')))
+        return v;
+    return -1;
+}
+
+static int year_of(const char *w, size_t l) {
+    size_t i = 0;
+    int v = read_num(w, l, &i, 4);
+    return (l == 4 && i == 4) ? v : -1;
+}
+
+wts_status wts_date_parse(const char *s, size_t len, wts_date *out) {
+    if (!s || !out) return WTS_ERR_INVALID;
+    while (len && isspace((unsigned char)*s)) { s++; len--; }
+    while (len && (isspace((unsigned char)s[len - 1]) || s[len - 1] == '.' || s[len - 1] == ','))
+        len--;
+    wts_date d = {0, 0, 0};
+    if (parse_iso(s, len, &d)) {
+        if (!wts_date_valid(&d)) return WTS_ERR_PARSE;
+        *out = d;
+        return WTS_OK;
+    }
+    word_copy wc;
+    memset(&wc, 0, sizeof wc);
+    wts_tokenize(s, len, collect_copy, &wc);
+    word_list *wl = &wc.list;
+    if (wl->too_many || wl->n < 2 || wl->n > 3) return WTS_ERR_PARSE;
+    if (wl->n == 3) {
+        /* day month year, or month day year ("April 7, 2022") */
+        int m = wts_month_from_word(wl->w[1], wl->l[1]);
+        int dd = day_of(wl->w[0], wl->l[0]);
+        if (!m) {
+            m = wts_month_from_word(wl->w[0], wl->l[0]);
+            dd = day_of(wl->w[1], wl->l[1]);
+        }
+        d.year = year_of(wl->w[2], wl->l[2]);
+        d.month = m;
+        d.day = dd;
+        if (!m || dd <= 0 || d.year < 0) return WTS_ERR_PARSE;
+    } else {
+        d.month = wts_month_from_word(wl->w[0], wl->l[0]);
+        d.year = year_of(wl->w[1], wl->l[1]);
+        if (!d.month || d.year < 0) return WTS_ERR_PARSE;
+    }
+    if (!wts_date_valid(&d)) return WTS_ERR_PARSE;
+    *out = d;
+    return WTS_OK;
+}
+
+void wts_date_iso(const wts_date *d, char *out, size_t outsize) {
+    if (d->month == 0)
+        snprintf(out, outsize, "%04d", d->year);
+    else if (d->day == 0)
+        snprintf(out, outsize, "%04d-%02d", d->year, d->month);
+    else
+        snprintf(out, outsize, "%04d-%02d-%02d", d->year, d->month, d->day);
+}
+
+/* ---- dates in running text ---- */
+
+typedef struct text_word {
+    char w[WTS_MAX_WORD_BYTES + 1];
+    size_t l, start, end;
+} text_word;
+
+typedef struct word_array {
+    text_word *v;
+    size_t n, cap;
+} word_array;
+
+static int push_word(void *ud, const wts_token *t) {
+    word_array *a = ud;
+    if (a->n == a->cap) {
+        a->cap = a->cap ? a->cap * 2 : 64;
+        a->v = wts_xrealloc(a->v, a->cap * sizeof *a->v);
+    }
+    text_word *w = &a->v[a->n++];
+    memcpy(w->w, t->folded, t->folded_len);
+    w->w[t->folded_len] = '\0';
+    w->l = t->folded_len;
+    w->start = t->start;
+    w->end = t->end;
+    return 0;
+}
+
+static bool is_filler(const text_word *w) {
+    return (w->l == 2 && memcmp(w->w, "de", 2) == 0) || (w->l == 3 && memcmp(w->w, "del", 3) == 0);
+}
+
+void wts_dates_find(const char *text, size_t len, wts_date_cb cb, void *ud) {
+    word_array a = {NULL, 0, 0};
+    wts_tokenize(text, len, push_word, &a);
+    for (size_t i = 0; i < a.n; i++) {
+        int m = wts_month_from_word(a.v[i].w, a.v[i].l);
+        if (!m) continue;
+        /* "may" and "mars"/"mayo" are also ordinary words: a month counts
+         * only with a year after it. */
+        size_t y = i + 1;
+        if (y < a.n && is_filler(&a.v[y])) y++;
+        int year = y < a.n ? year_of(a.v[y].w, a.v[y].l) : -1;
+        if (year < 0) continue;
+        wts_date d = {year, m, 0};
+        size_t start = a.v[i].start;
+        size_t dpos = i;
+        if (dpos > 0 && is_filler(&a.v[dpos - 1])) dpos--;
+        if (dpos > 0) {
+            int day = day_of(a.v[dpos - 1].w, a.v[dpos - 1].l);
+            if (day > 0) {
+                d.day = day;
+                start = a.v[dpos - 1].start;
+            }
+        }
+        if (!wts_date_valid(&d)) {
+            d.day = 0;
+            if (!wts_date_valid(&d)) continue;
+        }
+        if (cb(ud, &d, start, a.v[y].end)) break;
+        i = y;
+    }
+    free(a.v);
+}

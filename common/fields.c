@@ -1,0 +1,36 @@
+/* fields.c: the one table from query field to index term prefix.
+ *
+ * The indexer writes terms with these prefixes and the query parser reads
+ * them back, both through this table, so the two cannot drift apart.
+ * Xapian's convention: one capital letter, or X plus capitals. */
+#include "wts.h"
+
+#include <string.h>
+
+static const wts_field fields[] = {
+    {"symbol", "XS", WTS_FIELD_SYMBOL,
+     "the document's own symbol, with its revisions: symbol:INF/MSME/4, symbol:INF/MSME/W/*"},
+    {"cites", "XC", WTS_FIELD_SYMBOL, "paragraphs citing a symbol: cites:INF/MSME/W/51"},
+    {"member", "XM", WTS_FIELD_KEYWORD, "a WTO member named in the paragraph: member:Mexico"},
+    {"topic", "XT", WTS_FIELD_KEYWORD, "a topic of the taxonomy: topic:finance"},
+    {"lang", "L", WTS_FIELD_KEYWORD, "language of the paragraph: lang:fr (en, fr, es)"},
+    {"type", "XY", WTS_FIELD_KEYWORD,
+     "document class from the symbol: type:R (report), W, CN, P, ..."},
+    {"kind", "XK", WTS_FIELD_KEYWORD, "paragraph kind: kind:body, kind:heading, kind:footnote"},
+    {"date", "", WTS_FIELD_DATE, "document date: date:2022, date:2022-04, date:2022-01-01..2022-06-30"},
+    {"mentions", "XD", WTS_FIELD_DATE,
+     "dates written in the paragraph: mentions:2022-04, mentions:2022-04-01..2022-05-31"},
+    {"title", "S", WTS_FIELD_TEXT, "words of the document title: title:\"annual report\""},
+};
+
+const wts_field *wts_fields(size_t *count) {
+    if (count) *count = sizeof fields / sizeof fields[0];
+    return fields;
+}
+
+const wts_field *wts_field_find(const char *name, size_t len) {
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (strlen(fields[i].name) == len && strncmp(fields[i].name, name, len) == 0)
+            return &fields[i];
+    return NULL;
+}

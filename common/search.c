@@ -1,0 +1,232 @@
+/* search.c: runs a parsed query and builds the hits, with their snippets. */
+#include "wts.h"
+#include "query_internal.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Paragraphs examined exactly so that per-document counts and facets are
+ * right for the corpora this engine serves; past it counts are estimates. */
+#define CHECK_AT_LEAST 5000
+
+void wts_search_opts_init(wts_search_opts *opts) {
+    memset(opts, 0, sizeof *opts);
+    opts->limit = 10;
+    opts->group = WTS_GROUP_DOCUMENT;
+    opts->order = WTS_ORDER_RELEVANCE;
+    opts->lang = WTS_LANG_UNKNOWN;
+    opts->time_limit = 5.0;
+}
+
+wts_status wts_index_open(const char *path, wts_xdb **out, char **errmsg) {
+    *out = NULL;
+    if (errmsg) *errmsg = NULL;
+    wts_xdb *db = NULL;
+    char *msg = NULL;
+    wts_status st = wts_xdb_open(path, &db, &msg);
+    if (st != WTS_OK) {
+        if (errmsg) {
+            wts_buf b = WTS_BUF_INIT;
+            if (st == WTS_ERR_NO_INDEX)
+                wts_buf_printf(&b, "no index at %s (create one with: wtosearch index --db %s PATH)", path, path);
+            else
+                wts_buf_printf(&b, "cannot open index %s: %s", path, msg ? msg : wts_status_name(st));
+            *errmsg = wts_buf_steal(&b);
+        }
+        free(msg);
+        return st;
+    }
+    char *version = NULL;
+    st = wts_xdb_get_metadata(db, WTS_META_SCHEMA, &version);
+    if (st == WTS_OK && strcmp(version, WTS_SCHEMA_VERSION) != 0) {
+        if (errmsg) {
+            wts_buf b = WTS_BUF_INIT;
+            wts_buf_printf(&b, "index %s has schema version '%s', this program reads version %s: re-index it",
+                           path, version, WTS_SCHEMA_VERSION);
+            *errmsg = wts_buf_steal(&b);
+        }
+        st = WTS_ERR_VERSION;
+    } else if (st != WTS_OK && errmsg) {
+        *errmsg = wts_xstrdup(wts_xdb_message(db));
+    }
+    free(version);
+    if (st != WTS_OK) {
+        wts_xdb_close(db);
+        return st;
+    }
+    *out = db;
+    return WTS_OK;
+}
+
+/* ---- snippets ---- */
+
+typedef struct span {
+    size_t start, end;
+} span;
+
+typedef struct hl_state {
+    const wts_query *q;
+    wts_xstem *stem;
+    span *v;
+    size_t n, cap;
+} hl_state;
+
+static bool in_list(char **list, size_t n, const char *s, size_t len) {
+    for (size_t i = 0; i < n; i++)
+        if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0) return true;
+    return false;
+}
+
+static int mark_token(void *ud, const wts_token *t) {
+    hl_state *h = ud;
+    bool hit = in_list(h->q->words, h->q->nwords, t->folded, t->folded_len);
+    for (size_t i = 0; !hit && i < h->q->nprefixes; i++) {
+        size_t pl = strlen(h->q->prefixes[i]);
+        hit = pl <= t->folded_len && memcmp(t->folded, h->q->prefixes[i], pl) == 0;
+    }
+    if (!hit && h->stem && h->q->nstems) {
+        char stem[WTS_MAX_WORD_BYTES * 2 + 2];
+        stem[0] = 'Z';
+        if (wts_xstem_apply(h->stem, t->folded, t->folded_len, stem + 1, sizeof stem - 1) == WTS_OK)
+            hit = in_list(h->q->stems, h->q->nstems, stem, strlen(stem));
+    }
+    if (hit) {
+        if (h->n == h->cap) {
+            h->cap = h->cap ? h->cap * 2 : 16;
+            h->v = wts_xrealloc(h->v, h->cap * sizeof *h->v);
+        }
+        h->v[h->n++] = (span){t->start, t->end};
+    }
+    return 0;
+}
+
+/* Appends text[a, b) with runs of white space made one space. */
+static void add_squeezed(wts_buf *out, const char *text, size_t a, size_t b) {
+    for (size_t i = a; i < b; i++) {
+        char c = text[i];
+        if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+        if (c == ' ' && out->len && out->data[out->len - 1] == ' ') continue;
+        wts_buf_addc(out, c);
+    }
+}
+
+static bool is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+char *wts_snippet(const wts_query *q, const char *text, size_t len, wts_lang text_lang,
+                  size_t max_bytes) {
+    hl_state h = {q, NULL, NULL, 0, 0};
+    wts_lang l = text_lang != WTS_LANG_UNKNOWN ? text_lang : WTS_LANG_EN;
+    if (wts_xstem_new(wts_lang_code(l), &h.stem) != WTS_OK) h.stem = NULL;
+    wts_tokenize(text, len, mark_token, &h);
+    wts_xstem_free(h.stem);
+    /* The window of max_bytes holding the most highlights. */
+    size_t from = 0, to = len;
+    if (len > max_bytes) {
+        size_t best = 0, best_count = 0;
+        for (size_t i = 0; i < h.n; i++) {
+            size_t c = 0;
+            for (size_t j = i; j < h.n && h.v[j].end <= h.v[i].start + max_bytes; j++) c++;
+            if (c > best_count) {
+                best_count = c;
+                best = i;
+            }
+        }
+        from = h.n ? h.v[best].start : 0;
+        /* start a little before the first highlight, on a word boundary */
+        size_t lead = max_bytes / 6;
+        from = from > lead ? from - lead : 0;
+        while (from > 0 && from < len && text[from - 1] != ' ' && text[from - 1] != '\n') from--;
+        to = from + max_bytes < len ? from + max_bytes : len;
+        while (to < len && to > from && text[to] != ' ' && text[to] != '\n') to--;
+        if (to == from) to = from + max_bytes < len ? from + max_bytes : len;
+        while (to < len && is_cont((unsigned char)text[to])) to++;
+    }
+    wts_buf out = WTS_BUF_INIT;
+    if (from > 0) wts_buf_adds(&out, "\u2026");
+    size_t at = from;
+    for (size_t i = 0; i < h.n; i++) {
+        if (h.v[i].start < from || h.v[i].end > to) continue;
+        add_squeezed(&out, text, at, h.v[i].start);
+        wts_buf_adds(&out, WTS_HL_OPEN);
+        wts_buf_add(&out, text + h.v[i].start, h.v[i].end - h.v[i].start);
+        wts_buf_adds(&out, WTS_HL_CLOSE);
+        at = h.v[i].end;
+    }
+    add_squeezed(&out, text, at, to);
+    while (out.len && out.data[out.len - 1] == ' ') out.data[--out.len] = '\0';
+    if (to < len) wts_buf_adds(&out, "\u2026");
+    free(h.v);
+    return wts_buf_steal(&out);
+}
+
+/* ---- searching ---- */
+
+#define SNIPPET_BYTES 320
+
+wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
+                      const wts_search_opts *opts, wts_results **out, char **errmsg) {
+    *out = NULL;
+    if (errmsg) *errmsg = NULL;
+    wts_xsearch_opts xo;
+    wts_xsearch_opts_init(&xo);
+    xo.offset = opts->offset;
+    xo.limit = opts->limit;
+    xo.check_at_least = CHECK_AT_LEAST;
+    xo.time_limit = opts->time_limit;
+    if (opts->group == WTS_GROUP_DOCUMENT) {
+        xo.collapse_slot = WTS_SLOT_DOCKEY;
+        xo.collapse_max = 1;
+    }
+    if (opts->order != WTS_ORDER_RELEVANCE || !q->ranked) {
+        xo.sort = WTS_XSORT_VALUE;
+        xo.sort_slot = WTS_SLOT_DATE;
+        xo.sort_descending = opts->order != WTS_ORDER_OLDEST;
+    }
+    wts_xmset *m = NULL;
+    wts_status st = wts_xdb_search(db, q->xq, &xo, &m);
+    if (st == WTS_ERR_MODIFIED) { /* a writer moved on: read the newest */
+        if (wts_xdb_reopen(db, NULL) == WTS_OK) st = wts_xdb_search(db, q->xq, &xo, &m);
+    }
+    if (st != WTS_OK) {
+        if (errmsg) *errmsg = wts_xstrdup(wts_xdb_message(db));
+        return st;
+    }
+    wts_results *r = wts_xcalloc(1, sizeof *r);
+    r->query = wts_xstrdup(query_text ? query_text : "");
+    r->total = wts_xmset_estimated(m);
+    r->offset = opts->offset;
+    r->group = opts->group;
+    r->nhits = wts_xmset_size(m);
+    r->hits = wts_xcalloc(r->nhits ? r->nhits : 1, sizeof *r->hits);
+    for (size_t i = 0; i < r->nhits; i++) {
+        wts_hit *h = &r->hits[i];
+        size_t dlen = 0;
+        const char *data = wts_xmset_data(m, i, &dlen);
+        h->data = wts_xstrndup(data ? data : "{}", data ? dlen : 2);
+        h->docid = wts_xmset_docid(m, i);
+        h->score = wts_xmset_weight(m, i);
+        h->matching_paragraphs = wts_xmset_collapsed(m, i) + 1;
+        json_error_t jerr;
+        json_t *obj = json_loadb(h->data, strlen(h->data), 0, &jerr);
+        const char *text = obj ? json_string_value(json_object_get(obj, "text")) : NULL;
+        const char *lang = obj ? json_string_value(json_object_get(obj, "lang")) : NULL;
+        h->snippet = text ? wts_snippet(q, text, strlen(text), wts_lang_from_code(lang), SNIPPET_BYTES)
+                          : wts_xstrdup("");
+        json_decref(obj);
+    }
+    wts_xmset_free(m);
+    *out = r;
+    return WTS_OK;
+}
+
+void wts_results_free(wts_results *r) {
+    if (!r) return;
+    for (size_t i = 0; i < r->nhits; i++) {
+        free(r->hits[i].data);
+        free(r->hits[i].snippet);
+    }
+    free(r->hits);
+    free(r->query);
+    free(r);
+}

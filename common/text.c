@@ -1,0 +1,151 @@
+/* text.c: UTF-8, folding to the search form, and the tokenizer.
+ *
+ * One tokenizer serves indexing, query parsing and highlighting, so that a
+ * word is cut and folded the same way wherever it is met. */
+#include "wts.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unicase.h>
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
+
+size_t wts_utf8_invalid_at(const char *s, size_t len) {
+    const uint8_t *bad = u8_check((const uint8_t *)s, len);
+    return bad ? (size_t)(bad - (const uint8_t *)s) : len;
+}
+
+size_t wts_utf8_decode(const char *s, size_t len, uint32_t *cp) {
+    ucs4_t uc;
+    int n = u8_mbtoucr(&uc, (const uint8_t *)s, len);
+    if (n <= 0) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    *cp = uc;
+    return (size_t)n;
+}
+
+void wts_utf8_encode(wts_buf *b, uint32_t cp) {
+    uint8_t tmp[6];
+    int n = u8_uctomb(tmp, cp, sizeof tmp);
+    if (n > 0) wts_buf_add(b, tmp, (size_t)n);
+}
+
+void wts_utf8_nfc(const char *s, size_t len, wts_buf *out) {
+    size_t n = 0;
+    uint8_t *r = u8_normalize(UNINORM_NFC, (const uint8_t *)s, len, NULL, &n);
+    if (!r) { /* only on invalid input or no memory: keep the text as is */
+        wts_buf_add(out, s, len);
+        return;
+    }
+    wts_buf_add(out, r, n);
+    free(r);
+}
+
+/* Letters that no canonical decomposition spells out. */
+static const char *fold_special(uint32_t cp) {
+    switch (cp) {
+    case 0x00DF: return "ss";            /* ß */
+    case 0x00C6: case 0x00E6: return "ae"; /* Æ æ */
+    case 0x0152: case 0x0153: return "oe"; /* Œ œ */
+    case 0x00D8: case 0x00F8: return "o";  /* Ø ø */
+    case 0x0141: case 0x0142: return "l";  /* Ł ł */
+    case 0x0131: return "i";               /* dotless i */
+    case 0x2018: case 0x2019: case 0x02BC: case 0x00B4: case 0x0060:
+        return "'";
+    default: return NULL;
+    }
+}
+
+static uint32_t fold_base(uint32_t cp) {
+    cp = uc_tolower(cp);
+    ucs4_t dec[UC_DECOMPOSITION_MAX_LENGTH];
+    /* Take the first code point of the canonical decomposition until none
+     * is left: é -> e + U+0301 -> e. */
+    for (int guard = 0; guard < 4; guard++) {
+        int n = uc_canonical_decomposition(cp, dec);
+        if (n <= 0) break;
+        cp = dec[0];
+    }
+    return cp;
+}
+
+void wts_fold(const char *s, size_t len, wts_buf *out) {
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            wts_buf_addc(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        i += wts_utf8_decode(s + i, len - i, &cp);
+        const char *sp = fold_special(cp);
+        if (sp) {
+            wts_buf_adds(out, sp);
+            continue;
+        }
+        if (uc_is_general_category(cp, UC_CATEGORY_M)) continue; /* lone accent */
+        wts_utf8_encode(out, fold_base(cp));
+    }
+}
+
+static bool is_word_cp(uint32_t cp) {
+    if (cp < 0x80)
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+               (cp >= '0' && cp <= '9');
+    return uc_is_general_category(cp, UC_CATEGORY_L) ||
+           uc_is_general_category(cp, UC_CATEGORY_Nd) ||
+           uc_is_general_category(cp, UC_CATEGORY_M);
+}
+
+static bool is_digit_at(const char *s, size_t len, size_t i) {
+    return i < len && s[i] >= '0' && s[i] <= '9';
+}
+
+void wts_tokenize(const char *text, size_t len, wts_token_cb cb, void *ud) {
+    wts_buf folded = WTS_BUF_INIT;
+    uint32_t pos = 0;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = wts_utf8_decode(text + i, len - i, &cp);
+        if (!is_word_cp(cp) || uc_is_general_category(cp, UC_CATEGORY_M)) {
+            i += n;
+            continue;
+        }
+        size_t start = i, end = i;
+        bool all_digits = true;
+        while (end < len) {
+            uint32_t c2;
+            size_t n2 = wts_utf8_decode(text + end, len - end, &c2);
+            if (is_word_cp(c2)) {
+                if (!(c2 >= '0' && c2 <= '9')) all_digits = false;
+                end += n2;
+                continue;
+            }
+            /* "2.3", "1,000": a number keeps an inner point or comma. */
+            if (all_digits && (c2 == '.' || c2 == ',') && is_digit_at(text, len, end + 1)) {
+                end += 1;
+                continue;
+            }
+            break;
+        }
+        wts_buf_reset(&folded);
+        wts_fold(text + start, end - start, &folded);
+        size_t flen = folded.len;
+        if (flen > WTS_MAX_WORD_BYTES) { /* cut on a character boundary */
+            flen = WTS_MAX_WORD_BYTES;
+            while (flen > 0 && ((unsigned char)folded.data[flen] & 0xC0) == 0x80) flen--;
+        }
+        if (flen > 0) {
+            wts_token tok = {start, end, folded.data, flen, ++pos};
+            if (cb(ud, &tok)) break;
+        }
+        i = end;
+    }
+    wts_buf_free(&folded);
+}

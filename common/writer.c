@@ -1,0 +1,157 @@
+/* writer.c: one result writer for the command line and the daemon.
+ *
+ * The JSON shape is a contract with scripts (README, "JSON output"): keys
+ * keep their names and order; new keys may be added, none removed. */
+#include "wts.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *str_or_null(json_t *rec, const char *key) {
+    json_t *v = json_object_get(rec, key);
+    return json_is_string(v) && json_string_length(v) ? json_incref(v) : json_null();
+}
+
+static json_t *array_or_empty(json_t *rec, const char *key) {
+    json_t *v = json_object_get(rec, key);
+    return json_is_array(v) ? json_incref(v) : json_array();
+}
+
+static json_t *hit_json(const wts_results *r, const wts_hit *h) {
+    json_error_t err;
+    json_t *rec = json_loads(h->data, 0, &err);
+    if (!rec) rec = json_object();
+    json_t *o = json_object();
+    json_object_set_new(o, "path", str_or_null(rec, "path"));
+    json_object_set_new(o, "symbol", str_or_null(rec, "symbol"));
+    json_object_set_new(o, "symbols", array_or_empty(rec, "symbols"));
+    json_object_set_new(o, "title", str_or_null(rec, "title"));
+    json_object_set_new(o, "date", str_or_null(rec, "date"));
+    json_object_set_new(o, "lang", str_or_null(rec, "lang"));
+    json_object_set_new(o, "para", str_or_null(rec, "para"));
+    json_object_set_new(o, "kind", str_or_null(rec, "kind"));
+    json_object_set_new(o, "score", json_real(h->score));
+    json_object_set_new(o, "snippet", json_string(h->snippet ? h->snippet : ""));
+    json_object_set_new(o, "text", str_or_null(rec, "text"));
+    json_object_set_new(o, "members", array_or_empty(rec, "members"));
+    json_object_set_new(o, "topics", array_or_empty(rec, "topics"));
+    json_object_set_new(o, "cites", array_or_empty(rec, "cites"));
+    if (r->group == WTS_GROUP_DOCUMENT)
+        json_object_set_new(o, "matching_paragraphs", json_integer(h->matching_paragraphs));
+    json_decref(rec);
+    return o;
+}
+
+static json_t *results_object(const wts_results *r) {
+    json_t *o = json_object();
+    json_object_set_new(o, "query", json_string(r->query ? r->query : ""));
+    json_object_set_new(o, "total", json_integer(r->total));
+    json_object_set_new(o, "offset", json_integer(r->offset));
+    json_object_set_new(o, "by", json_string(r->group == WTS_GROUP_DOCUMENT ? "document" : "paragraph"));
+    json_t *hits = json_array();
+    for (size_t i = 0; i < r->nhits; i++) json_array_append_new(hits, hit_json(r, &r->hits[i]));
+    json_object_set_new(o, "hits", hits);
+    return o;
+}
+
+char *wts_results_json(const wts_results *r) {
+    json_t *o = results_object(r);
+    char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
+    json_decref(o);
+    return s ? s : wts_xstrdup("{}");
+}
+
+static void add_json(wts_buf *out, json_t *o, size_t flags) {
+    char *s = json_dumps(o, flags | JSON_PRESERVE_ORDER);
+    if (s) {
+        wts_buf_adds(out, s);
+        free(s);
+    }
+}
+
+#define ANSI_BOLD "\033[1m"
+#define ANSI_DIM "\033[2m"
+#define ANSI_HL "\033[1;33m"
+#define ANSI_OFF "\033[0m"
+
+/* The snippet with its markers shown as colour or as [brackets]. */
+static void add_snippet(wts_buf *out, const char *snip, bool colour) {
+    const char *open = WTS_HL_OPEN, *close = WTS_HL_CLOSE;
+    size_t ol = strlen(open), cl = strlen(close);
+    for (const char *p = snip; *p;) {
+        if (strncmp(p, open, ol) == 0) {
+            wts_buf_adds(out, colour ? ANSI_HL : "[");
+            p += ol;
+        } else if (strncmp(p, close, cl) == 0) {
+            wts_buf_adds(out, colour ? ANSI_OFF : "]");
+            p += cl;
+        } else {
+            wts_buf_addc(out, *p++);
+        }
+    }
+}
+
+static const char *field(json_t *rec, const char *key) {
+    const char *s = json_string_value(json_object_get(rec, key));
+    return s && *s ? s : NULL;
+}
+
+static void write_text(const wts_results *r, bool colour, wts_buf *out) {
+    if (r->nhits == 0) {
+        wts_buf_printf(out, "No match for: %s\n", r->query);
+        return;
+    }
+    wts_buf_printf(out, "%s%u %s for: %s%s (showing %u-%u)\n\n", colour ? ANSI_DIM : "", r->total,
+                   r->total == 1 ? "paragraph matches" : "paragraphs match", r->query,
+                   r->group == WTS_GROUP_DOCUMENT ? ", by document" : "", r->offset + 1,
+                   r->offset + (uint32_t)r->nhits);
+    if (colour) wts_buf_adds(out, ANSI_OFF);
+    for (size_t i = 0; i < r->nhits; i++) {
+        const wts_hit *h = &r->hits[i];
+        json_error_t err;
+        json_t *rec = json_loads(h->data, 0, &err);
+        const char *symbol = field(rec, "symbol"), *path = field(rec, "path");
+        const char *para = field(rec, "para"), *date = field(rec, "date");
+        const char *title = field(rec, "title"), *lang = field(rec, "lang");
+        wts_buf_printf(out, "%2zu. %s%s%s", r->offset + i + 1, colour ? ANSI_BOLD : "",
+                       symbol ? symbol : (path ? path : "?"), colour ? ANSI_OFF : "");
+        if (para) wts_buf_printf(out, " \u00b6%s", para);
+        if (date) wts_buf_printf(out, "  %s", date);
+        if (lang) wts_buf_printf(out, "  [%s]", lang);
+        if (title) wts_buf_printf(out, "  %s", title);
+        wts_buf_adds(out, "\n    ");
+        add_snippet(out, h->snippet ? h->snippet : "", colour);
+        wts_buf_adds(out, "\n");
+        if (colour) wts_buf_adds(out, ANSI_DIM);
+        wts_buf_printf(out, "    %s", path ? path : "");
+        if (r->group == WTS_GROUP_DOCUMENT && h->matching_paragraphs > 1)
+            wts_buf_printf(out, "  (%u matching paragraphs)", h->matching_paragraphs);
+        wts_buf_printf(out, "  score %.2f", h->score);
+        if (colour) wts_buf_adds(out, ANSI_OFF);
+        wts_buf_adds(out, "\n\n");
+        json_decref(rec);
+    }
+}
+
+void wts_results_write(const wts_results *r, wts_format fmt, bool colour, wts_buf *out) {
+    switch (fmt) {
+    case WTS_FMT_TEXT: write_text(r, colour, out); break;
+    case WTS_FMT_JSON: {
+        json_t *o = results_object(r);
+        add_json(out, o, JSON_INDENT(2));
+        wts_buf_adds(out, "\n");
+        json_decref(o);
+        break;
+    }
+    case WTS_FMT_JSONL:
+        for (size_t i = 0; i < r->nhits; i++) {
+            json_t *o = hit_json(r, &r->hits[i]);
+            json_object_set_new(o, "query", json_string(r->query ? r->query : ""));
+            add_json(out, o, JSON_COMPACT);
+            wts_buf_adds(out, "\n");
+            json_decref(o);
+        }
+        break;
+    }
+}

@@ -1,0 +1,297 @@
+/* wts.h: what the indexer, the daemon and the command line share.
+ *
+ *  - wts_buf: a growable byte string;
+ *  - text: UTF-8 checks, case and accent folding, the tokenizer used alike
+ *    for indexing, querying and highlighting;
+ *  - the index schema: term prefixes, value slots, the field table;
+ *  - WTO knowledge: document symbols, dates, languages;
+ *  - the query engine (parse, run) and the result writer.
+ *
+ * Status codes are the project's one enum, wts_status (wts_xapian.h).
+ * Ownership: what a _new, _parse or _run function returns belongs to the caller and
+ * goes back through the matching free function, which accepts NULL.
+ */
+#ifndef WTS_H
+#define WTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "wts_xapian.h"
+
+/* ------------------------------------------------------------------ */
+/* Growable byte string (always NUL-terminated)                        */
+
+typedef struct wts_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} wts_buf;
+
+#define WTS_BUF_INIT {NULL, 0, 0}
+
+/* Each aborts the process on allocation failure: a half-built string is
+ * worse than a clear stop, and the indexer's memory use is bounded. */
+void wts_buf_add(wts_buf *b, const void *bytes, size_t len);
+void wts_buf_adds(wts_buf *b, const char *s);
+void wts_buf_addc(wts_buf *b, char c);
+void wts_buf_printf(wts_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void wts_buf_reset(wts_buf *b);
+void wts_buf_free(wts_buf *b);
+/* Hands the bytes over to the caller (never NULL), leaving b empty. */
+char *wts_buf_steal(wts_buf *b);
+
+/* Allocation helpers that abort with a message instead of returning NULL. */
+void *wts_xmalloc(size_t n);
+void *wts_xcalloc(size_t n, size_t size);
+void *wts_xrealloc(void *p, size_t n);
+char *wts_xstrdup(const char *s);
+char *wts_xstrndup(const char *s, size_t n);
+
+/* ------------------------------------------------------------------ */
+/* Text                                                                */
+
+/* Offset of the first byte that is not valid UTF-8, or len if all is. */
+size_t wts_utf8_invalid_at(const char *s, size_t len);
+/* Decodes one code point at s (len > 0); returns bytes used (>= 1).
+ * Invalid bytes decode as U+FFFD, one byte each. */
+size_t wts_utf8_decode(const char *s, size_t len, uint32_t *cp);
+void wts_utf8_encode(wts_buf *b, uint32_t cp);
+/* Appends the NFC form of s to out. */
+void wts_utf8_nfc(const char *s, size_t len, wts_buf *out);
+
+/* Appends the search form of a word: lower case, accents removed, ligatures
+ * spelt out (œ→oe, ß→ss), curly apostrophes made straight. */
+void wts_fold(const char *s, size_t len, wts_buf *out);
+
+/* One word of text.  start/end are byte offsets into the text given to the
+ * tokenizer; folded is the search form (valid until the next callback). */
+typedef struct wts_token {
+    size_t start, end;
+    const char *folded;
+    size_t folded_len;
+    uint32_t pos; /* 1-based word number */
+} wts_token;
+
+/* Called for each word; return non-zero to stop. */
+typedef int (*wts_token_cb)(void *ud, const wts_token *tok);
+
+/* Words are runs of letters and digits; numbers keep inner '.' and ','
+ * ("2.3", "1,000"); apostrophes and hyphens separate words, so that
+ * "d'Ivoire", "d’Ivoire" and "d Ivoire" tokenize alike. */
+void wts_tokenize(const char *text, size_t len, wts_token_cb cb, void *ud);
+
+/* Longest word kept; longer runs are cut (terms have a size limit). */
+#define WTS_MAX_WORD_BYTES 64
+
+/* ------------------------------------------------------------------ */
+/* Languages                                                           */
+
+typedef enum wts_lang { WTS_LANG_UNKNOWN = 0, WTS_LANG_EN, WTS_LANG_FR, WTS_LANG_ES } wts_lang;
+
+const char *wts_lang_code(wts_lang l);          /* "en", "fr", "es", "" */
+wts_lang wts_lang_from_code(const char *code);  /* accepts en/fr/es, english... */
+/* Guesses the language of text from its function words; UNKNOWN when the
+ * text holds too few of them to tell. */
+wts_lang wts_lang_detect(const char *text, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Index schema                                                        */
+
+/* Bumped whenever what the indexer writes changes meaning; readers refuse
+ * an index of another version rather than misreading it. */
+#define WTS_SCHEMA_VERSION "1"
+#define WTS_META_SCHEMA "wts.schema"
+#define WTS_META_UPDATED "wts.updated"
+/* Per-file record kept in the index metadata: key prefix + path. */
+#define WTS_META_FILE_PREFIX "file:"
+
+/* Value slots. */
+enum {
+    WTS_SLOT_DOCKEY = 0,  /* identity of the source file: collapse key */
+    WTS_SLOT_DATE = 1,    /* document date as YYYYMMDD, for sorting */
+    WTS_SLOT_FACETS = 2,  /* '\n'-ended facet keys: "member:mex", "year:2022" */
+    WTS_SLOT_ORDINAL = 3  /* paragraph number within its file, 6 digits */
+};
+
+/* How a field's values become terms. */
+typedef enum wts_field_kind {
+    WTS_FIELD_TEXT,    /* words, folded and stemmed */
+    WTS_FIELD_SYMBOL,  /* a WTO document symbol, canonical form */
+    WTS_FIELD_KEYWORD, /* one exact folded value */
+    WTS_FIELD_DATE     /* a date or a range of dates */
+} wts_field_kind;
+
+typedef struct wts_field {
+    const char *name;   /* as typed in queries: "symbol" */
+    const char *prefix; /* term prefix in the index: "XS" */
+    wts_field_kind kind;
+    const char *help;   /* one line for `wtosearch help query` */
+} wts_field;
+
+/* The one table from field name to term prefix, used by the indexer and
+ * by the query parser alike. */
+const wts_field *wts_fields(size_t *count);
+const wts_field *wts_field_find(const char *name, size_t len);
+/* Prefixes of terms that are not query fields. */
+#define WTS_PREFIX_STEM "Z"   /* Z + stem of a body word */
+#define WTS_PREFIX_PATH "P"   /* P + path of the source file */
+#define WTS_PREFIX_TITLE "S"  /* S + folded word of the document title */
+#define WTS_PREFIX_FAMILY "XF"        /* XF + own symbol without Rev./Corr./Add. */
+#define WTS_PREFIX_CITED_FAMILY "XG"  /* XG + cited symbol without its suffixes */
+
+/* ------------------------------------------------------------------ */
+/* WTO document symbols                                                */
+
+/* Longest symbol accepted, in bytes. */
+#define WTS_MAX_SYMBOL 96
+
+/* Parses one symbol written in any usual way ("inf/msme/w/54",
+ * "WT/MIN\(24\)/9", "INF/MSME/R/35.") into its canonical form
+ * ("INF/MSME/W/54", "WT/MIN(24)/9") in out (size >= WTS_MAX_SYMBOL).
+ * WTS_ERR_PARSE if s is not a document symbol. */
+wts_status wts_symbol_canon(const char *s, size_t len, char *out, size_t outsize);
+
+/* The family of a canonical symbol: the symbol without its /Rev.n, /Corr.n,
+ * /Add.n, /Suppl.n chain ("INF/MSME/4/Rev.2" -> "INF/MSME/4"). */
+void wts_symbol_family(const char *canon, char *out, size_t outsize);
+
+/* The document class of a canonical symbol ("R", "W", "CN", "P", ...),
+ * "" when the symbol names none. */
+void wts_symbol_type(const char *canon, char *out, size_t outsize);
+
+/* Finds every symbol written in text; cb gets its canonical form and its
+ * byte span.  A bare series ("INF/MSME/P") is not a document and is not
+ * reported.  Joint symbols come as their parts. */
+typedef int (*wts_symbol_cb)(void *ud, const char *canon, size_t start, size_t end);
+void wts_symbols_find(const char *text, size_t len, wts_symbol_cb cb, void *ud);
+
+/* ------------------------------------------------------------------ */
+/* Dates                                                               */
+
+typedef struct wts_date {
+    int year, month, day; /* month/day 0 when not given */
+} wts_date;
+
+/* Parses a whole string as one date: ISO ("2022-04-07", "2022-04",
+ * "2022"), English ("7 April 2022", "April 2022"), French ("7 avril 2022",
+ * "1er juillet 2024"), Spanish ("18 de octubre de 2024").  Impossible dates
+ * (31 February) are WTS_ERR_PARSE. */
+wts_status wts_date_parse(const char *s, size_t len, wts_date *out);
+/* Writes "YYYY", "YYYY-MM" or "YYYY-MM-DD" as precise as the date is. */
+void wts_date_iso(const wts_date *d, char *out, size_t outsize);
+/* Whether the date exists (a day only with a month; 29 February in leap
+ * years only; years 1900-2199). */
+bool wts_date_valid(const wts_date *d);
+/* The month (1-12) a folded month name means in any of the three
+ * languages, 0 if none. */
+int wts_month_from_word(const char *folded, size_t len);
+/* Finds the dates written in text: a month with a year after it, and the
+ * day before it when there is one ("7 April 2022", "1er juillet 2024",
+ * "18 de octubre de 2024", "April 2022"). */
+typedef int (*wts_date_cb)(void *ud, const wts_date *d, size_t start, size_t end);
+void wts_dates_find(const char *text, size_t len, wts_date_cb cb, void *ud);
+
+/* ------------------------------------------------------------------ */
+/* Gazetteers: WTO members and topics                                  */
+
+typedef enum wts_gaz { WTS_GAZ_MEMBERS, WTS_GAZ_TOPICS } wts_gaz;
+
+/* Number of entries, and the id and English label of each. */
+size_t wts_gaz_count(wts_gaz which);
+const char *wts_gaz_id(wts_gaz which, size_t i);
+const char *wts_gaz_label(wts_gaz which, const char *id);
+/* Resolves a name in any language or form ("Mexique", "Turkey", "cote
+ * d'ivoire", "mex") to its id.  WTS_ERR_NOT_FOUND when none; then
+ * *suggest (malloc'd, may be NULL) lists the closest labels. */
+wts_status wts_gaz_resolve(wts_gaz which, const char *name, size_t len, const char **id,
+                           char **suggest);
+/* Calls cb for every name found in text, longest names first, with the
+ * id and the byte span of the name. */
+typedef int (*wts_gaz_cb)(void *ud, const char *id, size_t start, size_t end);
+void wts_gaz_find(wts_gaz which, const char *text, size_t len, wts_gaz_cb cb, void *ud);
+
+/* ------------------------------------------------------------------ */
+/* Query engine                                                        */
+
+/* Named limits of the query language and why they have their value. */
+#define WTS_QUERY_MAX_BYTES 4096   /* longer is not a query a person types */
+#define WTS_QUERY_MAX_CLAUSES 256  /* words and filters; beyond, matching slows */
+#define WTS_QUERY_MAX_DEPTH 32     /* bracket nesting; keeps recursion bounded */
+#define WTS_QUERY_MAX_WILDCARD 1000 /* terms a trailing * may expand to */
+
+typedef enum wts_group { WTS_GROUP_DOCUMENT, WTS_GROUP_PARAGRAPH } wts_group;
+typedef enum wts_order { WTS_ORDER_RELEVANCE, WTS_ORDER_NEWEST, WTS_ORDER_OLDEST } wts_order;
+
+typedef struct wts_search_opts {
+    uint32_t offset;
+    uint32_t limit;
+    wts_group group;
+    wts_order order;
+    wts_lang lang;     /* language of the query; UNKNOWN = detect or all */
+    double time_limit; /* seconds */
+} wts_search_opts;
+
+void wts_search_opts_init(wts_search_opts *opts);
+
+/* A parsed query, ready to run on any index. */
+typedef struct wts_query wts_query;
+
+/* Parses text.  On WTS_ERR_PARSE or WTS_ERR_LIMIT, *out is NULL and
+ * *errmsg (malloc'd) names the problem and its byte position. */
+wts_status wts_query_parse(const char *text, wts_lang lang, wts_query **out,
+                           char **errmsg);
+void wts_query_free(wts_query *q);
+/* Describes the query language, its fields and limits. */
+void wts_query_help(FILE *out);
+/* The Xapian-level form of the query, malloc'd (for tests and --explain). */
+char *wts_query_describe(const wts_query *q);
+
+/* One hit.  data is the paragraph's stored record (a JSON object with the
+ * fields listed in README "JSON output"); the writer prints from it. */
+typedef struct wts_hit {
+    char *data;
+    char *snippet; /* highlights between WTS_HL_OPEN and WTS_HL_CLOSE */
+    double score;
+    wts_docid docid;
+    uint32_t matching_paragraphs; /* in its document (document grouping) */
+} wts_hit;
+
+typedef struct wts_results {
+    char *query;
+    uint32_t total;  /* estimated matching paragraphs */
+    uint32_t offset;
+    wts_group group;
+    size_t nhits;
+    wts_hit *hits;
+} wts_results;
+
+/* Opens the index at path for searching, checking its schema version. */
+wts_status wts_index_open(const char *path, wts_xdb **out, char **errmsg);
+
+/* Runs q on db.  On failure *out is NULL and *errmsg says why. */
+wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
+                      const wts_search_opts *opts, wts_results **out,
+                      char **errmsg);
+void wts_results_free(wts_results *r);
+
+/* Markers around highlighted words in snippets (documented in README). */
+#define WTS_HL_OPEN "\u27e6" /* ⟦ */
+#define WTS_HL_CLOSE "\u27e7" /* ⟧ */
+
+/* ------------------------------------------------------------------ */
+/* Result writer, shared by the command line and the daemon            */
+
+typedef enum wts_format { WTS_FMT_TEXT, WTS_FMT_JSON, WTS_FMT_JSONL } wts_format;
+
+/* Appends r in the given format to out.  colour: highlight with terminal
+ * colours in text (otherwise highlights are [brackets]). */
+void wts_results_write(const wts_results *r, wts_format fmt, bool colour,
+                       wts_buf *out);
+/* The JSON object of r, as a string (malloc'd). */
+char *wts_results_json(const wts_results *r);
+
+#endif

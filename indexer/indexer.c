@@ -1,0 +1,421 @@
+/* indexer.c: walks paths, reads manifests, and runs the stages per file.
+ *
+ * Every file is identified by its real path: indexing it again replaces
+ * its paragraphs.  A file whose size, modification time and manifest entry
+ * are those recorded at its last indexing is not read again.  Changes are
+ * committed in batches, so memory stays bounded and a crash loses at most
+ * the batch in progress, never what was committed. */
+#include "wts_indexer.h"
+#include "extract.h"
+#include "write.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Commit after this many files or this much text, whichever comes first:
+ * bounds the writer's memory and the work a crash can lose. */
+#define COMMIT_FILES 500
+#define COMMIT_BYTES (32u << 20)
+/* Directory depth followed; deeper trees are almost surely loops. */
+#define MAX_DEPTH 64
+
+typedef struct manifest_entry {
+    char *path; /* real path of the file */
+    char *symbol, *date, *lang, *title;
+} manifest_entry;
+
+typedef struct manifest {
+    manifest_entry *v;
+    size_t n;
+} manifest;
+
+typedef struct dir_id {
+    dev_t dev;
+    ino_t ino;
+} dir_id;
+
+struct wts_indexer {
+    wts_xwriter *w;
+    char *db_real;
+    write_ctx wc;
+    FILE *report;
+    manifest global;
+    bool have_global;
+    wts_index_stats stats;
+    wts_strlist skipped;
+    uint32_t batch_files;
+    uint64_t batch_bytes;
+    dir_id stack[MAX_DEPTH];
+    size_t depth;
+};
+
+static void manifest_free(manifest *m) {
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->v[i].path);
+        free(m->v[i].symbol);
+        free(m->v[i].date);
+        free(m->v[i].lang);
+        free(m->v[i].title);
+    }
+    free(m->v);
+    m->v = NULL;
+    m->n = 0;
+}
+
+static void skip(wts_indexer *ix, const char *path, const char *reason) {
+    ix->stats.files_skipped++;
+    wts_buf b = WTS_BUF_INIT;
+    wts_buf_printf(&b, "%s: %s", path, reason);
+    wts_strlist_add(&ix->skipped, b.data);
+    if (ix->report) fprintf(ix->report, "wtosearch: skipped %s\n", b.data);
+    wts_buf_free(&b);
+}
+
+/* Reads a manifest: a header naming the columns (path symbol date lang
+ * title, in any order), then one line per file; paths are relative to the
+ * manifest's directory.  Problems are reported, naming file and line. */
+static void manifest_load(wts_indexer *ix, const char *file, manifest *m) {
+    FILE *f = fopen(file, "r");
+    if (!f) {
+        if (ix->report) fprintf(ix->report, "wtosearch: cannot read manifest %s: %s\n", file, strerror(errno));
+        return;
+    }
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", file);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = '\0';
+    else snprintf(dir, sizeof dir, ".");
+    int col[5] = {-1, -1, -1, -1, -1}; /* path symbol date lang title */
+    static const char *const names[5] = {"path", "symbol", "date", "lang", "title"};
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    size_t lineno = 0;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
+        char *fields[16];
+        int nf = 0;
+        for (char *p = line, *tab; nf < 16; p = tab + 1) {
+            fields[nf++] = p;
+            tab = strchr(p, '\t');
+            if (!tab) break;
+            *tab = '\0';
+        }
+        if (lineno == 1) {
+            for (int k = 0; k < nf; k++)
+                for (int c = 0; c < 5; c++)
+                    if (strcmp(fields[k], names[c]) == 0) col[c] = k;
+            if (col[0] < 0) {
+                if (ix->report)
+                    fprintf(ix->report, "wtosearch: %s:1: manifest header has no 'path' column; manifest ignored\n", file);
+                break;
+            }
+            continue;
+        }
+        if (n == 0) continue;
+        if (col[0] >= nf || !*fields[col[0]]) {
+            if (ix->report) fprintf(ix->report, "wtosearch: %s:%zu: no path; line ignored\n", file, lineno);
+            continue;
+        }
+        char joined[PATH_MAX * 2], real[PATH_MAX];
+        const char *p = fields[col[0]];
+        if (p[0] == '/') snprintf(joined, sizeof joined, "%s", p);
+        else snprintf(joined, sizeof joined, "%s/%s", dir, p);
+        if (!realpath(joined, real)) {
+            if (ix->report)
+                fprintf(ix->report, "wtosearch: %s:%zu: %s: %s; line ignored\n", file, lineno, p, strerror(errno));
+            continue;
+        }
+        m->v = wts_xrealloc(m->v, (m->n + 1) * sizeof *m->v);
+        manifest_entry *e = &m->v[m->n++];
+        memset(e, 0, sizeof *e);
+        e->path = wts_xstrdup(real);
+        char **slots[4] = {&e->symbol, &e->date, &e->lang, &e->title};
+        for (int c = 1; c < 5; c++)
+            if (col[c] >= 0 && col[c] < nf && *fields[col[c]]) *slots[c - 1] = wts_xstrdup(fields[col[c]]);
+        wts_date d;
+        if (e->date && wts_date_parse(e->date, strlen(e->date), &d) != WTS_OK && ix->report)
+            fprintf(ix->report, "wtosearch: %s:%zu: date '%s' is not a valid date; ignored\n", file, lineno, e->date);
+        if (e->lang && wts_lang_from_code(e->lang) == WTS_LANG_UNKNOWN && ix->report)
+            fprintf(ix->report, "wtosearch: %s:%zu: language '%s' is not en, fr or es; ignored\n", file, lineno, e->lang);
+    }
+    free(line);
+    fclose(f);
+}
+
+static const manifest_entry *manifest_find(const manifest *m, const char *real) {
+    for (size_t i = 0; m && i < m->n; i++)
+        if (strcmp(m->v[i].path, real) == 0) return &m->v[i];
+    return NULL;
+}
+
+wts_status wts_indexer_open(const char *db_path, const char *manifest_path, FILE *report,
+                            wts_indexer **out, char **errmsg) {
+    *out = NULL;
+    if (errmsg) *errmsg = NULL;
+    wts_indexer *ix = wts_xcalloc(1, sizeof *ix);
+    ix->report = report;
+    wts_status st = wts_xwriter_open(db_path, &ix->w, errmsg);
+    if (st != WTS_OK) {
+        free(ix);
+        return st;
+    }
+    /* An index written by another schema is not silently mixed with ours. */
+    char *version = NULL;
+    uint32_t docs = 0;
+    st = wts_xdb_get_metadata(wts_xwriter_db(ix->w), WTS_META_SCHEMA, &version);
+    if (st == WTS_OK) st = wts_xdb_doccount(wts_xwriter_db(ix->w), &docs);
+    if (st == WTS_OK && *version && strcmp(version, WTS_SCHEMA_VERSION) != 0) {
+        if (errmsg) {
+            wts_buf b = WTS_BUF_INIT;
+            wts_buf_printf(&b, "index %s has schema version '%s'; this program writes version %s: "
+                               "remove it and index again", db_path, version, WTS_SCHEMA_VERSION);
+            *errmsg = wts_buf_steal(&b);
+        }
+        st = WTS_ERR_VERSION;
+    } else if (st == WTS_OK && !*version && docs > 0) {
+        if (errmsg) {
+            wts_buf b = WTS_BUF_INIT;
+            wts_buf_printf(&b, "%s holds an index not written by wtosearch", db_path);
+            *errmsg = wts_buf_steal(&b);
+        }
+        st = WTS_ERR_VERSION;
+    } else if (st != WTS_OK && errmsg) {
+        *errmsg = wts_xstrdup(wts_xwriter_message(ix->w));
+    }
+    free(version);
+    if (st == WTS_OK) st = wts_xwriter_set_metadata(ix->w, WTS_META_SCHEMA, WTS_SCHEMA_VERSION);
+    if (st != WTS_OK) {
+        wts_xwriter_close(ix->w);
+        free(ix);
+        return st;
+    }
+    char real[PATH_MAX];
+    ix->db_real = wts_xstrdup(realpath(db_path, real) ? real : db_path);
+    write_ctx_init(&ix->wc);
+    if (manifest_path) {
+        ix->have_global = true;
+        manifest_load(ix, manifest_path, &ix->global);
+    }
+    *out = ix;
+    return WTS_OK;
+}
+
+static wts_status maybe_commit(wts_indexer *ix, bool force) {
+    if (!force && ix->batch_files < COMMIT_FILES && ix->batch_bytes < COMMIT_BYTES) return WTS_OK;
+    ix->batch_files = 0;
+    ix->batch_bytes = 0;
+    char now[32];
+    snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+    wts_status st = wts_xwriter_set_metadata(ix->w, WTS_META_UPDATED, now);
+    if (st == WTS_OK) st = wts_xwriter_commit(ix->w);
+    return st;
+}
+
+/* The record kept per file, to know next time whether it changed. */
+static char *file_record(uint64_t size, int64_t mtime_ns, const manifest_entry *m, size_t paras) {
+    json_t *o = json_object();
+    json_object_set_new(o, "size", json_integer((json_int_t)size));
+    json_object_set_new(o, "mtime_ns", json_integer((json_int_t)mtime_ns));
+    wts_buf hints = WTS_BUF_INIT;
+    if (m)
+        wts_buf_printf(&hints, "%s\t%s\t%s\t%s", m->symbol ? m->symbol : "", m->date ? m->date : "",
+                       m->lang ? m->lang : "", m->title ? m->title : "");
+    json_object_set_new(o, "hints", json_string(hints.data ? hints.data : ""));
+    wts_buf_free(&hints);
+    json_object_set_new(o, "paragraphs", json_integer((json_int_t)paras));
+    char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
+    json_decref(o);
+    return s;
+}
+
+/* Whether the recorded state of path equals (size, mtime, hints). */
+static bool unchanged(wts_indexer *ix, const char *key, const struct stat *st, const manifest_entry *m) {
+    char *rec = NULL;
+    if (wts_xdb_get_metadata(wts_xwriter_db(ix->w), key, &rec) != WTS_OK || !*rec) {
+        free(rec);
+        return false;
+    }
+    int64_t mt = (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+    char *now = file_record((uint64_t)st->st_size, mt, m, 0);
+    /* compare everything but the paragraph count */
+    char *a = strstr(rec, ",\"paragraphs\""), *b = strstr(now, ",\"paragraphs\"");
+    bool same = a && b && (a - rec) == (b - now) && strncmp(rec, now, (size_t)(a - rec)) == 0;
+    free(now);
+    free(rec);
+    return same;
+}
+
+static wts_status index_file(wts_indexer *ix, const char *real, const struct stat *sb, const manifest *local) {
+    const manifest_entry *m = manifest_find(ix->have_global ? &ix->global : local, real);
+    wts_buf key = WTS_BUF_INIT;
+    wts_buf_printf(&key, "%s%s", WTS_META_FILE_PREFIX, real);
+    if (key.len > 240) { /* metadata keys have a size limit too */
+        skip(ix, real, "path too long to record");
+        wts_buf_free(&key);
+        return WTS_OK;
+    }
+    if (unchanged(ix, key.data, sb, m)) {
+        ix->stats.files_unchanged++;
+        wts_buf_free(&key);
+        return WTS_OK;
+    }
+    extracted ex;
+    wts_buf reason = WTS_BUF_INIT;
+    if (extract_file(real, &ex, &reason) != WTS_OK) {
+        skip(ix, real, reason.data);
+        wts_buf_free(&reason);
+        wts_buf_free(&key);
+        return WTS_OK;
+    }
+    wts_buf_free(&reason);
+    wts_doc_hints hints = {m ? m->symbol : NULL, m ? m->date : NULL, m ? m->lang : NULL, m ? m->title : NULL};
+    wts_document *doc = NULL;
+    wts_status st = wts_document_parse(ex.data, ex.len, ex.format, &hints, &doc);
+    if (st == WTS_OK && doc->nparas == 0) {
+        skip(ix, real, "no text found");
+    } else if (st == WTS_OK) {
+        st = write_document(&ix->wc, ix->w, real, doc);
+        if (st == WTS_OK) {
+            char *rec = file_record(ex.size, ex.mtime_ns, m, doc->nparas);
+            st = wts_xwriter_set_metadata(ix->w, key.data, rec);
+            free(rec);
+        }
+        if (st == WTS_OK) {
+            ix->stats.files_indexed++;
+            ix->stats.paragraphs += (uint32_t)doc->nparas;
+            ix->batch_files++;
+            ix->batch_bytes += ex.len;
+        }
+    }
+    wts_document_free(doc);
+    extracted_free(&ex);
+    wts_buf_free(&key);
+    if (st != WTS_OK) return st;
+    return maybe_commit(ix, false);
+}
+
+static int name_cmp(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static wts_status add_path(wts_indexer *ix, const char *path, const manifest *local);
+
+static wts_status add_dir(wts_indexer *ix, const char *real, const struct stat *sb) {
+    for (size_t i = 0; i < ix->depth; i++)
+        if (ix->stack[i].dev == sb->st_dev && ix->stack[i].ino == sb->st_ino) {
+            skip(ix, real, "directory loop (a link leads back to a parent)");
+            return WTS_OK;
+        }
+    if (ix->depth == MAX_DEPTH) {
+        skip(ix, real, "directories nested too deep");
+        return WTS_OK;
+    }
+    if (strcmp(real, ix->db_real) == 0) return WTS_OK; /* never index the index */
+    DIR *d = opendir(real);
+    if (!d) {
+        char why[256];
+        snprintf(why, sizeof why, "cannot read directory: %s", strerror(errno));
+        skip(ix, real, why);
+        return WTS_OK;
+    }
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue; /* hidden files, ".", ".." */
+        names = wts_xrealloc(names, (n + 1) * sizeof *names);
+        names[n++] = wts_xstrdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, name_cmp);
+    manifest local = {NULL, 0};
+    if (!ix->have_global) {
+        char mf[PATH_MAX + 16];
+        snprintf(mf, sizeof mf, "%s/MANIFEST.tsv", real);
+        if (access(mf, F_OK) == 0) manifest_load(ix, mf, &local);
+    }
+    ix->stack[ix->depth++] = (dir_id){sb->st_dev, sb->st_ino};
+    wts_status st = WTS_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (st == WTS_OK && strcmp(names[i], "MANIFEST.tsv") != 0) {
+            char child[PATH_MAX * 2];
+            snprintf(child, sizeof child, "%s/%s", real, names[i]);
+            st = add_path(ix, child, &local);
+        }
+        free(names[i]);
+    }
+    ix->depth--;
+    free(names);
+    manifest_free(&local);
+    return st;
+}
+
+static wts_status add_path(wts_indexer *ix, const char *path, const manifest *local) {
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", errno == ELOOP ? "symbolic link loop" : strerror(errno));
+        skip(ix, path, why);
+        return WTS_OK;
+    }
+    char real[PATH_MAX];
+    if (!realpath(path, real)) {
+        skip(ix, path, strerror(errno));
+        return WTS_OK;
+    }
+    if (S_ISDIR(sb.st_mode)) return add_dir(ix, real, &sb);
+    if (!S_ISREG(sb.st_mode)) {
+        skip(ix, real, "not a regular file");
+        return WTS_OK;
+    }
+    return index_file(ix, real, &sb, local);
+}
+
+wts_status wts_indexer_add(wts_indexer *ix, const char *path) {
+    if (!ix || !path) return WTS_ERR_INVALID;
+    /* A file named on its own still takes its directory's manifest. */
+    struct stat sb;
+    manifest local = {NULL, 0};
+    if (!ix->have_global && stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+        char real[PATH_MAX];
+        if (realpath(path, real)) {
+            char *slash = strrchr(real, '/');
+            if (slash) {
+                *slash = '\0';
+                char mf[PATH_MAX + 16];
+                snprintf(mf, sizeof mf, "%s/MANIFEST.tsv", real);
+                if (access(mf, F_OK) == 0) manifest_load(ix, mf, &local);
+            }
+        }
+    }
+    wts_status st = add_path(ix, path, &local);
+    manifest_free(&local);
+    return st;
+}
+
+const wts_strlist *wts_indexer_skipped(const wts_indexer *ix) { return &ix->skipped; }
+
+wts_status wts_indexer_close(wts_indexer *ix, wts_index_stats *stats, char **errmsg) {
+    if (errmsg) *errmsg = NULL;
+    if (!ix) return WTS_OK;
+    wts_status st = maybe_commit(ix, true);
+    if (st != WTS_OK && errmsg) *errmsg = wts_xstrdup(wts_xwriter_message(ix->w));
+    wts_status cst = wts_xwriter_close(ix->w);
+    if (st == WTS_OK) st = cst;
+    if (stats) *stats = ix->stats;
+    write_ctx_free(&ix->wc);
+    manifest_free(&ix->global);
+    wts_strlist_free(&ix->skipped);
+    free(ix->db_real);
+    free(ix);
+    return st;
+}

@@ -1,0 +1,18 @@
+/* write.h: stage 5, paragraphs into the index.  Internal to the indexer. */
+#ifndef WTS_WRITE_H
+#define WTS_WRITE_H
+
+#include "wts_indexer.h"
+
+/* Reused across files: stemmers and a scratch buffer. */
+typedef struct write_ctx {
+    wts_xstem *stem[4]; /* by wts_lang */
+    wts_buf term;
+} write_ctx;
+
+void write_ctx_init(write_ctx *c);
+void write_ctx_free(write_ctx *c);
+/* Replaces whatever the index held for path by the paragraphs of doc. */
+wts_status write_document(write_ctx *c, wts_xwriter *w, const char *path, const wts_document *doc);
+
+#endif

@@ -1,0 +1,87 @@
+/* wts_indexer.h: files in, paragraphs out, into the index.
+ *
+ * The stages, one file each: extract (bytes of a file, checked), normalize
+ * (UTF-8, NFC, markup stripped, lines with hints), segment (paragraphs with
+ * their WTO labels), annotate (symbols, dates, members, topics, language),
+ * write (one index document per paragraph).  wts_document_parse runs the
+ * first four on text in memory; wts_indexer runs all five over files.
+ */
+#ifndef WTS_INDEXER_H
+#define WTS_INDEXER_H
+
+#include "wts.h"
+
+typedef enum wts_source_format { WTS_SRC_TEXT, WTS_SRC_MARKDOWN } wts_source_format;
+
+typedef enum wts_para_kind { WTS_PARA_BODY, WTS_PARA_HEADING, WTS_PARA_FOOTNOTE } wts_para_kind;
+
+const char *wts_para_kind_name(wts_para_kind k); /* "body", "heading", "footnote" */
+
+/* A list of strings, each once, in the order first met. */
+typedef struct wts_strlist {
+    char **v;
+    size_t n;
+} wts_strlist;
+
+void wts_strlist_add(wts_strlist *l, const char *s);
+bool wts_strlist_has(const wts_strlist *l, const char *s);
+void wts_strlist_free(wts_strlist *l);
+
+typedef struct wts_para {
+    char *label;        /* "2.3", "fn1", or an ordinal "p4" when unnumbered */
+    wts_para_kind kind;
+    char *text;         /* the paragraph re-joined, markup stripped */
+    wts_lang lang;
+    wts_strlist cites;   /* canonical symbols cited */
+    wts_strlist members; /* member ids named */
+    wts_strlist topics;  /* topic ids */
+    wts_strlist dates;   /* ISO dates mentioned: "2022-04-07", "2022-04" */
+} wts_para;
+
+/* A parsed document.  Everything in it is owned by it. */
+typedef struct wts_document {
+    char *title;         /* NULL when unknown */
+    wts_strlist symbols; /* its own symbols, canonical; joint symbols give two */
+    wts_date date;       /* year 0 when unknown */
+    wts_lang lang;
+    wts_para *paras;
+    size_t nparas;
+} wts_document;
+
+/* What a sidecar manifest or the caller knows of a file; NULL/0 = unknown. */
+typedef struct wts_doc_hints {
+    const char *symbol, *date, *lang, *title;
+} wts_doc_hints;
+
+/* Parses text (UTF-8, checked by the caller) into a document. */
+wts_status wts_document_parse(const char *text, size_t len, wts_source_format fmt,
+                              const wts_doc_hints *hints, wts_document **out);
+void wts_document_free(wts_document *doc);
+
+/* ---- indexing files ---- */
+
+typedef struct wts_indexer wts_indexer;
+
+typedef struct wts_index_stats {
+    uint32_t files_indexed, files_unchanged, files_skipped, paragraphs;
+} wts_index_stats;
+
+/* Largest file read, in bytes: bigger ones are skipped, so that one file
+ * cannot exhaust memory. */
+#define WTS_MAX_FILE_BYTES (64u << 20)
+
+/* Opens (creating if needed) the index at db_path.  manifest: a manifest
+ * for every path indexed (NULL: each directory's own MANIFEST.tsv).
+ * Skipped files are reported on report (one line each) as they happen. */
+wts_status wts_indexer_open(const char *db_path, const char *manifest, FILE *report,
+                            wts_indexer **out, char **errmsg);
+/* Indexes a file, or a directory recursively.  A file that cannot be
+ * indexed is skipped and reported; only index failures return an error. */
+wts_status wts_indexer_add(wts_indexer *ix, const char *path);
+/* Commits and closes; stats (may be NULL) receives the counts. */
+wts_status wts_indexer_close(wts_indexer *ix, wts_index_stats *stats, char **errmsg);
+/* The reasons files were skipped so far, "path: reason" each; owned by
+ * ix, valid until wts_indexer_close. */
+const wts_strlist *wts_indexer_skipped(const wts_indexer *ix);
+
+#endif

@@ -1,0 +1,709 @@
+// wts_xapian.cc: the C API of wts_xapian.h over libxapian.
+//
+// Every extern "C" function body runs inside WTS_GUARD, which turns every
+// exception (Xapian's, std::bad_alloc, any std::exception, anything else)
+// into a wts_status plus a message on the handle.  Nothing escapes to C.
+
+#include "wts_xapian.h"
+#include "wts_xapian_testing.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <new>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct wts_xdoc {
+    Xapian::Document doc;
+};
+
+struct wts_xdb {
+    Xapian::Database db;
+    std::string message;
+};
+
+struct wts_xwriter {
+    Xapian::WritableDatabase db;
+    wts_xdb view;  // shares db's internals: reads see pending changes
+    std::string message;
+};
+
+struct wts_xquery {
+    Xapian::Query q;
+};
+
+struct wts_xstem {
+    Xapian::Stem stem;
+    bool none = false;
+};
+
+struct wts_xhit {
+    wts_docid id;
+    double weight;
+    uint32_t collapsed;
+    std::string data;
+};
+
+struct wts_xmset {
+    std::vector<wts_xhit> hits;
+    uint32_t estimated = 0;
+    uint32_t lower_bound = 0;
+    std::vector<std::pair<std::string, uint32_t>> facets;
+};
+
+namespace {
+
+// Maps the exception being handled to a status, writing its text to msg.
+// The order matters: subclasses before their bases.
+wts_status map_current_exception(std::string &msg) noexcept {
+    try {
+        throw;
+    } catch (const Xapian::DatabaseLockError &e) {
+        msg = "index is locked by another writer: " + e.get_msg();
+        return WTS_ERR_LOCKED;
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        msg = "index changed while being read; reopen and retry: " + e.get_msg();
+        return WTS_ERR_MODIFIED;
+    } catch (const Xapian::DatabaseVersionError &e) {
+        msg = "unsupported index format: " + e.get_msg();
+        return WTS_ERR_VERSION;
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        msg = "no index found: " + e.get_msg();
+        return WTS_ERR_NO_INDEX;
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        msg = "cannot open index: " + e.get_msg();
+        return WTS_ERR_NO_INDEX;
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        msg = "index is corrupt: " + e.get_msg();
+        return WTS_ERR_CORRUPT;
+    } catch (const Xapian::DatabaseError &e) {
+        msg = "index error: " + e.get_msg();
+        return WTS_ERR_IO;
+    } catch (const Xapian::WildcardError &e) {
+        msg = "wildcard matches too many terms: " + e.get_msg();
+        return WTS_ERR_LIMIT;
+    } catch (const Xapian::QueryParserError &e) {
+        msg = "bad query: " + e.get_msg();
+        return WTS_ERR_BAD_QUERY;
+    } catch (const Xapian::UnimplementedError &e) {
+        msg = "query not supported: " + e.get_msg();
+        return WTS_ERR_BAD_QUERY;
+    } catch (const Xapian::InvalidArgumentError &e) {
+        msg = "invalid argument: " + e.get_msg();
+        return WTS_ERR_INVALID;
+    } catch (const Xapian::DocNotFoundError &e) {
+        msg = "no such document: " + e.get_msg();
+        return WTS_ERR_NOT_FOUND;
+    } catch (const Xapian::RangeError &e) {
+        msg = "value out of range: " + e.get_msg();
+        return WTS_ERR_INVALID;
+    } catch (const Xapian::Error &e) {
+        msg = std::string(e.get_type()) + ": " + e.get_msg();
+        return WTS_ERR_INTERNAL;
+    } catch (const std::bad_alloc &) {
+        msg = "out of memory";
+        return WTS_ERR_NO_MEMORY;
+    } catch (const std::exception &e) {
+        msg = std::string("unexpected error: ") + e.what();
+        return WTS_ERR_INTERNAL;
+    } catch (...) {
+        msg = "unexpected error of unknown type";
+        return WTS_ERR_INTERNAL;
+    }
+}
+
+// Copies msg into a malloc'd string for callers without a handle.
+void give_message(char **errmsg, const std::string &msg) noexcept {
+    if (!errmsg) return;
+    *errmsg = static_cast<char *>(std::malloc(msg.size() + 1));
+    if (*errmsg) std::memcpy(*errmsg, msg.c_str(), msg.size() + 1);
+}
+
+char *dup_bytes(const std::string &s, size_t *len) {
+    char *p = static_cast<char *>(std::malloc(s.size() + 1));
+    if (!p) throw std::bad_alloc();
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    if (len) *len = s.size();
+    return p;
+}
+
+// Counts the '\n'-ended keys held in one value slot of every match seen.
+class KeyListSpy : public Xapian::MatchSpy {
+  public:
+    explicit KeyListSpy(Xapian::valueno slot) : slot_(slot) {}
+    void operator()(const Xapian::Document &doc, double) override {
+        const std::string v = doc.get_value(slot_);
+        size_t start = 0;
+        while (start < v.size()) {
+            size_t end = v.find('\n', start);
+            if (end == std::string::npos) end = v.size();
+            if (end > start) ++counts_[v.substr(start, end - start)];
+            start = end + 1;
+        }
+    }
+    const std::map<std::string, uint32_t> &counts() const { return counts_; }
+
+  private:
+    Xapian::valueno slot_;
+    std::map<std::string, uint32_t> counts_;
+};
+
+Xapian::Query::op to_xapian_op(wts_xop op) {
+    switch (op) {
+    case WTS_XOP_AND: return Xapian::Query::OP_AND;
+    case WTS_XOP_OR: return Xapian::Query::OP_OR;
+    case WTS_XOP_AND_NOT: return Xapian::Query::OP_AND_NOT;
+    case WTS_XOP_AND_MAYBE: return Xapian::Query::OP_AND_MAYBE;
+    case WTS_XOP_FILTER: return Xapian::Query::OP_FILTER;
+    case WTS_XOP_PHRASE: return Xapian::Query::OP_PHRASE;
+    case WTS_XOP_NEAR: return Xapian::Query::OP_NEAR;
+    case WTS_XOP_SYNONYM: return Xapian::Query::OP_SYNONYM;
+    }
+    throw Xapian::InvalidArgumentError("unknown query operator");
+}
+
+}  // namespace
+
+// Runs body; any exception becomes a status and a message stored in MSG.
+#define WTS_GUARD(MSG, ...)                                                   \
+    do {                                                                      \
+        try {                                                                 \
+            __VA_ARGS__;                                                      \
+            return WTS_OK;                                                    \
+        } catch (...) {                                                       \
+            return map_current_exception(MSG);                                \
+        }                                                                     \
+    } while (0)
+
+// For functions whose only handle is an out-parameter: the message is lost,
+// the status is what matters (allocation and argument errors).
+#define WTS_GUARD_NOHANDLE(...)                                               \
+    do {                                                                      \
+        std::string ignored_;                                                 \
+        WTS_GUARD(ignored_, __VA_ARGS__);                                     \
+    } while (0)
+
+extern "C" {
+
+const char *wts_status_name(wts_status st) {
+    switch (st) {
+    case WTS_OK: return "ok";
+    case WTS_ERR_NO_INDEX: return "no index";
+    case WTS_ERR_LOCKED: return "locked";
+    case WTS_ERR_MODIFIED: return "modified";
+    case WTS_ERR_BAD_QUERY: return "bad query";
+    case WTS_ERR_LIMIT: return "limit exceeded";
+    case WTS_ERR_CORRUPT: return "corrupt";
+    case WTS_ERR_VERSION: return "unsupported version";
+    case WTS_ERR_NOT_FOUND: return "not found";
+    case WTS_ERR_INVALID: return "invalid argument";
+    case WTS_ERR_IO: return "i/o error";
+    case WTS_ERR_NO_MEMORY: return "out of memory";
+    case WTS_ERR_PARSE: return "parse error";
+    case WTS_ERR_INTERNAL: return "internal error";
+    }
+    return "unknown status";
+}
+
+/* ---- documents ---- */
+
+wts_status wts_xdoc_new(wts_xdoc **out) {
+    if (!out) return WTS_ERR_INVALID;
+    *out = nullptr;
+    WTS_GUARD_NOHANDLE(*out = new wts_xdoc());
+}
+
+void wts_xdoc_free(wts_xdoc *doc) { delete doc; }
+
+wts_status wts_xdoc_add_posting(wts_xdoc *doc, const char *term, size_t len,
+                                uint32_t pos, uint32_t wdf_inc) {
+    if (!doc || !term || len == 0) return WTS_ERR_INVALID;
+    WTS_GUARD_NOHANDLE(doc->doc.add_posting(std::string(term, len), pos, wdf_inc));
+}
+
+wts_status wts_xdoc_add_term(wts_xdoc *doc, const char *term, size_t len,
+                             uint32_t wdf_inc) {
+    if (!doc || !term || len == 0) return WTS_ERR_INVALID;
+    WTS_GUARD_NOHANDLE(doc->doc.add_term(std::string(term, len), wdf_inc));
+}
+
+wts_status wts_xdoc_set_value(wts_xdoc *doc, unsigned slot, const void *bytes,
+                              size_t len) {
+    if (!doc || (!bytes && len)) return WTS_ERR_INVALID;
+    WTS_GUARD_NOHANDLE(doc->doc.add_value(
+        slot, std::string(static_cast<const char *>(bytes), len)));
+}
+
+wts_status wts_xdoc_set_data(wts_xdoc *doc, const void *bytes, size_t len) {
+    if (!doc || (!bytes && len)) return WTS_ERR_INVALID;
+    WTS_GUARD_NOHANDLE(
+        doc->doc.set_data(std::string(static_cast<const char *>(bytes), len)));
+}
+
+/* ---- readers ---- */
+
+wts_status wts_xdb_open(const char *path, wts_xdb **out, char **errmsg) {
+    if (errmsg) *errmsg = nullptr;
+    if (!out || !path) return WTS_ERR_INVALID;
+    *out = nullptr;
+    std::string msg;
+    wts_xdb *db = nullptr;
+    try {
+        db = new wts_xdb();
+        db->db = Xapian::Database(path, Xapian::DB_BACKEND_GLASS);
+        *out = db;
+        return WTS_OK;
+    } catch (...) {
+        delete db;
+        wts_status st = map_current_exception(msg);
+        give_message(errmsg, msg);
+        return st;
+    }
+}
+
+void wts_xdb_close(wts_xdb *db) { delete db; }
+
+const char *wts_xdb_message(const wts_xdb *db) {
+    return db ? db->message.c_str() : "";
+}
+
+wts_status wts_xdb_reopen(wts_xdb *db, int *changed) {
+    if (!db) return WTS_ERR_INVALID;
+    WTS_GUARD(db->message, {
+        bool c = db->db.reopen();
+        if (changed) *changed = c ? 1 : 0;
+    });
+}
+
+wts_status wts_xdb_doccount(wts_xdb *db, uint32_t *out) {
+    if (!db || !out) return WTS_ERR_INVALID;
+    WTS_GUARD(db->message, *out = db->db.get_doccount());
+}
+
+wts_status wts_xdb_revision(wts_xdb *db, uint64_t *out) {
+    if (!db || !out) return WTS_ERR_INVALID;
+    WTS_GUARD(db->message, *out = db->db.get_revision());
+}
+
+wts_status wts_xdb_get_metadata(wts_xdb *db, const char *key, char **out) {
+    if (!out) return WTS_ERR_INVALID;
+    *out = nullptr;
+    if (!db || !key || !*key) return WTS_ERR_INVALID;
+    WTS_GUARD(db->message, *out = dup_bytes(db->db.get_metadata(key), nullptr));
+}
+
+wts_status wts_xdb_termfreq(wts_xdb *db, const char *term, uint32_t *out) {
+    if (!db || !term || !out) return WTS_ERR_INVALID;
+    WTS_GUARD(db->message, *out = db->db.get_termfreq(term));
+}
+
+wts_status wts_xdb_doc_data(wts_xdb *db, wts_docid id, char **data,
+                            size_t *len) {
+    if (!data) return WTS_ERR_INVALID;
+    *data = nullptr;
+    if (!db || id == 0) return WTS_ERR_INVALID;
+    WTS_GUARD(db->message, *data = dup_bytes(db->db.get_document(id).get_data(), len));
+}
+
+wts_status wts_xdb_doc_value(wts_xdb *db, wts_docid id, unsigned slot,
+                             char **value, size_t *len) {
+    if (!value) return WTS_ERR_INVALID;
+    *value = nullptr;
+    if (!db || id == 0) return WTS_ERR_INVALID;
+    WTS_GUARD(db->message,
+              *value = dup_bytes(db->db.get_document(id).get_value(slot), len));
+}
+
+wts_status wts_xdb_terms(wts_xdb *db, const char *prefix, wts_xterm_cb cb,
+                         void *ud) {
+    if (!db || !cb) return WTS_ERR_INVALID;
+    const std::string pfx = prefix ? prefix : "";
+    WTS_GUARD(db->message, {
+        for (auto t = db->db.allterms_begin(pfx); t != db->db.allterms_end(pfx); ++t) {
+            const std::string term = *t;
+            if (cb(ud, term.data(), term.size(), t.get_termfreq())) break;
+        }
+    });
+}
+
+wts_status wts_xdb_postings(wts_xdb *db, const char *term, wts_xdocid_cb cb,
+                            void *ud) {
+    if (!db || !term || !cb) return WTS_ERR_INVALID;
+    WTS_GUARD(db->message, {
+        for (auto p = db->db.postlist_begin(term); p != db->db.postlist_end(term); ++p)
+            if (cb(ud, *p)) break;
+    });
+}
+
+wts_status wts_xdb_doc_terms(wts_xdb *db, wts_docid id, const char *prefix,
+                             wts_xterm_cb cb, void *ud) {
+    if (!db || id == 0 || !cb) return WTS_ERR_INVALID;
+    const std::string pfx = prefix ? prefix : "";
+    WTS_GUARD(db->message, {
+        auto t = db->db.termlist_begin(id);
+        if (!pfx.empty()) t.skip_to(pfx);
+        for (; t != db->db.termlist_end(id); ++t) {
+            const std::string term = *t;
+            if (term.compare(0, pfx.size(), pfx) != 0) break;
+            if (cb(ud, term.data(), term.size(), t.get_termfreq())) break;
+        }
+    });
+}
+
+wts_status wts_xdb_spelling(wts_xdb *db, const char *word, char **out) {
+    if (!out) return WTS_ERR_INVALID;
+    *out = nullptr;
+    if (!db || !word) return WTS_ERR_INVALID;
+    WTS_GUARD(db->message,
+              *out = dup_bytes(db->db.get_spelling_suggestion(word, 2), nullptr));
+}
+
+wts_status wts_xdb_check(const char *path, char **report) {
+    if (report) *report = nullptr;
+    if (!path) return WTS_ERR_INVALID;
+    std::ostringstream out;
+    std::string msg;
+    try {
+        size_t errors = Xapian::Database::check(path, Xapian::DBCHECK_SHORT_TREE, &out);
+        if (report) *report = dup_bytes(out.str(), nullptr);
+        return errors ? WTS_ERR_CORRUPT : WTS_OK;
+    } catch (...) {
+        wts_status st = map_current_exception(msg);
+        give_message(report, msg);
+        return st;
+    }
+}
+
+/* ---- writer ---- */
+
+wts_status wts_xwriter_open(const char *path, wts_xwriter **out, char **errmsg) {
+    if (errmsg) *errmsg = nullptr;
+    if (!out || !path) return WTS_ERR_INVALID;
+    *out = nullptr;
+    std::string msg;
+    wts_xwriter *w = nullptr;
+    try {
+        w = new wts_xwriter();
+        w->db = Xapian::WritableDatabase(
+            path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+        w->view.db = w->db;
+        *out = w;
+        return WTS_OK;
+    } catch (...) {
+        delete w;
+        wts_status st = map_current_exception(msg);
+        give_message(errmsg, msg);
+        return st;
+    }
+}
+
+wts_status wts_xwriter_close(wts_xwriter *w) {
+    if (!w) return WTS_OK;
+    wts_status st = WTS_OK;
+    try {
+        w->db.close();
+    } catch (...) {
+        st = map_current_exception(w->message);
+    }
+    delete w;
+    return st;
+}
+
+const char *wts_xwriter_message(const wts_xwriter *w) {
+    if (!w) return "";
+    return w->message.empty() ? w->view.message.c_str() : w->message.c_str();
+}
+
+wts_xdb *wts_xwriter_db(wts_xwriter *w) { return w ? &w->view : nullptr; }
+
+wts_status wts_xwriter_add(wts_xwriter *w, const wts_xdoc *doc,
+                           const char *unique_term, wts_docid *id) {
+    if (!w || !doc) return WTS_ERR_INVALID;
+    WTS_GUARD(w->message, {
+        Xapian::docid d = unique_term && *unique_term
+                              ? w->db.replace_document(unique_term, doc->doc)
+                              : w->db.add_document(doc->doc);
+        if (id) *id = d;
+    });
+}
+
+wts_status wts_xwriter_delete_term(wts_xwriter *w, const char *term) {
+    if (!w || !term || !*term) return WTS_ERR_INVALID;
+    WTS_GUARD(w->message, w->db.delete_document(term));
+}
+
+wts_status wts_xwriter_set_metadata(wts_xwriter *w, const char *key,
+                                    const char *value) {
+    if (!w || !key || !*key || !value) return WTS_ERR_INVALID;
+    WTS_GUARD(w->message, w->db.set_metadata(key, value));
+}
+
+wts_status wts_xwriter_add_spelling(wts_xwriter *w, const char *word,
+                                    uint32_t freq_inc) {
+    if (!w || !word || !*word) return WTS_ERR_INVALID;
+    WTS_GUARD(w->message, w->db.add_spelling(word, freq_inc));
+}
+
+wts_status wts_xwriter_commit(wts_xwriter *w) {
+    if (!w) return WTS_ERR_INVALID;
+    WTS_GUARD(w->message, w->db.commit());
+}
+
+/* ---- queries ---- */
+
+wts_status wts_xquery_term(const char *term, size_t len, uint32_t wqf,
+                           uint32_t pos, wts_xquery **out) {
+    if (!out) return WTS_ERR_INVALID;
+    *out = nullptr;
+    if (!term || len == 0) return WTS_ERR_INVALID;
+    WTS_GUARD_NOHANDLE(*out = new wts_xquery{
+                           Xapian::Query(std::string(term, len), wqf ? wqf : 1, pos)});
+}
+
+wts_status wts_xquery_combine(wts_xop op, const wts_xquery *const *subs,
+                              size_t n, uint32_t window, wts_xquery **out) {
+    if (!out) return WTS_ERR_INVALID;
+    *out = nullptr;
+    if (!subs && n) return WTS_ERR_INVALID;
+    for (size_t i = 0; i < n; i++)
+        if (!subs[i]) return WTS_ERR_INVALID;
+    WTS_GUARD_NOHANDLE({
+        std::vector<Xapian::Query> qs;
+        qs.reserve(n);
+        for (size_t i = 0; i < n; i++) qs.push_back(subs[i]->q);
+        *out = new wts_xquery{
+            Xapian::Query(to_xapian_op(op), qs.begin(), qs.end(), window)};
+    });
+}
+
+wts_status wts_xquery_wildcard(const char *prefix, uint32_t max_terms,
+                               wts_xquery **out) {
+    if (!out) return WTS_ERR_INVALID;
+    *out = nullptr;
+    if (!prefix || !*prefix) return WTS_ERR_INVALID;
+    WTS_GUARD_NOHANDLE(*out = new wts_xquery{Xapian::Query(
+                           Xapian::Query::OP_WILDCARD, prefix, max_terms,
+                           Xapian::Query::WILDCARD_LIMIT_ERROR)});
+}
+
+wts_status wts_xquery_value_range(unsigned slot, const char *lo,
+                                  const char *hi, wts_xquery **out) {
+    if (!out) return WTS_ERR_INVALID;
+    *out = nullptr;
+    if (!lo || !hi) return WTS_ERR_INVALID;
+    WTS_GUARD_NOHANDLE(*out = new wts_xquery{Xapian::Query(
+                           Xapian::Query::OP_VALUE_RANGE, slot, lo, hi)});
+}
+
+wts_status wts_xquery_scale(const wts_xquery *q, double factor,
+                            wts_xquery **out) {
+    if (!out) return WTS_ERR_INVALID;
+    *out = nullptr;
+    if (!q || factor < 0) return WTS_ERR_INVALID;
+    WTS_GUARD_NOHANDLE(*out = new wts_xquery{
+                           Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor)});
+}
+
+wts_status wts_xquery_match_all(wts_xquery **out) {
+    if (!out) return WTS_ERR_INVALID;
+    *out = nullptr;
+    WTS_GUARD_NOHANDLE(*out = new wts_xquery{Xapian::Query::MatchAll});
+}
+
+wts_status wts_xquery_match_nothing(wts_xquery **out) {
+    if (!out) return WTS_ERR_INVALID;
+    *out = nullptr;
+    WTS_GUARD_NOHANDLE(*out = new wts_xquery{Xapian::Query::MatchNothing});
+}
+
+int wts_xquery_is_empty(const wts_xquery *q) { return !q || q->q.empty(); }
+
+wts_status wts_xquery_describe(const wts_xquery *q, char **out) {
+    if (!out) return WTS_ERR_INVALID;
+    *out = nullptr;
+    if (!q) return WTS_ERR_INVALID;
+    WTS_GUARD_NOHANDLE(*out = dup_bytes(q->q.get_description(), nullptr));
+}
+
+void wts_xquery_free(wts_xquery *q) { delete q; }
+
+/* ---- searching ---- */
+
+void wts_xsearch_opts_init(wts_xsearch_opts *opts) {
+    if (!opts) return;
+    std::memset(opts, 0, sizeof *opts);
+    opts->limit = 10;
+    opts->collapse_slot = -1;
+    opts->collapse_max = 1;
+    opts->sort = WTS_XSORT_RELEVANCE;
+    opts->facet_slot = -1;
+}
+
+wts_status wts_xdb_search(wts_xdb *db, const wts_xquery *q,
+                          const wts_xsearch_opts *opts, wts_xmset **out) {
+    if (!out) return WTS_ERR_INVALID;
+    *out = nullptr;
+    if (!db || !q || !opts) return WTS_ERR_INVALID;
+    wts_xmset *m = nullptr;
+    try {
+        m = new wts_xmset();
+        Xapian::Enquire enquire(db->db);
+        enquire.set_query(q->q);
+        if (opts->collapse_slot >= 0)
+            enquire.set_collapse_key(static_cast<Xapian::valueno>(opts->collapse_slot),
+                                     opts->collapse_max ? opts->collapse_max : 1);
+        switch (opts->sort) {
+        case WTS_XSORT_RELEVANCE: break;
+        case WTS_XSORT_VALUE:
+            enquire.set_sort_by_value_then_relevance(opts->sort_slot,
+                                                     opts->sort_descending != 0);
+            break;
+        case WTS_XSORT_RELEVANCE_THEN_VALUE:
+            enquire.set_sort_by_relevance_then_value(opts->sort_slot,
+                                                     opts->sort_descending != 0);
+            break;
+        }
+        if (opts->time_limit > 0) enquire.set_time_limit(opts->time_limit);
+        KeyListSpy *spy = nullptr;
+        std::unique_ptr<KeyListSpy> spy_owner;
+        if (opts->facet_slot >= 0) {
+            spy_owner.reset(new KeyListSpy(static_cast<Xapian::valueno>(opts->facet_slot)));
+            spy = spy_owner.get();
+            enquire.add_matchspy(spy);
+        }
+        Xapian::MSet mset = enquire.get_mset(opts->offset, opts->limit, opts->check_at_least);
+        m->estimated = mset.get_matches_estimated();
+        m->lower_bound = mset.get_matches_lower_bound();
+        m->hits.reserve(mset.size());
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+            wts_xhit h;
+            h.id = *it;
+            h.weight = it.get_weight();
+            h.collapsed = opts->collapse_slot >= 0 ? it.get_collapse_count() : 0;
+            h.data = it.get_document().get_data();
+            m->hits.push_back(std::move(h));
+        }
+        if (spy)
+            for (const auto &kv : spy->counts()) m->facets.emplace_back(kv.first, kv.second);
+        *out = m;
+        return WTS_OK;
+    } catch (...) {
+        delete m;
+        return map_current_exception(db->message);
+    }
+}
+
+void wts_xmset_free(wts_xmset *m) { delete m; }
+size_t wts_xmset_size(const wts_xmset *m) { return m ? m->hits.size() : 0; }
+uint32_t wts_xmset_estimated(const wts_xmset *m) { return m ? m->estimated : 0; }
+uint32_t wts_xmset_lower_bound(const wts_xmset *m) { return m ? m->lower_bound : 0; }
+
+wts_docid wts_xmset_docid(const wts_xmset *m, size_t i) {
+    return m && i < m->hits.size() ? m->hits[i].id : 0;
+}
+
+double wts_xmset_weight(const wts_xmset *m, size_t i) {
+    return m && i < m->hits.size() ? m->hits[i].weight : 0.0;
+}
+
+uint32_t wts_xmset_collapsed(const wts_xmset *m, size_t i) {
+    return m && i < m->hits.size() ? m->hits[i].collapsed : 0;
+}
+
+const char *wts_xmset_data(const wts_xmset *m, size_t i, size_t *len) {
+    if (!m || i >= m->hits.size()) {
+        if (len) *len = 0;
+        return nullptr;
+    }
+    if (len) *len = m->hits[i].data.size();
+    return m->hits[i].data.c_str();
+}
+
+size_t wts_xmset_facet_count(const wts_xmset *m) { return m ? m->facets.size() : 0; }
+
+const char *wts_xmset_facet(const wts_xmset *m, size_t i, uint32_t *count) {
+    if (!m || i >= m->facets.size()) {
+        if (count) *count = 0;
+        return nullptr;
+    }
+    if (count) *count = m->facets[i].second;
+    return m->facets[i].first.c_str();
+}
+
+/* ---- stemming ---- */
+
+wts_status wts_xstem_new(const char *lang, wts_xstem **out) {
+    if (!out) return WTS_ERR_INVALID;
+    *out = nullptr;
+    if (!lang) return WTS_ERR_INVALID;
+    WTS_GUARD_NOHANDLE({
+        wts_xstem *s = new wts_xstem();
+        if (std::strcmp(lang, "none") == 0 || !*lang) {
+            s->none = true;
+        } else {
+            try {
+                s->stem = Xapian::Stem(lang);
+            } catch (...) {
+                delete s;
+                throw;
+            }
+        }
+        *out = s;
+    });
+}
+
+void wts_xstem_free(wts_xstem *s) { delete s; }
+
+wts_status wts_xstem_apply(wts_xstem *s, const char *word, size_t len,
+                           char *buf, size_t bufsize) {
+    if (!s || !word || !buf || bufsize == 0) return WTS_ERR_INVALID;
+    WTS_GUARD_NOHANDLE({
+        std::string in(word, len);
+        const std::string r = s->none ? in : s->stem(in);
+        if (r.size() >= bufsize) return WTS_ERR_LIMIT;
+        std::memcpy(buf, r.data(), r.size());
+        buf[r.size()] = '\0';
+    });
+}
+
+/* ---- testing hook ---- */
+
+wts_status wts_xapian_test_map(wts_xtest_throw kind, char **errmsg) {
+    if (errmsg) *errmsg = nullptr;
+    std::string msg;
+    try {
+        switch (kind) {
+        case WTS_XTEST_LOCK: throw Xapian::DatabaseLockError("held");
+        case WTS_XTEST_MODIFIED: throw Xapian::DatabaseModifiedError("moved on");
+        case WTS_XTEST_NOT_FOUND_DB: throw Xapian::DatabaseNotFoundError("absent");
+        case WTS_XTEST_OPENING: throw Xapian::DatabaseOpeningError("cannot open");
+        case WTS_XTEST_VERSION: throw Xapian::DatabaseVersionError("too new");
+        case WTS_XTEST_CORRUPT: throw Xapian::DatabaseCorruptError("bad block");
+        case WTS_XTEST_DB_ERROR: throw Xapian::DatabaseError("disk");
+        case WTS_XTEST_QUERY_PARSER: throw Xapian::QueryParserError("syntax");
+        case WTS_XTEST_WILDCARD: throw Xapian::WildcardError("too many");
+        case WTS_XTEST_UNIMPLEMENTED: throw Xapian::UnimplementedError("nope");
+        case WTS_XTEST_INVALID_ARG: throw Xapian::InvalidArgumentError("bad arg");
+        case WTS_XTEST_DOC_NOT_FOUND: throw Xapian::DocNotFoundError("no doc");
+        case WTS_XTEST_OTHER_XAPIAN: throw Xapian::InternalError("oops");
+        case WTS_XTEST_BAD_ALLOC: throw std::bad_alloc();
+        case WTS_XTEST_STD: throw std::runtime_error("std");
+        case WTS_XTEST_UNKNOWN: throw 42;
+        }
+        return WTS_OK;
+    } catch (...) {
+        wts_status st = map_current_exception(msg);
+        give_message(errmsg, msg);
+        return st;
+    }
+}
+
+}  // extern "C"

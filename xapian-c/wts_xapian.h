@@ -1,0 +1,249 @@
+/* wts_xapian.h: the C face of the index library.
+ *
+ * This is the only header through which the rest of wtosearch reaches the
+ * inverted index.  The implementation is C++; nothing C++ shows here and no
+ * exception ever crosses into C: every entry point returns a wts_status.
+ *
+ * Conventions, the same for every function below:
+ *  - A function that creates an object returns a status and fills an
+ *    out-parameter; on failure the out-parameter is set to NULL.
+ *  - Objects are opaque.  Whoever receives an object from a _new or _open
+ *    function or a search owns it and releases it with the matching _free
+ *    or _close function.
+ *    Every free/close function accepts NULL.
+ *  - A failing call on a handle leaves a message on that handle
+ *    (wts_xdb_message, wts_xwriter_message).  Calls that have no handle yet
+ *    (opening) return the message through a char** the caller frees.
+ *  - Strings passed in are copied; strings returned as const char * stay
+ *    valid as long as the object they came from.
+ */
+#ifndef WTS_XAPIAN_H
+#define WTS_XAPIAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The one status enum of the project.  The index layer is the lowest layer,
+ * so the enum lives here; the other components return the same codes. */
+typedef enum wts_status {
+    WTS_OK = 0,
+    WTS_ERR_NO_INDEX,   /* no index at that path (or not an index) */
+    WTS_ERR_LOCKED,     /* another writer holds the index */
+    WTS_ERR_MODIFIED,   /* the index changed under a reader: reopen, retry */
+    WTS_ERR_BAD_QUERY,  /* the query cannot be run as built */
+    WTS_ERR_LIMIT,      /* a documented limit was exceeded */
+    WTS_ERR_CORRUPT,    /* the index files are damaged */
+    WTS_ERR_VERSION,    /* index format or schema not supported */
+    WTS_ERR_NOT_FOUND,  /* no such document, term or key */
+    WTS_ERR_INVALID,    /* bad argument from the caller */
+    WTS_ERR_IO,         /* a file or database operation failed */
+    WTS_ERR_NO_MEMORY,  /* out of memory */
+    WTS_ERR_PARSE,      /* input text (query, file, config) is malformed */
+    WTS_ERR_INTERNAL    /* anything else; the message says what */
+} wts_status;
+
+/* A short fixed English name for a status ("locked", "no index", ...). */
+const char *wts_status_name(wts_status st);
+
+typedef uint32_t wts_docid;
+
+/* ------------------------------------------------------------------ */
+/* Documents under construction                                        */
+
+typedef struct wts_xdoc wts_xdoc;
+
+wts_status wts_xdoc_new(wts_xdoc **out);
+void wts_xdoc_free(wts_xdoc *doc);
+/* A positional occurrence of term at position pos (1-based word number). */
+wts_status wts_xdoc_add_posting(wts_xdoc *doc, const char *term, size_t len,
+                                uint32_t pos, uint32_t wdf_inc);
+/* A term without position; wdf_inc 0 makes a pure filter (boolean) term. */
+wts_status wts_xdoc_add_term(wts_xdoc *doc, const char *term, size_t len,
+                             uint32_t wdf_inc);
+wts_status wts_xdoc_set_value(wts_xdoc *doc, unsigned slot, const void *bytes,
+                              size_t len);
+wts_status wts_xdoc_set_data(wts_xdoc *doc, const void *bytes, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Readers                                                             */
+
+typedef struct wts_xdb wts_xdb;
+
+/* Opens the index at path for reading.  On failure *out is NULL and, when
+ * errmsg is not NULL, *errmsg receives a malloc'd message. */
+wts_status wts_xdb_open(const char *path, wts_xdb **out, char **errmsg);
+void wts_xdb_close(wts_xdb *db);
+/* The message of the last failed call on db ("" if none). */
+const char *wts_xdb_message(const wts_xdb *db);
+/* Moves to the newest committed revision; *changed (may be NULL) tells
+ * whether there was a newer one. */
+wts_status wts_xdb_reopen(wts_xdb *db, int *changed);
+wts_status wts_xdb_doccount(wts_xdb *db, uint32_t *out);
+wts_status wts_xdb_revision(wts_xdb *db, uint64_t *out);
+/* *out is malloc'd, caller frees; a missing key gives "" (not an error). */
+wts_status wts_xdb_get_metadata(wts_xdb *db, const char *key, char **out);
+wts_status wts_xdb_termfreq(wts_xdb *db, const char *term, uint32_t *out);
+/* Data and values of one document, copied into malloc'd buffers.
+ * WTS_ERR_NOT_FOUND if the document does not exist. */
+wts_status wts_xdb_doc_data(wts_xdb *db, wts_docid id, char **data,
+                            size_t *len);
+wts_status wts_xdb_doc_value(wts_xdb *db, wts_docid id, unsigned slot,
+                             char **value, size_t *len);
+
+/* Iteration callbacks return 0 to go on, non-zero to stop early. */
+typedef int (*wts_xterm_cb)(void *ud, const char *term, size_t len,
+                            uint32_t termfreq);
+typedef int (*wts_xdocid_cb)(void *ud, wts_docid id);
+
+/* Every term of the index starting with prefix, in byte order. */
+wts_status wts_xdb_terms(wts_xdb *db, const char *prefix, wts_xterm_cb cb,
+                         void *ud);
+/* Every document indexed by term, in docid order. */
+wts_status wts_xdb_postings(wts_xdb *db, const char *term, wts_xdocid_cb cb,
+                            void *ud);
+/* Terms of one document starting with prefix (termfreq = index-wide). */
+wts_status wts_xdb_doc_terms(wts_xdb *db, wts_docid id, const char *prefix,
+                             wts_xterm_cb cb, void *ud);
+/* The index's best spelling correction for word, "" when it has none.
+ * *out is malloc'd. */
+wts_status wts_xdb_spelling(wts_xdb *db, const char *word, char **out);
+
+/* Runs the index's own consistency check on the index at path.  The report
+ * (malloc'd, may be NULL) says what was found. */
+wts_status wts_xdb_check(const char *path, char **report);
+
+/* ------------------------------------------------------------------ */
+/* Writer                                                              */
+
+typedef struct wts_xwriter wts_xwriter;
+
+/* Opens the index at path for writing, creating it if absent.  Only one
+ * writer at a time: a second one gets WTS_ERR_LOCKED. */
+wts_status wts_xwriter_open(const char *path, wts_xwriter **out,
+                            char **errmsg);
+/* Commits what is pending, then releases the lock.  NULL is fine. */
+wts_status wts_xwriter_close(wts_xwriter *w);
+const char *wts_xwriter_message(const wts_xwriter *w);
+/* A read view of the writer's own database, including uncommitted
+ * changes.  Owned by the writer: do not close it. */
+wts_xdb *wts_xwriter_db(wts_xwriter *w);
+/* Adds doc; replaces every document indexed by unique_term when it is not
+ * NULL (the doc should carry that term itself). */
+wts_status wts_xwriter_add(wts_xwriter *w, const wts_xdoc *doc,
+                           const char *unique_term, wts_docid *id);
+/* Deletes every document indexed by term. */
+wts_status wts_xwriter_delete_term(wts_xwriter *w, const char *term);
+wts_status wts_xwriter_set_metadata(wts_xwriter *w, const char *key,
+                                    const char *value);
+wts_status wts_xwriter_add_spelling(wts_xwriter *w, const char *word,
+                                    uint32_t freq_inc);
+/* Makes everything so far durable and visible to readers, atomically. */
+wts_status wts_xwriter_commit(wts_xwriter *w);
+
+/* ------------------------------------------------------------------ */
+/* Queries                                                             */
+
+typedef struct wts_xquery wts_xquery;
+
+typedef enum wts_xop {
+    WTS_XOP_AND,
+    WTS_XOP_OR,
+    WTS_XOP_AND_NOT,   /* first minus the others */
+    WTS_XOP_AND_MAYBE, /* first; the others only add weight */
+    WTS_XOP_FILTER,    /* first, restricted to the others, which add no weight */
+    WTS_XOP_PHRASE,    /* terms in order within window (0 = adjacent) */
+    WTS_XOP_NEAR,      /* terms in any order within window */
+    WTS_XOP_SYNONYM    /* one term under several spellings */
+} wts_xop;
+
+/* Queries are values: combining copies its inputs, which stay the
+ * caller's to free. */
+wts_status wts_xquery_term(const char *term, size_t len, uint32_t wqf,
+                           uint32_t pos, wts_xquery **out);
+wts_status wts_xquery_combine(wts_xop op, const wts_xquery *const *subs,
+                              size_t n, uint32_t window, wts_xquery **out);
+/* Terms starting with prefix, OR'ed; more than max_terms terms is an
+ * error (WTS_ERR_LIMIT) when the query runs. */
+wts_status wts_xquery_wildcard(const char *prefix, uint32_t max_terms,
+                               wts_xquery **out);
+/* Documents whose value in slot lies in [lo, hi] (byte order). */
+wts_status wts_xquery_value_range(unsigned slot, const char *lo,
+                                  const char *hi, wts_xquery **out);
+wts_status wts_xquery_scale(const wts_xquery *q, double factor,
+                            wts_xquery **out);
+wts_status wts_xquery_match_all(wts_xquery **out);
+wts_status wts_xquery_match_nothing(wts_xquery **out);
+int wts_xquery_is_empty(const wts_xquery *q);
+/* A readable description, malloc'd (for debugging and tests). */
+wts_status wts_xquery_describe(const wts_xquery *q, char **out);
+void wts_xquery_free(wts_xquery *q);
+
+/* ------------------------------------------------------------------ */
+/* Searching                                                           */
+
+typedef enum wts_xsort {
+    WTS_XSORT_RELEVANCE,
+    WTS_XSORT_VALUE,               /* by sort_slot, ties by relevance */
+    WTS_XSORT_RELEVANCE_THEN_VALUE
+} wts_xsort;
+
+typedef struct wts_xsearch_opts {
+    uint32_t offset;
+    uint32_t limit;
+    uint32_t check_at_least; /* count at least this many matches exactly */
+    int collapse_slot;       /* -1: no collapsing */
+    uint32_t collapse_max;   /* hits kept per collapse key (>= 1) */
+    wts_xsort sort;
+    unsigned sort_slot;
+    int sort_descending;
+    int facet_slot;          /* -1: no facets; else a slot holding a list of
+                                keys, each ended by '\n', counted over every
+                                match examined */
+    double time_limit;       /* seconds; 0 = none.  Past it the search stops
+                                refining and returns what it has */
+} wts_xsearch_opts;
+
+/* Defaults: offset 0, limit 10, no collapsing, relevance, no facets. */
+void wts_xsearch_opts_init(wts_xsearch_opts *opts);
+
+typedef struct wts_xmset wts_xmset;
+
+/* Runs q.  On success *out holds the hits with their data copied, so that
+ * reading them never fails.  On failure the message is on db. */
+wts_status wts_xdb_search(wts_xdb *db, const wts_xquery *q,
+                          const wts_xsearch_opts *opts, wts_xmset **out);
+void wts_xmset_free(wts_xmset *m);
+size_t wts_xmset_size(const wts_xmset *m);
+uint32_t wts_xmset_estimated(const wts_xmset *m);
+uint32_t wts_xmset_lower_bound(const wts_xmset *m);
+wts_docid wts_xmset_docid(const wts_xmset *m, size_t i);
+double wts_xmset_weight(const wts_xmset *m, size_t i);
+/* Hits folded into hit i by collapsing (0 without collapsing). */
+uint32_t wts_xmset_collapsed(const wts_xmset *m, size_t i);
+const char *wts_xmset_data(const wts_xmset *m, size_t i, size_t *len);
+size_t wts_xmset_facet_count(const wts_xmset *m);
+/* Facet keys come in byte order. */
+const char *wts_xmset_facet(const wts_xmset *m, size_t i, uint32_t *count);
+
+/* ------------------------------------------------------------------ */
+/* Stemming                                                            */
+
+typedef struct wts_xstem wts_xstem;
+
+/* lang: "en", "fr", "es" or any language name the library knows;
+ * "none" stems nothing. */
+wts_status wts_xstem_new(const char *lang, wts_xstem **out);
+void wts_xstem_free(wts_xstem *s);
+/* Stems word (len bytes) into buf (NUL-terminated); a stem that does not
+ * fit in bufsize gives WTS_ERR_LIMIT. */
+wts_status wts_xstem_apply(wts_xstem *s, const char *word, size_t len,
+                           char *buf, size_t bufsize);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
