@@ -53,6 +53,8 @@ static const char *fold_special(uint32_t cp) {
     case 0x00D8: case 0x00F8: return "o";  /* Ø ø */
     case 0x0141: case 0x0142: return "l";  /* Ł ł */
     case 0x0131: return "i";               /* dotless i */
+    case 0x00BA: return "o";               /* ordinal: 1º */
+    case 0x00AA: return "a";               /* ordinal: 1ª */
     case 0x2018: case 0x2019: case 0x02BC: case 0x00B4: case 0x0060:
         return "'";
     default: return NULL;

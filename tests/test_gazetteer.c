@@ -1,0 +1,71 @@
+/* test_gazetteer.c: members and topics under all their names. */
+#include "check.h"
+#include "wts.h"
+
+static const char *member(const char *name) {
+    const char *id = NULL;
+    if (wts_gaz_resolve(WTS_GAZ_MEMBERS, name, strlen(name), &id, NULL) != WTS_OK) return "(none)";
+    return id;
+}
+
+static int collect(void *ud, const char *id, size_t start, size_t end) {
+    wts_buf *b = ud;
+    if (b->len) wts_buf_addc(b, ' ');
+    wts_buf_adds(b, id);
+    return 0;
+}
+
+static char *found(wts_gaz g, const char *text) {
+    wts_buf b = WTS_BUF_INIT;
+    wts_gaz_find(g, text, strlen(text), collect, &b);
+    return wts_buf_steal(&b);
+}
+
+int main(void) {
+    CHECK_INT_EQ(wts_gaz_count(WTS_GAZ_MEMBERS), 166);
+    CHECK(wts_gaz_count(WTS_GAZ_TOPICS) >= 20);
+    static const struct {
+        const char *name, *id;
+    } names[] = {
+        {"Mexico", "mex"}, {"Mexique", "mex"}, {"México", "mex"}, {"mexico", "mex"},
+        {"Türkiye", "tur"}, {"Turkey", "tur"}, {"Turquie", "tur"}, {"Turquía", "tur"},
+        {"Korea, Republic of", "kor"}, {"Republic of Korea", "kor"},
+        {"Hong Kong, China", "hkg"}, {"Chinese Taipei", "twn"},
+        {"Separate Customs Territory of Taiwan, Penghu, Kinmen and Matsu", "twn"},
+        {"Lao PDR", "lao"}, {"Lao People's Democratic Republic", "lao"},
+        {"Côte d'Ivoire", "civ"}, {"Côte d’Ivoire", "civ"}, {"Cote d'Ivoire", "civ"},
+        {"Viet Nam", "vnm"}, {"Vietnam", "vnm"},
+        {"European Union", "eu"}, {"EU", "eu"}, {"European Communities", "eu"},
+        {"Union européenne", "eu"}, {"Estados Unidos", "usa"}, {"États-Unis", "usa"},
+        {"Atlantis", "(none)"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) CHECK_STR_EQ(member(names[i].name), names[i].id);
+    char *suggest = NULL;
+    const char *id = NULL;
+    CHECK_INT_EQ(wts_gaz_resolve(WTS_GAZ_MEMBERS, "Mexco", 5, &id, &suggest), WTS_ERR_NOT_FOUND);
+    CHECK(id == NULL);
+    CHECK(suggest && strstr(suggest, "Mexico"));
+    free(suggest);
+
+    /* names in running text: longest first, capitals-only forms only in capitals */
+    char *f = found(WTS_GAZ_MEMBERS, "Hong Kong, China and China joined; the EU, Côte d’Ivoire and "
+                                     "the United States of America spoke. Let us see.");
+    CHECK_STR_EQ(f, "hkg chn eu civ usa");
+    free(f);
+    f = found(WTS_GAZ_MEMBERS, "La Turquie et le Mexique ont présenté; México y Türkiye también.");
+    CHECK_STR_EQ(f, "tur mex mex tur");
+    free(f);
+
+    const char *tid = NULL;
+    CHECK_INT_EQ(wts_gaz_resolve(WTS_GAZ_TOPICS, "finance", 7, &tid, NULL), WTS_OK);
+    CHECK_STR_EQ(tid, "finance");
+    f = found(WTS_GAZ_TOPICS, "Work on cyber readiness and low-value shipments continued.");
+    CHECK(strstr(f, "cyber") != NULL);
+    CHECK(strstr(f, "lvs") != NULL);
+    free(f);
+    f = found(WTS_GAZ_TOPICS, "Los envíos de bajo valor y la ciberseguridad de las mipymes.");
+    CHECK(strstr(f, "lvs") != NULL);
+    CHECK(strstr(f, "cyber") != NULL);
+    free(f);
+    CHECK_DONE();
+}

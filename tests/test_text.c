@@ -1,0 +1,120 @@
+/* test_text.c: folding, the tokenizer, UTF-8 checks, language detection. */
+#include "check.h"
+#include "wts.h"
+
+static char *fold(const char *s) {
+    wts_buf b = WTS_BUF_INIT;
+    wts_fold(s, strlen(s), &b);
+    return wts_buf_steal(&b);
+}
+
+typedef struct joined {
+    wts_buf b;
+    size_t n;
+} joined;
+
+static int join_tokens(void *ud, const wts_token *t) {
+    joined *j = ud;
+    if (j->b.len) wts_buf_addc(&j->b, '|');
+    wts_buf_add(&j->b, t->folded, t->folded_len);
+    j->n++;
+    return 0;
+}
+
+static char *tokens(const char *s) {
+    joined j = {WTS_BUF_INIT, 0};
+    wts_tokenize(s, strlen(s), join_tokens, &j);
+    return wts_buf_steal(&j.b);
+}
+
+typedef struct span_check {
+    const char *text;
+    int ok;
+} span_check;
+
+static int spans_match(void *ud, const wts_token *t) {
+    span_check *c = ud;
+    /* the span of the original text folds to the token */
+    char *f = NULL;
+    wts_buf b = WTS_BUF_INIT;
+    wts_fold(c->text + t->start, t->end - t->start, &b);
+    f = wts_buf_steal(&b);
+    if (strncmp(f, t->folded, t->folded_len) != 0) c->ok = 0;
+    free(f);
+    return 0;
+}
+
+int main(void) {
+    static const struct {
+        const char *in, *want;
+    } folds[] = {
+        {"Échanges", "echanges"}, {"Türkiye", "turkiye"},     {"Côte d’Ivoire", "cote d'ivoire"},
+        {"ŒUVRE", "oeuvre"},      {"Straße", "strasse"},       {"México", "mexico"},
+        {"niño", "nino"},         {"PYME", "pyme"},            {"Ærø", "aero"},
+    };
+    for (size_t i = 0; i < sizeof folds / sizeof folds[0]; i++) {
+        char *f = fold(folds[i].in);
+        CHECK_STR_EQ(f, folds[i].want);
+        free(f);
+    }
+    /* decomposed input folds like composed input */
+    char *a = fold("e\xcc\x81" "changes"), *b = fold("\xc3\xa9" "changes");
+    CHECK_STR_EQ(a, b);
+    free(a);
+    free(b);
+
+    static const struct {
+        const char *in, *want;
+    } toks[] = {
+        {"Côte d'Ivoire", "cote|d|ivoire"},
+        {"Côte d’Ivoire", "cote|d|ivoire"},
+        {"e-commerce, ¶2.3 and 1,000 MSMEs.", "e|commerce|2.3|and|1,000|msmes"},
+        {"Trade4MSMEs (INF/MSME/W/51)", "trade4msmes|inf|msme|w|51"},
+        {"  ", ""},
+        {"l'échange des PME", "l|echange|des|pme"},
+        {"2022. Next", "2022|next"},
+    };
+    for (size_t i = 0; i < sizeof toks / sizeof toks[0]; i++) {
+        char *t = tokens(toks[i].in);
+        CHECK_STR_EQ(t, toks[i].want);
+        free(t);
+    }
+    span_check sc = {"Réunion du 7 avril, Côte d’Ivoire & Türkiye", 1};
+    wts_tokenize(sc.text, strlen(sc.text), spans_match, &sc);
+    CHECK(sc.ok);
+
+    /* a word longer than the limit is cut on a character boundary */
+    char longword[300];
+    for (int i = 0; i < 149; i++) memcpy(longword + 2 * i, "\xc3\xa9", 2);
+    longword[298] = '\0';
+    char *lt = tokens(longword);
+    CHECK(strlen(lt) <= WTS_MAX_WORD_BYTES);
+    CHECK(wts_utf8_invalid_at(lt, strlen(lt)) == strlen(lt));
+    free(lt);
+
+    CHECK_INT_EQ(wts_utf8_invalid_at("abc", 3), 3);
+    CHECK_INT_EQ(wts_utf8_invalid_at("ab\xff" "c", 4), 2);
+    CHECK_INT_EQ(wts_utf8_invalid_at("\xc3", 1), 0);
+
+    /* languages */
+    CHECK_INT_EQ(wts_lang_detect("The Group held its second meeting of the year and the members "
+                                 "discussed the work programme with the Secretariat.", 120),
+                 WTS_LANG_EN);
+    const char *fr = "Le Groupe a tenu sa deuxième réunion de l'année et les membres ont examiné le "
+                     "programme de travail avec le Secrétariat.";
+    CHECK_INT_EQ(wts_lang_detect(fr, strlen(fr)), WTS_LANG_FR);
+    const char *es = "El Grupo celebró su segunda reunión del año y los miembros examinaron el "
+                     "programa de trabajo con la Secretaría.";
+    CHECK_INT_EQ(wts_lang_detect(es, strlen(es)), WTS_LANG_ES);
+    CHECK_INT_EQ(wts_lang_detect("MSME", 4), WTS_LANG_UNKNOWN);
+    CHECK_INT_EQ(wts_lang_from_code("FR"), WTS_LANG_FR);
+    CHECK_INT_EQ(wts_lang_from_code("español"), WTS_LANG_ES);
+    CHECK_INT_EQ(wts_lang_from_code("de"), WTS_LANG_UNKNOWN);
+
+    /* buffers */
+    wts_buf bb = WTS_BUF_INIT;
+    for (int i = 0; i < 1000; i++) wts_buf_printf(&bb, "%d,", i);
+    CHECK(bb.len > 3000 && bb.data[bb.len] == '\0');
+    wts_buf_free(&bb);
+    CHECK_DONE();
+}
