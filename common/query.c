@@ -375,6 +375,7 @@ static node field_query(qparser *p, const wts_field *f, const char *v, size_t le
         } else if (strcmp(f->name, "type") == 0) {
             for (size_t k = 0; k < len; k++) wts_buf_addc(&key, (char)toupper((unsigned char)v[k]));
         } else {
+            p->q->asks_kind = true;
             wts_fold(v, len, &key);
         }
         r.q = term(p, f->prefix, key.data, key.len, 0);

@@ -9,6 +9,7 @@ struct wts_query {
     wts_xquery *xq;
     wts_lang lang;   /* language the words were stemmed in; UNKNOWN = all */
     bool ranked;     /* has words that rank; else filters only */
+    bool asks_kind;  /* uses kind:, so headings are not left out */
     /* What the snippet highlights: exact folded words, "Z"-stems and
      * wildcard prefixes of the query's free text. */
     char **words, **stems, **prefixes;

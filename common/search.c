@@ -183,11 +183,31 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
         xo.sort_slot = WTS_SLOT_DATE;
         xo.sort_descending = opts->order != WTS_ORDER_OLDEST;
     }
-    wts_xmset *m = NULL;
-    wts_status st = wts_xdb_search(db, q->xq, &xo, &m);
-    if (st == WTS_ERR_MODIFIED) { /* a writer moved on: read the newest */
-        if (wts_xdb_reopen(db, NULL) == WTS_OK) st = wts_xdb_search(db, q->xq, &xo, &m);
+    /* Headings are kept for `show` and kind:heading, but a heading alone
+     * is no answer: left out unless asked for. */
+    wts_xquery *run = NULL, *heading = NULL;
+    wts_status st = WTS_OK;
+    if (!q->asks_kind) {
+        const wts_field *kind = wts_field_find("kind", 4);
+        wts_buf t = WTS_BUF_INIT;
+        wts_buf_printf(&t, "%sheading", kind->prefix);
+        st = wts_xquery_term(t.data, t.len, 1, 0, &heading);
+        wts_buf_free(&t);
+        const wts_xquery *subs[2] = {q->xq, heading};
+        if (st == WTS_OK) st = wts_xquery_combine(WTS_XOP_AND_NOT, subs, 2, 0, &run);
+        wts_xquery_free(heading);
+        if (st != WTS_OK) {
+            if (errmsg) *errmsg = wts_xstrdup("out of memory");
+            return st;
+        }
     }
+    const wts_xquery *query = run ? run : q->xq;
+    wts_xmset *m = NULL;
+    st = wts_xdb_search(db, query, &xo, &m);
+    if (st == WTS_ERR_MODIFIED) { /* a writer moved on: read the newest */
+        if (wts_xdb_reopen(db, NULL) == WTS_OK) st = wts_xdb_search(db, query, &xo, &m);
+    }
+    wts_xquery_free(run);
     if (st != WTS_OK) {
         if (errmsg) *errmsg = wts_xstrdup(wts_xdb_message(db));
         return st;

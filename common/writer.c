@@ -102,10 +102,9 @@ static void write_text(const wts_results *r, bool colour, wts_buf *out) {
         wts_buf_printf(out, "No match for: %s\n", r->query);
         return;
     }
-    wts_buf_printf(out, "%s%u %s for: %s%s (showing %u-%u)\n\n", colour ? ANSI_DIM : "", r->total,
-                   r->total == 1 ? "paragraph matches" : "paragraphs match", r->query,
-                   r->group == WTS_GROUP_DOCUMENT ? ", by document" : "", r->offset + 1,
-                   r->offset + (uint32_t)r->nhits);
+    const char *unit = r->group == WTS_GROUP_DOCUMENT ? "document" : "paragraph";
+    wts_buf_printf(out, "%sabout %u %s%s for: %s (showing %u-%u)\n\n", colour ? ANSI_DIM : "", r->total,
+                   unit, r->total == 1 ? "" : "s", r->query, r->offset + 1, r->offset + (uint32_t)r->nhits);
     if (colour) wts_buf_adds(out, ANSI_OFF);
     for (size_t i = 0; i < r->nhits; i++) {
         const wts_hit *h = &r->hits[i];

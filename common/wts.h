@@ -262,7 +262,7 @@ typedef struct wts_hit {
 
 typedef struct wts_results {
     char *query;
-    uint32_t total;  /* estimated matching paragraphs */
+    uint32_t total;  /* estimated hits: documents or paragraphs, per group */
     uint32_t offset;
     wts_group group;
     size_t nhits;
