@@ -24,6 +24,8 @@ int cmd_index(int argc, char **argv);
 void help_index(FILE *out);
 int cmd_search(int argc, char **argv);
 void help_search(FILE *out);
+int cmd_show(int argc, char **argv);
+void help_show(FILE *out);
 int cmd_help(int argc, char **argv);
 void help_help(FILE *out);
 

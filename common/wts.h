@@ -283,6 +283,17 @@ void wts_results_free(wts_results *r);
 #define WTS_HL_CLOSE "\u27e7" /* ⟧ */
 
 /* ------------------------------------------------------------------ */
+/* One document, whole                                                 */
+
+/* The document(s) with symbol key (all its language versions) or at path
+ * key, as JSON (malloc'd): metadata, paragraphs in order, what they cite,
+ * the paragraphs citing it (README, "wtosearch show").  WTS_ERR_NOT_FOUND
+ * when nothing indexed matches. */
+wts_status wts_doc_lookup(wts_xdb *db, const char *key, char **json, char **errmsg);
+/* That JSON as text for people. */
+void wts_doc_write_text(const char *json, wts_buf *out);
+
+/* ------------------------------------------------------------------ */
 /* Result writer, shared by the command line and the daemon            */
 
 typedef enum wts_format { WTS_FMT_TEXT, WTS_FMT_JSON, WTS_FMT_JSONL } wts_format;

@@ -139,7 +139,8 @@ static size_t heading_number(const char *s, size_t len, char *label, size_t lsiz
 }
 
 static bool is_caps_line(const char *s, size_t len) {
-    if (len > 100) return false;
+    /* "(INF/MSME/W/51)." is a citation left alone on its line, not a heading */
+    if (len > 100 || memchr(s, '/', len)) return false;
     size_t upper = 0, lower = 0;
     for (size_t i = 0; i < len; i++) {
         uint32_t cp;
@@ -456,7 +457,9 @@ void segment_document(const src_lines *lines, wts_document *doc) {
             after_notes = true;
             continue;
         }
-        if (g.in_notes && !g.markdown && !l->lead_space) {
+        /* A note goes on over its wrapped lines: in PDF text until a page
+         * top, in Markdown until a blank line. */
+        if (g.in_notes && g.note.open && (g.markdown || !l->lead_space)) {
             slot_add(&g.note, l->text, l->len);
             continue;
         }
