@@ -70,8 +70,9 @@ int cmd_index(int argc, char **argv) {
     char *close_msg = NULL;
     wts_status cst = wts_indexer_close(ix, &stats, &close_msg);
     if (st == WTS_OK) st = cst;
-    printf("indexed %u document%s (%u paragraphs) into %s; %u unchanged, %u skipped\n",
-           stats.files_indexed, stats.files_indexed == 1 ? "" : "s", stats.paragraphs, db,
+    printf("indexed %u document%s (%u paragraph%s) into %s; %u unchanged, %u skipped\n",
+           stats.files_indexed, stats.files_indexed == 1 ? "" : "s", stats.paragraphs,
+           stats.paragraphs == 1 ? "" : "s", db,
            stats.files_unchanged, stats.files_skipped);
     if (skipped.len) fputs(skipped.data, stdout);
     wts_buf_free(&skipped);

@@ -48,9 +48,8 @@ wts_lang wts_lang_detect(const char *text, size_t len) {
     if (c.fr > best) { best = c.fr; l = WTS_LANG_FR; }
     if (c.es > best) { best = c.es; l = WTS_LANG_ES; }
     unsigned second = c.en + c.fr + c.es - best;
-    if (best == 0) return WTS_LANG_UNKNOWN;
-    /* Too close to call on little evidence: better unknown than wrong. */
-    if (best < 2 && second > 0) return WTS_LANG_UNKNOWN;
+    /* One function word is no evidence ("a" is French, and English too). */
+    if (best < 2) return WTS_LANG_UNKNOWN;
     if (best * 2 < second * 3 && best < 4) return WTS_LANG_UNKNOWN;
     return l;
 }

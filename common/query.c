@@ -55,7 +55,10 @@ static void fail(qparser *p, wts_status st, size_t at, const char *fmt, ...) {
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    wts_buf_printf(&p->err, "%s (at column %zu)", msg, at + 1);
+    /* columns count characters, not bytes: "échange foo:" has foo at 9 */
+    size_t column = 1;
+    for (size_t k = 0; k < at && k < p->len; k++) column += ((unsigned char)p->s[k] & 0xC0) != 0x80;
+    wts_buf_printf(&p->err, "%s (at column %zu)", msg, column);
 }
 
 static void node_free(node *n) {
@@ -379,6 +382,8 @@ static node field_query(qparser *p, const wts_field *f, const char *v, size_t le
             wts_fold(v, len, &key);
         }
         r.q = term(p, f->prefix, key.data, key.len, 0);
+        /* a member or topic filter also ranks: acting members first */
+        if (strcmp(f->name, "member") == 0 || strcmp(f->name, "topic") == 0) r.kind = NODE_REQUIRED;
         wts_buf_free(&key);
         break;
     }

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Paragraphs shorter than this take the document's language: too few
  * function words to tell on their own. */
@@ -39,6 +40,130 @@ static int on_symbol(void *ud, const char *canon, size_t start, size_t end) {
     cite_ctx *c = ud;
     if (!wts_strlist_has(c->own, canon)) wts_strlist_add(&c->p->cites, canon);
     return 0;
+}
+
+/* Word beginnings (folded) that say a member acts: presents, proposes,
+ * reports, joins... in the three languages. */
+static const char *const action_words[] = {
+    "present", "propos", "report", "join", "note", "noted", "inform", "announc", "suggest",
+    "invit", "updat", "highlight", "recall", "submit", "stress", "express", "shar", "launch",
+    "host", "organi", "circulat", "introduc", "explain", "brief", "request", "call", "outlin",
+    "describ", "welcom", "offer", "indicat", "emphasi", "underlin", "sponsor", "designat",
+    "appoint", "elect", "chair", "coordinat", "lead", "led", "presid", "nomm", "design",
+    "annonc", "rappel", "soulign", "partag", "soum", "indiqu", "expliqu", "lanc", "accueill",
+    "decri", "demand", "adher", "rejoin", "communiqu", "signal",
+    "anunci", "record", "destac", "compart", "indic", "explic", "lanz", "sugir", "propus",
+    "propon", "solicit", "adhir", "senal", "comunic", "expus", "expon", NULL};
+
+/* Members named one after the other, only separators between them, in a
+ * run this long are being enumerated, not acting. */
+#define ENUMERATION_RUN 4
+/* Words around a name where an action word makes the member act. */
+#define ACTION_WINDOW_BEFORE 3
+#define ACTION_WINDOW_AFTER 10
+
+typedef struct word_pos {
+    size_t start, end;
+    char *folded;
+} word_pos;
+
+typedef struct word_vec {
+    word_pos *v;
+    size_t n, cap;
+} word_vec;
+
+static int push_word(void *ud, const wts_token *t) {
+    word_vec *w = ud;
+    if (w->n == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 128;
+        w->v = wts_xrealloc(w->v, w->cap * sizeof *w->v);
+    }
+    w->v[w->n++] = (word_pos){t->start, t->end, wts_xstrndup(t->folded, t->folded_len)};
+    return 0;
+}
+
+static bool is_action(const char *w) {
+    for (const char *const *a = action_words; *a; a++)
+        if (strncmp(w, *a, strlen(*a)) == 0) return true;
+    return false;
+}
+
+typedef struct member_ctx {
+    wts_para *p;
+    word_vec words;
+    struct span { size_t start, end; char id[16]; } *spans;
+    size_t nspans;
+} member_ctx;
+
+static int on_member(void *ud, const char *id, size_t start, size_t end) {
+    member_ctx *m = ud;
+    wts_strlist_add(&m->p->members, id);
+    m->spans = wts_xrealloc(m->spans, (m->nspans + 1) * sizeof *m->spans);
+    m->spans[m->nspans].start = start;
+    m->spans[m->nspans].end = end;
+    snprintf(m->spans[m->nspans].id, sizeof m->spans[m->nspans].id, "%s", id);
+    m->nspans++;
+    return 0;
+}
+
+/* Whether only list separators stand between two names: ", ", "; ",
+ * " and ", " et ", " y ", "the". */
+static bool only_separators(const char *s, size_t len) {
+    static const char *const glue[] = {"and", "et", "y", "or", "ou", "the", "la", "le", "el", "les", "los", "las", "l", NULL};
+    size_t i = 0;
+    while (i < len) {
+        if (strchr(" ,;:\n\t", s[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < len && !strchr(" ,;:\n\t'", s[j])) j++;
+        bool ok = false;
+        for (const char *const *g = glue; *g && !ok; g++)
+            ok = strlen(*g) == j - i && strncasecmp(s + i, *g, j - i) == 0;
+        if (!ok) return false;
+        i = j + (j < len && s[j] == '\'');
+    }
+    return true;
+}
+
+/* Which named members act in the paragraph: an action word near the name,
+ * the name not part of an enumeration of members. */
+static void find_members(wts_para *p, size_t len) {
+    member_ctx m = {p, {NULL, 0, 0}, NULL, 0};
+    wts_gaz_find(WTS_GAZ_MEMBERS, p->text, len, on_member, &m);
+    bool *listed = wts_xcalloc(m.nspans + 1, sizeof *listed);
+    for (size_t a = 0; a < m.nspans;) { /* mark runs of names joined by separators */
+        size_t b = a;
+        while (b + 1 < m.nspans &&
+               only_separators(p->text + m.spans[b].end, m.spans[b + 1].start - m.spans[b].end))
+            b++;
+        if (b - a + 1 >= ENUMERATION_RUN)
+            for (size_t k = a; k <= b; k++) listed[k] = true;
+        a = b + 1;
+    }
+    for (size_t s = 0; s < m.nspans; s++)
+        if (listed[s]) wts_strlist_add(&p->listed, m.spans[s].id);
+    if (p->members.n > 0) {
+        wts_tokenize(p->text, len, push_word, &m.words);
+        for (size_t s = 0; s < m.nspans; s++) {
+            if (listed[s]) continue;
+            size_t first = 0, last = 0;
+            while (first < m.words.n && m.words.v[first].end <= m.spans[s].start) first++;
+            last = first;
+            while (last < m.words.n && m.words.v[last].start < m.spans[s].end) last++;
+            size_t from = first > ACTION_WINDOW_BEFORE ? first - ACTION_WINDOW_BEFORE : 0;
+            size_t to = last + ACTION_WINDOW_AFTER < m.words.n ? last + ACTION_WINDOW_AFTER : m.words.n;
+            bool acts = false;
+            for (size_t k = from; k < to && !acts; k++)
+                if (k < first || k >= last) acts = is_action(m.words.v[k].folded);
+            if (acts) wts_strlist_add(&p->acting, m.spans[s].id);
+        }
+    }
+    for (size_t k = 0; k < m.words.n; k++) free(m.words.v[k].folded);
+    free(m.words.v);
+    free(m.spans);
+    free(listed);
 }
 
 static int on_name(void *ud, const char *id, size_t start, size_t end) {
@@ -82,7 +207,7 @@ void annotate_document(wts_document *doc) {
         }
         cite_ctx c = {p, &doc->symbols};
         wts_symbols_find(p->text, len, on_symbol, &c);
-        wts_gaz_find(WTS_GAZ_MEMBERS, p->text, len, on_name, &p->members);
+        find_members(p, len);
         wts_gaz_find(WTS_GAZ_TOPICS, p->text, len, on_name, &p->topics);
         wts_dates_find(p->text, len, on_date, &p->dates);
     }

@@ -67,6 +67,8 @@ void wts_document_free(wts_document *doc) {
         free(p->text);
         wts_strlist_free(&p->cites);
         wts_strlist_free(&p->members);
+        wts_strlist_free(&p->acting);
+        wts_strlist_free(&p->listed);
         wts_strlist_free(&p->topics);
         wts_strlist_free(&p->dates);
     }

@@ -87,6 +87,7 @@ static char *para_record(const char *path, const wts_document *doc, const wts_pa
     json_object_set_new(o, "kind", json_string(wts_para_kind_name(p->kind)));
     json_object_set_new(o, "text", json_string(p->text));
     json_object_set_new(o, "members", strlist_json(&p->members));
+    json_object_set_new(o, "acting", strlist_json(&p->acting));
     json_object_set_new(o, "topics", strlist_json(&p->topics));
     json_object_set_new(o, "cites", strlist_json(&p->cites));
     json_object_set_new(o, "dates", strlist_json(&p->dates));
@@ -138,8 +139,12 @@ static wts_status build_para(write_ctx *c, const char *path, const wts_document 
         TRY(add_term(c, d, prefix_of("cites"), p->cites.v[k], 1));
         TRY(add_term(c, d, WTS_PREFIX_CITED_FAMILY, fam, 0));
     }
+    /* A member that acts weighs more than one merely named, and one named
+     * in a long enumeration least: member: queries rank by this. */
     for (size_t k = 0; k < p->members.n; k++) {
-        TRY(add_term(c, d, prefix_of("member"), p->members.v[k], 1));
+        const char *id = p->members.v[k];
+        uint32_t wdf = wts_strlist_has(&p->acting, id) ? 4 : wts_strlist_has(&p->listed, id) ? 1 : 2;
+        TRY(add_term(c, d, prefix_of("member"), p->members.v[k], wdf));
         wts_buf_printf(&facets, "member:%s\n", p->members.v[k]);
     }
     for (size_t k = 0; k < p->topics.n; k++) {

@@ -34,6 +34,8 @@ typedef struct wts_para {
     wts_lang lang;
     wts_strlist cites;   /* canonical symbols cited */
     wts_strlist members; /* member ids named */
+    wts_strlist acting;  /* those of members that act: present, propose, join... */
+    wts_strlist listed;  /* those named only within an enumeration of members */
     wts_strlist topics;  /* topic ids */
     wts_strlist dates;   /* ISO dates mentioned: "2022-04-07", "2022-04" */
 } wts_para;
