@@ -15,6 +15,8 @@ extern const char wts_members_tsv[];
 extern const size_t wts_members_tsv_len;
 extern const char wts_topics_tsv[];
 extern const size_t wts_topics_tsv_len;
+extern const char wts_acronyms_tsv[];
+extern const size_t wts_acronyms_tsv_len;
 
 typedef struct gaz_entry {
     char *key;        /* folded words joined by ' ' */
@@ -31,7 +33,7 @@ typedef struct gazetteer {
     size_t nids;
 } gazetteer;
 
-static gazetteer members, topics;
+static gazetteer members, topics, acronyms;
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 
 static int fold_join_cb(void *ud, const wts_token *t) {
@@ -131,16 +133,55 @@ static void load(gazetteer *g, const char *tsv, size_t len, const int *name_cols
     qsort(g->e, g->n, sizeof *g->e, entry_cmp);
 }
 
+/* acronyms.tsv: acronym, lang, expansion.  An acronym and its
+ * expansions are one concept, whose id is the acronym folded, a plural
+ * 's' dropped ("MSMEs" and "MSME" are one concept). */
+static void load_acronyms(gazetteer *g, const char *tsv, size_t len) {
+    size_t line_start = 0;
+    bool header = true;
+    while (line_start < len) {
+        const char *nl = memchr(tsv + line_start, '\n', len - line_start);
+        size_t line_end = nl ? (size_t)(nl - tsv) : len;
+        const char *line = tsv + line_start;
+        size_t ll = line_end - line_start;
+        const char *t1 = memchr(line, '\t', ll);
+        const char *t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(line + ll - t1 - 1)) : NULL;
+        if (!header && t1 && t2 && t1 > line) {
+            size_t al = (size_t)(t1 - line);
+            wts_buf concept = WTS_BUF_INIT;
+            wts_fold(line, al, &concept);
+            if (al > 2 && line[al - 1] == 's' && isupper((unsigned char)line[al - 2])) concept.data[--concept.len] = '\0';
+            const char *id = NULL;
+            for (size_t i = 0; i < g->nids && !id; i++)
+                if (strcmp(g->ids[i], concept.data) == 0) id = g->ids[i];
+            if (!id) {
+                g->ids = wts_xrealloc(g->ids, (g->nids + 1) * sizeof *g->ids);
+                g->labels = wts_xrealloc(g->labels, (g->nids + 1) * sizeof *g->labels);
+                g->ids[g->nids] = wts_xstrdup(concept.data);
+                g->labels[g->nids] = wts_xstrndup(line, al);
+                id = g->ids[g->nids++];
+            }
+            add_name(g, id, line, al);
+            add_name(g, id, t2 + 1, (size_t)(line + ll - t2 - 1));
+            wts_buf_free(&concept);
+        }
+        header = false;
+        line_start = line_end + 1;
+    }
+    qsort(g->e, g->n, sizeof *g->e, entry_cmp);
+}
+
 static void load_all(void) {
     static const int member_cols[] = {1, 2, 3, 4};
     load(&members, wts_members_tsv, wts_members_tsv_len, member_cols, 4, 1);
     static const int topic_cols[] = {1, 2, 3, 4, 5, 6};
     load(&topics, wts_topics_tsv, wts_topics_tsv_len, topic_cols, 6, 1);
+    load_acronyms(&acronyms, wts_acronyms_tsv, wts_acronyms_tsv_len);
 }
 
 static gazetteer *get(wts_gaz which) {
     pthread_once(&load_once, load_all);
-    return which == WTS_GAZ_MEMBERS ? &members : &topics;
+    return which == WTS_GAZ_MEMBERS ? &members : which == WTS_GAZ_TOPICS ? &topics : &acronyms;
 }
 
 size_t wts_gaz_count(wts_gaz which) { return get(which)->nids; }

@@ -30,6 +30,7 @@ enum node_kind {
 typedef struct node {
     wts_xquery *q;
     enum node_kind kind;
+    bool words; /* plain words typed as such (not a field, symbol or phrase) */
 } node;
 
 typedef struct qparser {
@@ -173,7 +174,7 @@ static void collect_free(word_collect *c) {
 /* Text that tokenizes into several words ("e-commerce", a quoted phrase)
  * becomes a phrase of exact forms; one word becomes a word query. */
 static node text_query(qparser *p, const char *s, size_t len, size_t at, bool exact) {
-    node r = {NULL, NODE_TEXT};
+    node r = {NULL, NODE_TEXT, !exact};
     word_collect c = {NULL, NULL, 0, 0};
     wts_tokenize(s, len, collect_word, &c);
     if (c.n == 0) {
@@ -207,7 +208,7 @@ static node text_query(qparser *p, const char *s, size_t len, size_t at, bool ex
 }
 
 static node wildcard_query(qparser *p, const char *s, size_t len, size_t at) {
-    node r = {NULL, NODE_TEXT};
+    node r = {NULL, NODE_TEXT, false};
     wts_buf f = WTS_BUF_INIT;
     wts_fold(s, len, &f);
     if (f.len < 2 || strpbrk(f.data, " \t'-.,/")) {
@@ -327,8 +328,21 @@ static wts_xquery *date_filter(qparser *p, const char *v, size_t len, size_t at,
     return q;
 }
 
+/* A symbol typed alone: the document itself, and the paragraphs citing it. */
+static node bare_symbol(qparser *p, const char *v, size_t len, size_t at) {
+    node r = {NULL, NODE_TEXT, false};
+    if (!count_clause(p, at)) return r;
+    const wts_field *own = wts_field_find("symbol", 6), *cites = wts_field_find("cites", 5);
+    r.q = symbol_terms(p, own->prefix, WTS_PREFIX_FAMILY, v, len, at);
+    r.q = join(p, WTS_XOP_OR, r.q, symbol_terms(p, cites->prefix, WTS_PREFIX_CITED_FAMILY, v, len, at));
+    char canon[WTS_MAX_SYMBOL];
+    if (wts_symbol_canon(v, len, canon, sizeof canon) == WTS_OK)
+        remember(&p->q->symbols, &p->q->nsymbols, canon, strlen(canon));
+    return r;
+}
+
 static node field_query(qparser *p, const wts_field *f, const char *v, size_t len, size_t at) {
-    node r = {NULL, NODE_FILTER};
+    node r = {NULL, NODE_FILTER, false};
     if (len == 0) {
         fail(p, WTS_ERR_PARSE, at, "field '%s:' needs a value", f->name);
         return r;
@@ -337,6 +351,9 @@ static node field_query(qparser *p, const wts_field *f, const char *v, size_t le
     switch (f->kind) {
     case WTS_FIELD_SYMBOL: {
         bool cites = strcmp(f->name, "cites") == 0;
+        char canon[WTS_MAX_SYMBOL];
+        if (cites && wts_symbol_canon(v, len, canon, sizeof canon) == WTS_OK)
+            remember(&p->q->symbols, &p->q->nsymbols, canon, strlen(canon));
         r.q = symbol_terms(p, f->prefix, cites ? WTS_PREFIX_CITED_FAMILY : WTS_PREFIX_FAMILY, v,
                            len, at);
         break;
@@ -428,7 +445,7 @@ static size_t value_end(qparser *p, size_t from, bool symbol) {
 static node parse_or(qparser *p);
 
 static node parse_primary(qparser *p) {
-    node r = {NULL, NODE_TEXT};
+    node r = {NULL, NODE_TEXT, false};
     skip_space(p);
     size_t at = p->i;
     if (p->i >= p->len) {
@@ -463,6 +480,9 @@ static node parse_primary(qparser *p) {
         }
         size_t a = p->i + 1, b = (size_t)(close - p->s);
         p->i = b + 1;
+        char canon[WTS_MAX_SYMBOL];
+        if (memchr(p->s + a, '/', b - a) && wts_symbol_canon(p->s + a, b - a, canon, sizeof canon) == WTS_OK)
+            return bare_symbol(p, p->s + a, b - a, at);
         return text_query(p, p->s + a, b - a, at, true);
     }
     /* field:value? */
@@ -505,12 +525,7 @@ static node parse_primary(qparser *p) {
         wts_symbol_canon(p->s + p->i, b - p->i, canon, sizeof canon) == WTS_OK) {
         size_t a = p->i;
         p->i = b;
-        if (!count_clause(p, at)) return r;
-        const wts_field *own = wts_field_find("symbol", 6), *cites = wts_field_find("cites", 5);
-        r.q = symbol_terms(p, own->prefix, WTS_PREFIX_FAMILY, p->s + a, b - a, at);
-        r.q = join(p, WTS_XOP_OR, r.q,
-                   symbol_terms(p, cites->prefix, WTS_PREFIX_CITED_FAMILY, p->s + a, b - a, at));
-        return r;
+        return bare_symbol(p, p->s + a, b - a, at);
     }
     b = value_end(p, p->i, false);
     size_t a = p->i;
@@ -561,7 +576,7 @@ static node combine_seq(qparser *p, node *items, size_t n) {
         }
         items[k].q = NULL;
     }
-    node r = {NULL, NODE_TEXT};
+    node r = {NULL, NODE_TEXT, false};
     if (text && must)
         r.q = join(p, must_weighs ? WTS_XOP_AND_MAYBE : WTS_XOP_FILTER, must_weighs ? must : text,
                    must_weighs ? text : must);
@@ -581,9 +596,26 @@ static node combine_seq(qparser *p, node *items, size_t n) {
     return r;
 }
 
+typedef struct concept_ctx {
+    qparser *p;
+    node *items;
+    size_t *n;
+} concept_ctx;
+
+/* An acronym or its expansion in the query also finds the other form:
+ * "LEI" finds "Legal Entity Identifier" and the reverse. */
+static int add_concept(void *ud, const char *id, size_t start, size_t end) {
+    concept_ctx *c = ud;
+    if (*c->n >= WTS_QUERY_MAX_CLAUSES) return 1;
+    wts_xquery *q = term(c->p, WTS_PREFIX_ACRONYM, id, strlen(id), 0);
+    if (q) c->items[(*c->n)++] = (node){q, NODE_TEXT, false};
+    return 0;
+}
+
 static node parse_seq(qparser *p) {
-    node items[WTS_QUERY_MAX_CLAUSES + 1];
+    node items[WTS_QUERY_MAX_CLAUSES + 2];
     size_t n = 0;
+    wts_buf words = WTS_BUF_INIT; /* the plain words, where acronyms are looked for */
     for (;;) {
         skip_space(p);
         if (p->st != WTS_OK || p->i >= p->len || p->s[p->i] == ')' || at_keyword(p, "AND") ||
@@ -593,8 +625,20 @@ static node parse_seq(qparser *p) {
             fail(p, WTS_ERR_LIMIT, p->i, "query has more than %d words and filters", WTS_QUERY_MAX_CLAUSES);
             break;
         }
-        items[n++] = parse_unary(p);
+        skip_space(p);
+        size_t from = p->i;
+        items[n] = parse_unary(p);
+        if (items[n].words && items[n].kind == NODE_TEXT) {
+            wts_buf_add(&words, p->s + from, p->i - from);
+            wts_buf_addc(&words, ' ');
+        }
+        n++;
     }
+    if (p->st == WTS_OK && words.len && n < WTS_QUERY_MAX_CLAUSES) {
+        concept_ctx c = {p, items, &n};
+        wts_gaz_find(WTS_GAZ_ACRONYMS, words.data, words.len, add_concept, &c);
+    }
+    wts_buf_free(&words);
     if (n == 0 && p->st == WTS_OK) {
         if (p->i >= p->len)
             fail(p, WTS_ERR_PARSE, p->i, "query ends where a word was expected");
@@ -609,7 +653,7 @@ static node parse_seq(qparser *p) {
 
 /* a AND b: both must match; a filter side adds no weight. */
 static node and_nodes(qparser *p, node a, node b) {
-    node r = {NULL, NODE_TEXT};
+    node r = {NULL, NODE_TEXT, false};
     if (b.kind == NODE_NEG && a.kind != NODE_NEG) {
         r.q = join(p, WTS_XOP_AND_NOT, a.q, b.q);
         r.kind = a.kind;
@@ -717,6 +761,8 @@ void wts_query_free(wts_query *q) {
     for (size_t i = 0; i < q->nwords; i++) free(q->words[i]);
     for (size_t i = 0; i < q->nstems; i++) free(q->stems[i]);
     for (size_t i = 0; i < q->nprefixes; i++) free(q->prefixes[i]);
+    for (size_t i = 0; i < q->nsymbols; i++) free(q->symbols[i]);
+    free(q->symbols);
     free(q->words);
     free(q->stems);
     free(q->prefixes);

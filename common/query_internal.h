@@ -12,8 +12,8 @@ struct wts_query {
     bool asks_kind;  /* uses kind:, so headings are not left out */
     /* What the snippet highlights: exact folded words, "Z"-stems and
      * wildcard prefixes of the query's free text. */
-    char **words, **stems, **prefixes;
-    size_t nwords, nstems, nprefixes;
+    char **words, **stems, **prefixes, **symbols;
+    size_t nwords, nstems, nprefixes, nsymbols;
 };
 
 /* Builds the highlighted snippet of text for q (malloc'd). */

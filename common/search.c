@@ -78,6 +78,32 @@ static bool in_list(char **list, size_t n, const char *s, size_t len) {
     return false;
 }
 
+static void add_span(hl_state *h, size_t start, size_t end) {
+    if (h->n == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 16;
+        h->v = wts_xrealloc(h->v, h->cap * sizeof *h->v);
+    }
+    h->v[h->n++] = (span){start, end};
+}
+
+static int mark_symbol(void *ud, const char *canon, size_t start, size_t end) {
+    hl_state *h = ud;
+    for (size_t i = 0; i < h->q->nsymbols; i++) {
+        char fam[WTS_MAX_SYMBOL];
+        wts_symbol_family(canon, fam, sizeof fam);
+        if (strcmp(h->q->symbols[i], canon) == 0 || strcmp(h->q->symbols[i], fam) == 0) {
+            add_span(h, start, end);
+            break;
+        }
+    }
+    return 0;
+}
+
+static int span_cmp(const void *a, const void *b) {
+    const span *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
 static int mark_token(void *ud, const wts_token *t) {
     hl_state *h = ud;
     bool hit = in_list(h->q->words, h->q->nwords, t->folded, t->folded_len);
@@ -91,13 +117,7 @@ static int mark_token(void *ud, const wts_token *t) {
         if (wts_xstem_apply(h->stem, t->folded, t->folded_len, stem + 1, sizeof stem - 1) == WTS_OK)
             hit = in_list(h->q->stems, h->q->nstems, stem, strlen(stem));
     }
-    if (hit) {
-        if (h->n == h->cap) {
-            h->cap = h->cap ? h->cap * 2 : 16;
-            h->v = wts_xrealloc(h->v, h->cap * sizeof *h->v);
-        }
-        h->v[h->n++] = (span){t->start, t->end};
-    }
+    if (hit) add_span(h, t->start, t->end);
     return 0;
 }
 
@@ -120,6 +140,22 @@ char *wts_snippet(const wts_query *q, const char *text, size_t len, wts_lang tex
     if (wts_xstem_new(wts_lang_code(l), &h.stem) != WTS_OK) h.stem = NULL;
     wts_tokenize(text, len, mark_token, &h);
     wts_xstem_free(h.stem);
+    if (q->nsymbols) { /* whole symbols, and no word marked inside one */
+        size_t words = h.n;
+        wts_symbols_find(text, len, mark_symbol, &h);
+        if (h.n > words) {
+            qsort(h.v, h.n, sizeof *h.v, span_cmp);
+            size_t kept = 0;
+            for (size_t i = 0; i < h.n; i++) {
+                if (kept && h.v[i].start < h.v[kept - 1].end) {
+                    if (h.v[i].end > h.v[kept - 1].end) h.v[kept - 1].end = h.v[i].end;
+                    continue;
+                }
+                h.v[kept++] = h.v[i];
+            }
+            h.n = kept;
+        }
+    }
     /* The window of max_bytes holding the most highlights. */
     size_t from = 0, to = len;
     if (len > max_bytes) {

@@ -142,6 +142,7 @@ const wts_field *wts_field_find(const char *name, size_t len);
 #define WTS_PREFIX_TITLE "S"  /* S + folded word of the document title */
 #define WTS_PREFIX_FAMILY "XF"        /* XF + own symbol without Rev./Corr./Add. */
 #define WTS_PREFIX_CITED_FAMILY "XG"  /* XG + cited symbol without its suffixes */
+#define WTS_PREFIX_ACRONYM "XA"  /* XA + acronym concept, written either way */
 
 /* ------------------------------------------------------------------ */
 /* WTO document symbols                                                */
@@ -198,7 +199,9 @@ void wts_dates_find(const char *text, size_t len, wts_date_cb cb, void *ud);
 /* ------------------------------------------------------------------ */
 /* Gazetteers: WTO members and topics                                  */
 
-typedef enum wts_gaz { WTS_GAZ_MEMBERS, WTS_GAZ_TOPICS } wts_gaz;
+/* Members (corpus/members.tsv), topics (corpus/topics.tsv), and acronyms
+ * with their expansions (corpus/acronyms.tsv; id: the acronym folded). */
+typedef enum wts_gaz { WTS_GAZ_MEMBERS, WTS_GAZ_TOPICS, WTS_GAZ_ACRONYMS } wts_gaz;
 
 /* Number of entries, and the id and English label of each. */
 size_t wts_gaz_count(wts_gaz which);

@@ -209,6 +209,7 @@ void annotate_document(wts_document *doc) {
         wts_symbols_find(p->text, len, on_symbol, &c);
         find_members(p, len);
         wts_gaz_find(WTS_GAZ_TOPICS, p->text, len, on_name, &p->topics);
+        wts_gaz_find(WTS_GAZ_ACRONYMS, p->text, len, on_name, &p->acronyms);
         wts_dates_find(p->text, len, on_date, &p->dates);
     }
 }

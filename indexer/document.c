@@ -70,6 +70,7 @@ void wts_document_free(wts_document *doc) {
         wts_strlist_free(&p->acting);
         wts_strlist_free(&p->listed);
         wts_strlist_free(&p->topics);
+        wts_strlist_free(&p->acronyms);
         wts_strlist_free(&p->dates);
     }
     free(doc->paras);

@@ -33,15 +33,32 @@ static wts_status add_term(write_ctx *c, wts_xdoc *d, const char *prefix, const 
     return wts_xdoc_add_term(d, c->term.data, c->term.len, wdf);
 }
 
+typedef struct span {
+    size_t start, end;
+} span;
+
 typedef struct text_ctx {
     write_ctx *c;
     wts_xdoc *d;
     wts_xstem *stem;
     wts_status st;
+    span *symbols; /* where symbols are written: their parts are no words */
+    size_t nsymbols, next_symbol;
 } text_ctx;
+
+static int note_symbol(void *ud, const char *canon, size_t start, size_t end) {
+    text_ctx *x = ud;
+    x->symbols = wts_xrealloc(x->symbols, (x->nsymbols + 1) * sizeof *x->symbols);
+    x->symbols[x->nsymbols++] = (span){start, end};
+    return 0;
+}
 
 static int index_word(void *ud, const wts_token *t) {
     text_ctx *x = ud;
+    /* "INF/MSME/R/35" is indexed as a symbol; its parts would make every
+     * list of symbols rank for "MSME" */
+    while (x->next_symbol < x->nsymbols && x->symbols[x->next_symbol].end <= t->start) x->next_symbol++;
+    if (x->next_symbol < x->nsymbols && x->symbols[x->next_symbol].start <= t->start) return 0;
     x->st = wts_xdoc_add_posting(x->d, t->folded, t->folded_len, t->pos, 1);
     if (x->st == WTS_OK && x->stem) {
         char stem[WTS_MAX_WORD_BYTES * 2 + 2];
@@ -151,6 +168,7 @@ static wts_status build_para(write_ctx *c, const char *path, const wts_document 
         TRY(add_term(c, d, prefix_of("topic"), p->topics.v[k], 1));
         wts_buf_printf(&facets, "topic:%s\n", p->topics.v[k]);
     }
+    for (size_t k = 0; k < p->acronyms.n; k++) TRY(add_term(c, d, WTS_PREFIX_ACRONYM, p->acronyms.v[k], 1));
     for (size_t k = 0; k < p->dates.n; k++) { /* "2022-04-07" -> 2022, 202204, 20220407 */
         const char *iso = p->dates.v[k];
         char t[9];
@@ -178,8 +196,12 @@ static wts_status build_para(write_ctx *c, const char *path, const wts_document 
     char ord[24];
     snprintf(ord, sizeof ord, "%06zu", i);
     TRY(wts_xdoc_set_value(d, WTS_SLOT_ORDINAL, ord, strlen(ord)));
-    text_ctx x = {c, d, stemmer(c, p->lang), WTS_OK};
+    text_ctx x = {c, d, stemmer(c, p->lang), WTS_OK, NULL, 0, 0};
+    wts_symbols_find(p->text, strlen(p->text), note_symbol, &x);
     wts_tokenize(p->text, strlen(p->text), index_word, &x);
+    free(x.symbols);
+    x.symbols = NULL;
+    x.nsymbols = 0;
     if (x.st != WTS_OK) return x.st;
     if (doc->title) {
         wts_tokenize(doc->title, strlen(doc->title), index_title_word, &x);

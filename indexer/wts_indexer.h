@@ -37,6 +37,7 @@ typedef struct wts_para {
     wts_strlist acting;  /* those of members that act: present, propose, join... */
     wts_strlist listed;  /* those named only within an enumeration of members */
     wts_strlist topics;  /* topic ids */
+    wts_strlist acronyms; /* acronym concepts, named short or long */
     wts_strlist dates;   /* ISO dates mentioned: "2022-04-07", "2022-04" */
 } wts_para;
 
