@@ -240,3 +240,106 @@ void wts_symbols_find(const char *text, size_t len, wts_symbol_cb cb, void *ud) 
     }
     wts_buf_free(&canon);
 }
+
+/* ---- docs.wto.org file names ---- */
+
+/* Parts that carry a session number glued on in file names: "MIN22" is
+ * "MIN(22)" in the symbol. */
+static const char *const session_parts[] = {"MIN", NULL};
+
+/* The letter codes of suffixes in file names: 4R2 is 4/Rev.2. */
+static const char *suffix_of_code(char c) {
+    switch (toupper((unsigned char)c)) {
+    case 'R': return "Rev";
+    case 'C': return "Corr";
+    case 'A': return "Add";
+    case 'S': return "Suppl";
+    default: return NULL;
+    }
+}
+
+/* The last part of a file name: optional class letters, the number, then
+ * suffix codes ("P1", "58R1", "W35C1", "4R2A1"). */
+static bool last_part(const char *s, size_t len, wts_buf *out) {
+    size_t i = 0;
+    while (i < len && isalpha((unsigned char)s[i])) i++;
+    size_t letters = i;
+    size_t d = i;
+    while (i < len && isdigit((unsigned char)s[i])) i++;
+    if (i == d) return false;
+    if (letters) {
+        for (size_t k = 0; k < letters; k++) wts_buf_addc(out, (char)toupper((unsigned char)s[k]));
+        wts_buf_addc(out, '/');
+    }
+    wts_buf_add(out, s + d, i - d);
+    while (i < len) {
+        const char *sf = suffix_of_code(s[i]);
+        size_t a = ++i;
+        while (i < len && isdigit((unsigned char)s[i])) i++;
+        if (!sf || i == a) return false;
+        wts_buf_printf(out, "/%s.", sf);
+        wts_buf_add(out, s + a, i - a);
+    }
+    return true;
+}
+
+wts_status wts_symbol_from_filename(const char *name, char *out, size_t outsize, wts_lang *lang) {
+    if (!name || !out || outsize == 0) return WTS_ERR_INVALID;
+    out[0] = '\0';
+    if (lang) *lang = WTS_LANG_UNKNOWN;
+    const char *s = name;
+    /* the drive says the language: q: English, r: French, s: Spanish */
+    if (s[0] && s[1] == ':' && (s[2] == '/' || s[2] == '\\')) {
+        wts_lang l = WTS_LANG_UNKNOWN;
+        switch (tolower((unsigned char)s[0])) {
+        case 'q': l = WTS_LANG_EN; break;
+        case 'r': l = WTS_LANG_FR; break;
+        case 's': l = WTS_LANG_ES; break;
+        default: return WTS_ERR_PARSE;
+        }
+        if (lang) *lang = l;
+        s += 3;
+    }
+    size_t len = strlen(s);
+    for (;;) { /* drop extensions: .pdf, .docx, .txt.gz ... */
+        const char *dot = memrchr(s, '.', len);
+        if (!dot || len - (size_t)(dot - s) > 6 || (size_t)(dot - s) == 0) break;
+        bool alpha = true;
+        for (const char *k = dot + 1; k < s + len; k++) alpha &= isalpha((unsigned char)*k) != 0;
+        if (!alpha) break;
+        len = (size_t)(dot - s);
+    }
+    /* parts, split on '/', '\' or, in saved file names, '_' */
+    const char *parts[16];
+    size_t lens[16], n = 0, a = 0;
+    for (size_t i = 0; i <= len && n < 16; i++)
+        if (i == len || s[i] == '/' || s[i] == '\\' || s[i] == '_') {
+            if (i > a) {
+                parts[n] = s + a;
+                lens[n++] = i - a;
+            }
+            a = i + 1;
+        }
+    if (n < 2) return WTS_ERR_PARSE;
+    bool root = false;
+    for (const char *const *r = roots; *r; r++) root |= ieq(parts[0], lens[0], *r);
+    if (!root) return WTS_ERR_PARSE;
+    wts_buf sym = WTS_BUF_INIT;
+    for (size_t k = 0; k + 1 < n; k++) {
+        if (k) wts_buf_addc(&sym, '/');
+        size_t letters = 0;
+        while (letters < lens[k] && isalpha((unsigned char)parts[k][letters])) letters++;
+        bool session = false;
+        for (const char *const *sp = session_parts; *sp; sp++)
+            session |= letters < lens[k] && ieq(parts[k], letters, *sp);
+        for (size_t c = 0; c < (session ? letters : lens[k]); c++)
+            wts_buf_addc(&sym, (char)toupper((unsigned char)parts[k][c]));
+        if (session) wts_buf_printf(&sym, "(%.*s)", (int)(lens[k] - letters), parts[k] + letters);
+    }
+    wts_buf_addc(&sym, '/');
+    wts_status st = WTS_ERR_PARSE;
+    if (last_part(parts[n - 1], lens[n - 1], &sym))
+        st = wts_symbol_canon(sym.data, sym.len, out, outsize);
+    wts_buf_free(&sym);
+    return st;
+}

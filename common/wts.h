@@ -164,6 +164,13 @@ void wts_symbol_family(const char *canon, char *out, size_t outsize);
  * "" when the symbol names none. */
 void wts_symbol_type(const char *canon, char *out, size_t outsize);
 
+/* Reads a symbol out of a docs.wto.org file name: "q:/INF/MSME/4R2.pdf"
+ * is INF/MSME/4/Rev.2 in English (q: English, r: French, s: Spanish),
+ * "WT/MIN22/33.pdf" is WT/MIN(22)/33, "q:/INF/MSME/P1.pdf" INF/MSME/P/1.
+ * A saved name with '_' for '/' ("INF_MSME_R35.pdf") is read alike.
+ * *lang (may be NULL) gets the drive's language, UNKNOWN without one. */
+wts_status wts_symbol_from_filename(const char *name, char *out, size_t outsize, wts_lang *lang);
+
 /* Finds every symbol written in text; cb gets its canonical form and its
  * byte span.  A bare series ("INF/MSME/P") is not a document and is not
  * reported.  Joint symbols come as their parts. */

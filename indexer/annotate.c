@@ -3,6 +3,7 @@
  * language. */
 #include "stages.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -166,6 +167,22 @@ static void find_members(wts_para *p, size_t len) {
     free(listed);
 }
 
+/* Links to docs.wto.org name documents by file name
+ * ("...directdoc.aspx?filename=q:/INF/MSME/4R2.pdf"): they are citations. */
+static void find_linked_symbols(wts_para *p, const wts_strlist *own) {
+    const char *t = p->text;
+    for (const char *c = strstr(t, ":/"); c; c = strstr(c + 2, ":/")) {
+        if (c - t < 1 || !strchr("qrsQRS", c[-1]) || (c - t >= 2 && isalnum((unsigned char)c[-2]))) continue;
+        size_t n = strcspn(c, " \t\n&\"'<>)");
+        char name[256];
+        if (n + 1 >= sizeof name) continue;
+        snprintf(name, sizeof name, "%c%.*s", c[-1], (int)n, c);
+        char canon[WTS_MAX_SYMBOL];
+        if (wts_symbol_from_filename(name, canon, sizeof canon, NULL) == WTS_OK && !wts_strlist_has(own, canon))
+            wts_strlist_add(&p->cites, canon);
+    }
+}
+
 static int on_name(void *ud, const char *id, size_t start, size_t end) {
     (void)start, (void)end;
     wts_strlist_add(ud, id);
@@ -207,6 +224,7 @@ void annotate_document(wts_document *doc) {
         }
         cite_ctx c = {p, &doc->symbols};
         wts_symbols_find(p->text, len, on_symbol, &c);
+        find_linked_symbols(p, &doc->symbols);
         find_members(p, len);
         wts_gaz_find(WTS_GAZ_TOPICS, p->text, len, on_name, &p->topics);
         wts_gaz_find(WTS_GAZ_ACRONYMS, p->text, len, on_name, &p->acronyms);

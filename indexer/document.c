@@ -41,6 +41,13 @@ static void apply_hints(wts_document *doc, const wts_doc_hints *h) {
         free(doc->title);
         doc->title = wts_xstrdup(h->title);
     }
+    char canon[WTS_MAX_SYMBOL];
+    wts_lang l = WTS_LANG_UNKNOWN;
+    if (doc->symbols.n == 0 && h->file_name &&
+        wts_symbol_from_filename(h->file_name, canon, sizeof canon, &l) == WTS_OK) {
+        wts_strlist_add(&doc->symbols, canon);
+        if (doc->lang == WTS_LANG_UNKNOWN) doc->lang = l;
+    }
 }
 
 wts_status wts_document_parse(const char *text, size_t len, wts_source_format fmt,

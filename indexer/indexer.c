@@ -277,7 +277,9 @@ static wts_status index_file(wts_indexer *ix, const char *real, const struct sta
         return WTS_OK;
     }
     wts_buf_free(&reason);
-    wts_doc_hints hints = {m ? m->symbol : NULL, m ? m->date : NULL, m ? m->lang : NULL, m ? m->title : NULL};
+    const char *base = strrchr(real, '/');
+    wts_doc_hints hints = {m ? m->symbol : NULL, m ? m->date : NULL, m ? m->lang : NULL,
+                           m ? m->title : NULL, base ? base + 1 : real};
     wts_document *doc = NULL;
     wts_status st = wts_document_parse(ex.data, ex.len, ex.format, &hints, &doc);
     if (st == WTS_OK && doc->nparas == 0) {

@@ -51,9 +51,12 @@ typedef struct wts_document {
     size_t nparas;
 } wts_document;
 
-/* What a sidecar manifest or the caller knows of a file; NULL/0 = unknown. */
+/* What a sidecar manifest or the caller knows of a file; NULL = unknown.
+ * file_name gives a symbol when neither the manifest nor the header does
+ * (docs.wto.org names: "INF_MSME_R35.pdf", see wts_symbol_from_filename). */
 typedef struct wts_doc_hints {
     const char *symbol, *date, *lang, *title;
+    const char *file_name;
 } wts_doc_hints;
 
 /* Parses text (UTF-8, checked by the caller) into a document. */

@@ -89,5 +89,34 @@ int main(void) {
     s = find_all("filename=q:/INF/MSME/4R2.pdf and/or s/he");
     CHECK_STR_EQ(s, "");
     free(s);
+    /* docs.wto.org file names: rules plus a table, on real examples */
+    static const struct {
+        const char *name, *want;
+        wts_lang lang;
+    } files[] = {
+        {"q:/INF/MSME/4R2.pdf", "INF/MSME/4/Rev.2", WTS_LANG_EN},
+        {"r:/INF/MSME/4R2.pdf", "INF/MSME/4/Rev.2", WTS_LANG_FR},
+        {"s:/INF/MSME/4R2.pdf", "INF/MSME/4/Rev.2", WTS_LANG_ES},
+        {"q:/INF/MSME/P1.pdf", "INF/MSME/P/1", WTS_LANG_EN},
+        {"q:/WT/MIN17/58R1.pdf", "WT/MIN(17)/58/Rev.1", WTS_LANG_EN},
+        {"WT/MIN22/33.pdf", "WT/MIN(22)/33", WTS_LANG_UNKNOWN},
+        {"q:/INF/MSME/W35C1.pdf", "INF/MSME/W/35/Corr.1", WTS_LANG_EN},
+        {"INF_MSME_R35.pdf", "INF/MSME/R/35", WTS_LANG_UNKNOWN},
+        {"q:/G/TBT/GEN386.pdf", "G/TBT/GEN/386", WTS_LANG_EN},
+        {"q:/JOB/GC/207.pdf", "JOB/GC/207", WTS_LANG_EN},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char out[WTS_MAX_SYMBOL];
+        wts_lang l = WTS_LANG_UNKNOWN;
+        CHECK_INT_EQ(wts_symbol_from_filename(files[i].name, out, sizeof out, &l), WTS_OK);
+        CHECK_STR_EQ(out, files[i].want);
+        CHECK_INT_EQ(l, files[i].lang);
+    }
+    static const char *const not_files[] = {"report.pdf", "x:/INF/MSME/4R2.pdf", "q:/INF/MSME/draft.pdf",
+                                            "msme-annual-report-2022.pdf.txt", "INF_MSME_4Z2.pdf"};
+    for (size_t i = 0; i < sizeof not_files / sizeof not_files[0]; i++) {
+        char out[WTS_MAX_SYMBOL];
+        CHECK_INT_EQ(wts_symbol_from_filename(not_files[i], out, sizeof out, NULL), WTS_ERR_PARSE);
+    }
     CHECK_DONE();
 }

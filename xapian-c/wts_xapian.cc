@@ -252,8 +252,8 @@ wts_status wts_xdoc_set_data(wts_xdoc *doc, const void *bytes, size_t len) {
 
 wts_status wts_xdb_open(const char *path, wts_xdb **out, char **errmsg) {
     if (errmsg) *errmsg = nullptr;
+    if (out) *out = nullptr;
     if (!out || !path) return WTS_ERR_INVALID;
-    *out = nullptr;
     std::string msg;
     wts_xdb *db = nullptr;
     try {
@@ -386,8 +386,8 @@ wts_status wts_xdb_check(const char *path, char **report) {
 
 wts_status wts_xwriter_open(const char *path, wts_xwriter **out, char **errmsg) {
     if (errmsg) *errmsg = nullptr;
+    if (out) *out = nullptr;
     if (!out || !path) return WTS_ERR_INVALID;
-    *out = nullptr;
     std::string msg;
     wts_xwriter *w = nullptr;
     try {

@@ -222,7 +222,8 @@ uint32_t wts_xmset_estimated(const wts_xmset *m);
 uint32_t wts_xmset_lower_bound(const wts_xmset *m);
 wts_docid wts_xmset_docid(const wts_xmset *m, size_t i);
 double wts_xmset_weight(const wts_xmset *m, size_t i);
-/* Hits folded into hit i by collapsing (0 without collapsing). */
+/* Hits with hit i's collapse key that collapsing left out (0 without
+ * collapsing); with collapse_max 1, the document's other matches. */
 uint32_t wts_xmset_collapsed(const wts_xmset *m, size_t i);
 const char *wts_xmset_data(const wts_xmset *m, size_t i, size_t *len);
 size_t wts_xmset_facet_count(const wts_xmset *m);

@@ -1,0 +1,692 @@
+#!/usr/bin/env python3
+"""Integration test of the wtosearch command line.
+
+usage: cli_test.py WTOSEARCH REAL_CORPUS SAMPLE_CORPUS
+
+Runs the program as a user would, each test against its own temporary index
+(--db in a tempfile.TemporaryDirectory; HOME and WTOSEARCH_DB point into a
+scratch directory too, so the user's default index is never touched).
+Prints one line per test, then a last line "N passed, M failed"; the exit
+status is 1 when any test failed.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+EXE = REAL = SAMPLE = None
+SCRATCH = None          # TemporaryDirectory holding HOME and WTOSEARCH_DB
+TIMEOUT = 30            # seconds per command; a hang is a failure
+
+REPORT_2022 = 'msme-annual-report-2022.pdf.txt'
+REPORT_2024 = 'msme-annual-report-2024.md'
+FMG = 'fmg-msme-brainstorming-2022.html.txt'
+OPEN, CLOSE = '\u27e6', '\u27e7'   # ⟦ ⟧
+SUMMARY_RE = re.compile(
+    r'indexed (\d+) documents? \((\d+) paragraphs?\)'
+    r'.*?(\d+) unchanged, (\d+) skipped')
+ISO_DATE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
+CRASH_MARKS = ('Traceback', 'AddressSanitizer', 'runtime error',
+               'terminate called', 'Segmentation', 'Aborted', 'core dumped',
+               '    #0 ', 'what():')
+
+
+def env():
+    e = dict(os.environ)
+    e['HOME'] = os.path.join(SCRATCH.name, 'home')
+    e['WTOSEARCH_DB'] = os.path.join(SCRATCH.name, 'default-db-must-not-be-used')
+    e.pop('NO_COLOR', None)
+    return e
+
+
+class Run:
+    def __init__(self, args, p):
+        self.args, self.rc, self.out, self.err = args, p.returncode, p.stdout, p.stderr
+
+    def __repr__(self):
+        return ('$ wtosearch %s\nexit %d\n--- stdout ---\n%s--- stderr ---\n%s'
+                % (' '.join(self.args), self.rc, self.out[-3000:], self.err[-3000:]))
+
+
+def run(*args):
+    p = subprocess.run([EXE, *args], capture_output=True, text=True,
+                       timeout=TIMEOUT, env=env(), stdin=subprocess.DEVNULL)
+    return Run(list(args), p)
+
+
+def index(db, *paths):
+    return run('index', '--db', db, *paths)
+
+
+def summary(r):
+    """(documents, paragraphs, unchanged, skipped) from an index run."""
+    m = SUMMARY_RE.search(r.out + r.err)
+    if not m:
+        raise AssertionError('no summary line in\n%r' % r)
+    return tuple(int(x) for x in m.groups())
+
+
+def search(db, query, *opts, expect=None):
+    """search --json; returns the parsed object (and checks the exit status)."""
+    r = run('search', '--db', db, '--json', *opts, query)
+    if expect is not None and r.rc != expect:
+        raise AssertionError('expected exit %d\n%r' % (expect, r))
+    if r.rc not in (0, 1):
+        raise AssertionError('search failed\n%r' % r)
+    try:
+        return json.loads(r.out)
+    except ValueError as e:
+        raise AssertionError('output is not JSON (%s)\n%r' % (e, r))
+
+
+def paras(db, query, *opts):
+    """Every matching paragraph (--by paragraph --limit 1000)."""
+    return search(db, query, '--by', 'paragraph', '--limit', '1000', *opts)['hits']
+
+
+def base(h):
+    return os.path.basename(h['path'])
+
+
+def keys(hits):
+    return [(h['path'], h['para'], h.get('kind')) for h in hits]
+
+
+def manifest_paths(corpus):
+    with open(os.path.join(corpus, 'MANIFEST.tsv'), encoding='utf-8') as f:
+        rows = [line.rstrip('\n').split('\t') for line in f if line.strip()]
+    col = rows[0].index('path')
+    return sorted(r[col] for r in rows[1:])
+
+
+def all_paragraphs(db):
+    """Every paragraph of the index, through the lang: filter (headings are
+    left out of a search unless kind: asks for them)."""
+    out = []
+    for lang in ('en', 'fr', 'es'):
+        out += paras(db, 'lang:' + lang)
+        out += [h for h in paras(db, 'lang:%s kind:heading' % lang)
+                if h.get('kind') == 'heading']
+    return out
+
+
+def one_line_error(tc, r):
+    lines = r.err.splitlines()
+    tc.assertEqual(len(lines), 1, 'expected exactly one line on stderr\n%r' % r)
+    for mark in CRASH_MARKS:
+        tc.assertNotIn(mark, r.err, r)
+    return lines[0]
+
+
+class IndexedCase(unittest.TestCase):
+    """A test class with its own temporary index of the given corpora."""
+    corpora = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix='wtosearch-cli-')
+        cls.db = os.path.join(cls.tmp.name, 'db')
+        cls.index_runs = [index(cls.db, c) for c in cls.corpora]
+        for r in cls.index_runs:
+            if r.rc != 0:
+                raise AssertionError('indexing failed\n%r' % r)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+
+class T01Indexing(unittest.TestCase):
+    """1. indexing the real and the sample corpus"""
+
+    def check_corpus(self, corpus):
+        files = manifest_paths(corpus)
+        on_disk = sorted(f for f in os.listdir(corpus)
+                         if not f.startswith('.') and f != 'MANIFEST.tsv')
+        self.assertEqual(files, on_disk, 'MANIFEST.tsv and directory disagree')
+        with tempfile.TemporaryDirectory() as tmp:
+            db = os.path.join(tmp, 'db')
+            r = index(db, corpus)
+            self.assertEqual(r.rc, 0, r)
+            docs, nparas, unchanged, skipped = summary(r)
+            self.assertEqual(docs, len(files), r)
+            self.assertEqual((unchanged, skipped), (0, 0), r)
+            self.assertGreater(nparas, docs, r)
+            for mark in CRASH_MARKS:
+                self.assertNotIn(mark, r.err, r)
+            # what the summary counts is what is in the index
+            every = all_paragraphs(db)
+            self.assertEqual(len(every), nparas,
+                             'summary says %d paragraphs, the index holds %d'
+                             % (nparas, len(every)))
+            self.assertEqual(sorted({base(h) for h in every}), files)
+            # MANIFEST.tsv is metadata, not a document
+            self.assertFalse([h for h in every if base(h) == 'MANIFEST.tsv'])
+            hits = paras(db, 'path symbol date lang title')
+            self.assertFalse([h for h in hits if base(h) == 'MANIFEST.tsv'], hits)
+            # nothing went to the default index
+            self.assertFalse(os.path.exists(env()['WTOSEARCH_DB']))
+            self.assertFalse(os.path.exists(os.path.join(
+                env()['HOME'], '.local', 'share', 'wtosearch')))
+
+    def test_real_corpus(self):
+        self.check_corpus(REAL)
+
+    def test_sample_corpus(self):
+        self.check_corpus(SAMPLE)
+
+
+class T02Json(IndexedCase):
+    """2. JSON output of a search over the real corpus"""
+    corpora = (None,)   # set in main()
+
+    def test_first_hit_and_fields(self):
+        self.assertEqual(self.index_runs[0].rc, 0, self.index_runs[0])
+        q = 'Trade Logistics Information Pipeline'
+        d = search(self.db, q, expect=0)
+        for k in ('query', 'total', 'hits'):
+            self.assertIn(k, d)
+        self.assertEqual(d['query'], q)
+        self.assertIsInstance(d['total'], int)
+        self.assertGreaterEqual(d['total'], len(d['hits']))
+        self.assertTrue(d['hits'])
+        first = d['hits'][0]
+        self.assertEqual(base(first), REPORT_2022)
+        self.assertEqual(first['para'], '2.5')
+        self.assertEqual(first['symbol'], 'INF/MSME/R/35')
+        self.assertEqual(first['date'], '2023-03-15')
+        self.assertIn('Trade Logistics Information Pipeline', first['text'])
+        for w in q.split():
+            self.assertRegex(first['snippet'],
+                             re.escape(OPEN) + '(?i:' + w + ')' + re.escape(CLOSE))
+        # the field types of every hit, in both groupings
+        for by in ('document', 'paragraph'):
+            d = search(self.db, q, '--by', by, '--limit', '50', expect=0)
+            for h in d['hits']:
+                self.check_hit(h)
+
+    def check_hit(self, h):
+        for k in ('path', 'symbol', 'title', 'date', 'lang', 'para', 'score',
+                  'snippet', 'text'):
+            self.assertIn(k, h)
+        self.assertIsInstance(h['path'], str)
+        self.assertTrue(os.path.isabs(h['path']), h['path'])
+        self.assertTrue(h['symbol'] is None or isinstance(h['symbol'], str))
+        self.assertIsInstance(h['title'], str)
+        self.assertTrue(h['date'] is None or ISO_DATE.match(h['date']), h['date'])
+        self.assertIn(h['lang'], ('en', 'fr', 'es'))
+        self.assertIsInstance(h['para'], str)
+        self.assertIsInstance(h['score'], (int, float))
+        self.assertIsInstance(h['snippet'], str)
+        self.assertIsInstance(h['text'], str)
+        self.assertEqual(h['snippet'].count(OPEN), h['snippet'].count(CLOSE))
+        self.assertNotIn(OPEN, h['text'])
+
+    def test_snippet_marks_words(self):
+        d = search(self.db, 'cyber readiness', '--by', 'paragraph', expect=0)
+        for h in d['hits']:
+            marked = re.findall(re.escape(OPEN) + '(.*?)' + re.escape(CLOSE),
+                                h['snippet'])
+            self.assertTrue(marked, h['snippet'])
+            for m in marked:
+                self.assertRegex(m.lower(), '^(cyber|readiness)', h['snippet'])
+
+
+class T03Paragraphs(IndexedCase):
+    """3. paragraph re-joining and Markdown stripping on the real files"""
+    corpora = (None,)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        every = paras(cls.db, 'lang:en')
+        cls.by_file = {}
+        for h in every:
+            cls.by_file.setdefault(base(h), []).append(h)
+
+    def para(self, fname, label, kind='body'):
+        found = [h for h in self.by_file.get(fname, [])
+                 if h['para'] == label and h.get('kind', kind) == kind]
+        self.assertEqual(len(found), 1, 'paragraph %s ¶%s (%s): %r'
+                         % (fname, label, kind,
+                            [(h['para'], h.get('kind')) for h in
+                             self.by_file.get(fname, [])]))
+        return found[0]['text']
+
+    def test_2022_footnotes_taken_out(self):
+        t = self.para(REPORT_2022, '2.2')
+        self.assertIn('MSME TPR database launched last year', t)
+        self.assertIn('upgrading the MSME TPR database launched last year', t)
+        self.assertNotIn('Previous Annual Reports include', t)
+        self.assertNotIn('Members of the Informal Working Group on MSMEs are', t)
+        for h in self.by_file[REPORT_2022]:
+            if h.get('kind') != 'footnote':
+                self.assertNotIn('Previous Annual Reports include', h['text'],
+                                 '¶' + h['para'])
+        # the footnotes are paragraphs of their own
+        fn = [h for h in self.by_file[REPORT_2022]
+              if 'Previous Annual Reports include' in h['text']]
+        self.assertEqual(len(fn), 1, fn)
+        self.assertEqual(fn[0].get('kind'), 'footnote')
+        self.assertTrue(fn[0]['text'].startswith('Previous Annual Reports include'))
+        self.assertIn('INF/MSME/R/30 dated 11 February 2022', fn[0]['text'])
+        fn2 = [h for h in self.by_file[REPORT_2022]
+               if 'Members of the Informal Working Group on MSMEs are' in h['text']]
+        self.assertEqual(len(fn2), 1)
+        self.assertEqual(fn2[0].get('kind'), 'footnote')
+        self.assertIn('Uruguay and Viet Nam', fn2[0]['text'])
+
+    def test_2022_page_break_before_symbol(self):
+        # ¶2.3 ends "... is available in document" + blank line + "INF/MSME/R/32."
+        t = self.para(REPORT_2022, '2.3')
+        self.assertIn('available in document INF/MSME/R/32', t)
+        lone = [h for h in self.by_file[REPORT_2022]
+                if h['text'].strip() == 'INF/MSME/R/32.']
+        self.assertFalse(lone, 'the end of ¶2.3 became its own paragraph: %r'
+                         % [(h['para'], h.get('kind')) for h in lone])
+
+    def test_2024_markdown(self):
+        t = self.para(REPORT_2024, '2.3')
+        self.assertIn('economies and to streamline', t)
+        self.assertIn('La Mandala', t)
+        self.assertIn('INF/MSME/W/51', t)              # link text kept
+        self.assertNotIn('Annex 1: Recommendation', t)  # footnote 3 taken out
+        t13 = self.para(REPORT_2024, '1.3')
+        self.assertIn('WT/MIN(24)/9', t13)
+        self.assertIn('13th Ministerial Conference', t13)
+        for h in self.by_file[REPORT_2024]:
+            for bad in ('](#)', '<sup>', '</sup>', '**', '\\', '###', '[INF/'):
+                self.assertNotIn(bad, h['text'], '¶%s %s' % (h['para'], h['text'][:200]))
+        hits = paras(self.db, '"WT/MIN(24)/9"')
+        self.assertIn(REPORT_2024, {base(h) for h in hits})
+
+
+class T04Reindex(unittest.TestCase):
+    """4. re-indexing: no duplicates; a modified file replaces its paragraphs"""
+    QUERIES = ('MSME Group', 'trade finance', 'lang:en', 'Friends of Multilateralism')
+
+    def counts(self, db):
+        out = {}
+        for q in self.QUERIES:
+            d = search(db, q, '--by', 'paragraph', '--limit', '1000')
+            out[q] = (d['total'], len(d['hits']), sorted(keys(d['hits'])))
+        d = search(db, 'MSME', '--by', 'document')
+        out['doc-total'] = d['total']
+        return out
+
+    def test_reindex(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = os.path.join(tmp, 'real')
+            shutil.copytree(REAL, corpus)
+            for f in os.listdir(corpus):
+                os.chmod(os.path.join(corpus, f), 0o644)
+            db = os.path.join(tmp, 'db')
+            r1 = index(db, corpus)
+            self.assertEqual(r1.rc, 0, r1)
+            docs, nparas, _, _ = summary(r1)
+            before = self.counts(db)
+
+            r2 = index(db, corpus)
+            self.assertEqual(r2.rc, 0, r2)
+            self.assertEqual(summary(r2), (0, 0, docs, 0), r2)
+            self.assertEqual(self.counts(db), before)
+            # the same files under other spellings of their path
+            r3 = index(db, corpus + '/', os.path.join(corpus, '.', FMG))
+            self.assertEqual(r3.rc, 0, r3)
+            self.assertEqual(summary(r3)[:2], (0, 0), r3)
+            self.assertEqual(self.counts(db), before)
+
+            def doc_paras():
+                return [(h['para'], h.get('kind')) for h in all_paragraphs(db)
+                        if base(h) == REPORT_2024]
+            doc_before = doc_paras()
+            word = 'quuxborglian'
+            self.assertEqual(search(db, word)['total'], 0)
+            with open(os.path.join(corpus, REPORT_2024), 'a', encoding='utf-8') as f:
+                f.write('\n5.2. A %s initiative was also noted.\n' % word)
+            r4 = index(db, corpus)
+            self.assertEqual(r4.rc, 0, r4)
+            d4, p4, u4, s4 = summary(r4)
+            self.assertEqual((d4, u4, s4), (1, docs - 1, 0), r4)
+            hits = paras(db, word)
+            self.assertEqual([(base(h), h['para']) for h in hits], [(REPORT_2024, '5.2')])
+            self.assertIn(word, hits[0]['text'])
+            doc_after = doc_paras()
+            self.assertEqual(p4, len(doc_after), r4)
+            self.assertEqual(sorted(doc_after),
+                             sorted(doc_before + [('5.2', 'body')]),
+                             'old paragraphs duplicated or lost')
+            after = self.counts(db)
+            for q in ('MSME Group', 'trade finance', 'Friends of Multilateralism'):
+                self.assertEqual(after[q][0], before[q][0], q)
+            self.assertEqual(after['lang:en'][0], before['lang:en'][0] + 1)
+            self.assertEqual(after['doc-total'], before['doc-total'])
+
+
+class T05BadInput(unittest.TestCase):
+    """5. unreadable files are skipped and reported, the rest is indexed"""
+
+    def test_bad_files(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            db = os.path.join(tmp, 'db')
+            r0 = index(db, SAMPLE)
+            self.assertEqual(r0.rc, 0, r0)
+            earlier = search(db, 'lang:fr', '--by', 'paragraph', '--limit', '1000')
+            self.assertGreater(earlier['total'], 0)
+
+            bad = os.path.join(tmp, 'bad')
+            os.mkdir(bad)
+            with open(os.path.join(bad, 'x.txt'), 'wb') as f:
+                f.write(bytes(range(256)) * 4 + b'\0\0binary\0' + os.urandom(512))
+            open(os.path.join(bad, 'empty.txt'), 'wb').close()
+            with open(os.path.join(bad, 'latin1.txt'), 'wb') as f:
+                f.write('Le caf\u00e9 co\u00fbte cher.\n'.encode('latin-1'))
+            os.symlink(os.path.join(tmp, 'no-such-target.txt'),
+                       os.path.join(bad, 'dangling.txt'))
+            os.mkfifo(os.path.join(bad, 'y.txt'))
+            with open(os.path.join(bad, 'good.txt'), 'w', encoding='utf-8') as f:
+                f.write('The Group discussed the plimsquattle proposal on trade '
+                        'finance for small businesses.\n')
+
+            r = index(db, bad)
+            self.assertEqual(r.rc, 1, r)
+            for mark in CRASH_MARKS:
+                self.assertNotIn(mark, r.err, r)
+            docs, _, _, skipped = summary(r)
+            self.assertEqual(docs, 1, r)
+            self.assertEqual(skipped, 5, r)
+            errlines = r.err.splitlines()
+            reasons = {'x.txt': 'binary', 'empty.txt': 'empty',
+                       'latin1.txt': 'utf-8', 'dangling.txt': '',
+                       'y.txt': ''}
+            for name, word in reasons.items():
+                lines = [l for l in errlines if '/' + name in l]
+                self.assertEqual(len(lines), 1,
+                                 '%s: expected one line on stderr\n%r' % (name, r))
+                reason = lines[0].split(name, 1)[1].strip(' :\'"')
+                self.assertTrue(reason, 'no reason given: %s' % lines[0])
+                self.assertIn(word, lines[0].lower(), lines[0])
+                self.assertIn('/' + name, r.out,
+                              'summary does not list %s\n%r' % (name, r))
+            self.assertFalse([l for l in errlines if 'good.txt' in l], r)
+            self.assertNotIn('good.txt', r.out.split('skipped', 1)[-1])
+
+            hits = paras(db, 'plimsquattle')
+            self.assertEqual([base(h) for h in hits], ['good.txt'])
+            later = search(db, 'lang:fr', '--by', 'paragraph', '--limit', '1000')
+            self.assertEqual(later['total'], earlier['total'])
+            self.assertEqual(sorted(keys(later['hits'])), sorted(keys(earlier['hits'])))
+            self.assertGreater(search(db, 'échanges')['total'], 0)
+
+
+class T06MissingIndex(unittest.TestCase):
+    """6. a missing index"""
+
+    def test_missing(self):
+        r = run('search', '--db', '/nonexistent/x', 'foo')
+        self.assertEqual(r.rc, 3, r)
+        line = one_line_error(self, r)
+        self.assertIn('/nonexistent/x', line)
+        self.assertEqual(r.out, '', r)
+        self.assertFalse(os.path.exists('/nonexistent/x'))
+
+    def test_directory_that_is_no_index(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            r = run('search', '--db', tmp, 'foo')
+            self.assertEqual(r.rc, 3, r)
+            one_line_error(self, r)
+
+
+class T07ExitStatus(IndexedCase):
+    """7. exit statuses of search"""
+    corpora = (None,)
+
+    def test_hits_and_no_hits(self):
+        r = run('search', '--db', self.db, 'trade')
+        self.assertEqual(r.rc, 0, r)
+        self.assertIn('trade', r.out.lower())
+        r = run('search', '--db', self.db, 'zzyzxqwv')
+        self.assertEqual(r.rc, 1, r)
+        d = search(self.db, 'zzyzxqwv', expect=1)
+        self.assertEqual((d['total'], d['hits']), (0, []))
+
+    def test_malformed(self):
+        cases = [('(trade', 1), ('trade)', 6), ('"trade', 1),
+                 ('trade (economy', 7), ('trade "green economy', 7),
+                 ('foo:bar', 1), ('trade foo:bar', 7), ('', None), ('   ', None)]
+        for q, col in cases:
+            r = run('search', '--db', self.db, q)
+            self.assertEqual(r.rc, 2, r)
+            line = one_line_error(self, r)
+            m = re.search(r'column (\d+)', line)
+            self.assertTrue(m, 'no column in: %s' % line)
+            if col is not None:
+                self.assertEqual(int(m.group(1)), col, 'query %r: %s' % (q, line))
+            self.assertEqual(r.out, '', r)
+        self.assertIn('foo', one_line_error(self, run('search', '--db', self.db, 'foo:bar')))
+
+    def test_column_counts_characters(self):
+        # 'foo:' starts at the 9th character (the 10th byte: é is two bytes)
+        r = run('search', '--db', self.db, 'échange foo:bar')
+        self.assertEqual(r.rc, 2, r)
+        line = one_line_error(self, r)
+        self.assertIn('column 9', line)
+
+
+class T08Grouping(IndexedCase):
+    """8. --by, --limit/--offset, --sort"""
+    corpora = (None, None)   # real and sample corpus in one index
+
+    def test_by_document(self):
+        d = search(self.db, 'trade', '--limit', '1000', expect=0)
+        paths = [h['path'] for h in d['hits']]
+        self.assertGreater(len(paths), 5)
+        self.assertEqual(len(paths), len(set(paths)), 'a document appears twice')
+        self.assertEqual(d['total'], len(paths))
+        for h in d['hits']:
+            self.assertIsInstance(h.get('matching_paragraphs'), int, h)
+            self.assertGreaterEqual(h['matching_paragraphs'], 1)
+        p = search(self.db, 'trade', '--by', 'paragraph', '--limit', '1000', expect=0)
+        self.assertEqual(sum(h['matching_paragraphs'] for h in d['hits']),
+                         p['total'])
+        self.assertEqual(d, search(self.db, 'trade', '--by', 'document',
+                                   '--limit', '1000'))
+        byp = [h['path'] for h in p['hits']]
+        self.assertGreater(len(byp), len(set(byp)), 'no document with two hits')
+        self.assertEqual(set(byp), set(paths))
+        for h in d['hits']:
+            self.assertEqual(byp.count(h['path']), h['matching_paragraphs'], h['path'])
+
+    def test_paging(self):
+        for by in ('paragraph', 'document'):
+            full = search(self.db, 'MSME trade', '--by', by, '--limit', '12')
+            self.assertEqual(len(full['hits']), 12)
+            pages = []
+            for off in (0, 4, 8):
+                d = search(self.db, 'MSME trade', '--by', by, '--limit', '4',
+                           '--offset', str(off))
+                self.assertLessEqual(len(d['hits']), 4)
+                self.assertEqual(d['total'], full['total'])
+                pages += d['hits']
+            self.assertEqual(keys(pages), keys(full['hits']), by)
+            far = search(self.db, 'MSME trade', '--by', by, '--offset', '100000')
+            self.assertEqual(far['hits'], [])
+
+    def test_sort_newest(self):
+        hits = paras(self.db, 'trade', '--sort', 'newest')
+        dates = [h['date'] for h in hits]
+        self.assertIn(None, dates)
+        n = dates.index(None)
+        self.assertGreater(n, 0)
+        self.assertTrue(all(x is None for x in dates[n:]), 'undated hits not last')
+        self.assertEqual(dates[:n], sorted(dates[:n], reverse=True))
+        docs = search(self.db, 'trade', '--sort', 'newest', '--limit', '1000')['hits']
+        ddates = [h['date'] for h in docs if h['date']]
+        self.assertEqual(ddates, sorted(ddates, reverse=True))
+        old = [h['date'] for h in paras(self.db, 'trade', '--sort', 'oldest') if h['date']]
+        self.assertEqual(old, sorted(old))
+
+
+class T09Languages(IndexedCase):
+    """9. language features over the sample corpus"""
+    corpora = (None,)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.every = all_paragraphs(cls.db)
+
+    def with_text(self, pattern):
+        rx = re.compile(pattern)
+        return {(h['path'], h['para']) for h in self.every if rx.search(h['text'])}
+
+    def test_french_stemming(self):
+        want = self.with_text(r'(?i)\béchanges\b')
+        self.assertTrue(want)
+        got = {(h['path'], h['para']) for h in paras(self.db, 'échange')}
+        self.assertLessEqual(want, got, 'échange misses paragraphs with échanges')
+        for h in paras(self.db, 'échange'):
+            self.assertEqual(h['lang'], 'fr', h['text'][:100])
+
+    def test_accents(self):
+        a = sorted((h['path'], h['para']) for h in paras(self.db, 'échanges'))
+        b = sorted((h['path'], h['para']) for h in paras(self.db, 'echanges'))
+        self.assertTrue(a)
+        self.assertEqual(a, b)
+
+    def test_lang_filter(self):
+        free = paras(self.db, 'Costa Rica')
+        self.assertGreater(len({h['lang'] for h in free}), 1)
+        fr = paras(self.db, 'lang:fr Costa Rica')
+        self.assertTrue(fr)
+        self.assertEqual({h['lang'] for h in fr}, {'fr'})
+        self.assertEqual({(h['path'], h['para']) for h in fr},
+                         {(h['path'], h['para']) for h in free if h['lang'] == 'fr'})
+        for h in paras(self.db, 'lang:fr'):
+            self.assertEqual(h['lang'], 'fr')
+
+    def test_apostrophes(self):
+        curly = self.with_text('C\u00f4te d\u2019Ivoire')
+        self.assertTrue(curly, 'the sample corpus has a curly apostrophe')
+        want = self.with_text(r'C[oô]te\s+d[\'’]Ivoire')
+        got = {(h['path'], h['para']) for h in paras(self.db, "Cote d'Ivoire")}
+        self.assertLessEqual(curly, got)
+        self.assertLessEqual(want, got)
+
+
+class T10Fields(IndexedCase):
+    """10. field filters over the real corpus"""
+    corpora = (None,)
+
+    def test_symbol(self):
+        hits = paras(self.db, 'symbol:INF/MSME/R/35')
+        self.assertTrue(hits)
+        self.assertEqual({h['symbol'] for h in hits}, {'INF/MSME/R/35'})
+        self.assertEqual({base(h) for h in hits}, {REPORT_2022})
+        whole = [h for h in paras(self.db, 'lang:en') if base(h) == REPORT_2022]
+        self.assertEqual(len(hits), len(whole))
+
+    def test_cites(self):
+        hits = paras(self.db, 'cites:INF/MSME/W/36')
+        self.assertTrue(hits)
+        self.assertEqual({base(h) for h in hits}, {REPORT_2022})
+        for h in hits:
+            self.assertIn('INF/MSME/W/36', h['text'])
+            self.assertIn('INF/MSME/W/36', h.get('cites', ['INF/MSME/W/36']))
+        self.assertIn('2.4', {h['para'] for h in hits})
+
+    def test_bare_symbol(self):
+        hits = paras(self.db, 'INF/MSME/4/Rev.2')
+        self.assertTrue(hits)
+        for h in hits:
+            self.assertTrue('INF/MSME/4/Rev.2' in h['text']
+                            or h['symbol'] == 'INF/MSME/4/Rev.2', h['text'][:200])
+        got = {(base(h), h['para']) for h in hits}
+        self.assertIn((REPORT_2022, '3.1'), got)
+        self.assertIn((REPORT_2024, '3.1'), got)
+
+    def test_dates(self):
+        y = paras(self.db, 'date:2023')
+        self.assertTrue(y)
+        self.assertTrue(all(h['date'] and h['date'].startswith('2023') for h in y))
+        self.assertEqual({base(h) for h in y}, {REPORT_2022})
+        rng = paras(self.db, 'date:2022-01-01..2023-12-31')
+        self.assertTrue(all(h['date'] and '2022-01-01' <= h['date'] <= '2023-12-31'
+                            for h in rng))
+        self.assertEqual({base(h) for h in rng}, {REPORT_2022, FMG})
+        self.assertEqual(len(rng), len(y) + len(paras(self.db, 'date:2022')))
+        self.assertEqual(search(self.db, 'date:2019', expect=1)['total'], 0)
+
+    def test_member(self):
+        fr = paras(self.db, 'member:Mexique')
+        en = paras(self.db, 'member:Mexico')
+        self.assertTrue(en)
+        self.assertEqual(keys(fr), keys(en))
+        for h in en:
+            self.assertIn('Mexico', h['text'])
+        r = run('search', '--db', self.db, 'member:Mexco')
+        self.assertEqual(r.rc, 2, r)
+        line = one_line_error(self, r)
+        self.assertIn('Mexico', line)
+        self.assertIn('column', line)
+
+
+class T11Help(unittest.TestCase):
+    """11. --help and unknown subcommands"""
+
+    def test_help(self):
+        for args in (['--help'], ['index', '--help'], ['search', '--help'],
+                     ['help', '--help'], ['help', 'query'], ['help', 'search']):
+            r = run(*args)
+            self.assertEqual(r.rc, 0, r)
+            if args != ['help', 'query']:
+                self.assertRegex(r.out, r'(?m)^usage: wtosearch', r)
+        self.assertIn('symbol:', run('help', 'query').out)
+
+    def test_unknown_subcommand(self):
+        r = run('frobnicate')
+        self.assertEqual(r.rc, 2, r)
+        self.assertIn('frobnicate', r.err)
+        r = run('search', '--no-such-option', 'x')
+        self.assertEqual(r.rc, 2, r)
+
+
+class CountingResult(unittest.TextTestResult):
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.passed = 0
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        self.passed += 1
+
+
+def main():
+    global EXE, REAL, SAMPLE, SCRATCH
+    if len(sys.argv) != 4:
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    EXE, REAL, SAMPLE = (os.path.abspath(a) for a in sys.argv[1:])
+    SCRATCH = tempfile.TemporaryDirectory(prefix='wtosearch-cli-home-')
+    os.makedirs(os.path.join(SCRATCH.name, 'home'))
+    T02Json.corpora = T03Paragraphs.corpora = T07ExitStatus.corpora = (REAL,)
+    T10Fields.corpora = (REAL,)
+    T08Grouping.corpora = (REAL, SAMPLE)
+    T09Languages.corpora = (SAMPLE,)
+    suite = unittest.TestLoader().loadTestsFromModule(sys.modules[__name__])
+    runner = unittest.TextTestRunner(stream=sys.stdout, verbosity=2,
+                                     resultclass=CountingResult)
+    result = runner.run(suite)
+    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    SCRATCH.cleanup()
+    print('%d passed, %d failed' % (result.passed, failed))
+    sys.stdout.flush()
+    return 0 if failed == 0 and result.testsRun > 0 else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
