@@ -115,6 +115,8 @@ static void clean_chars(const char *s, size_t len, wts_buf *out) {
             i += 2;
         } else if (s[i] == '\r') {
             if (!(i + 1 < len && s[i + 1] == '\n')) wts_buf_addc(out, '\n');
+        } else if (s[i] == '\0' || s[i] == '\v') { /* C strings end at NUL: a stray one is a space */
+            wts_buf_addc(out, ' ');
         } else if (s[i] == '\f') { /* form feed: a page break, on its own line */
             wts_buf_adds(out, "\n");
         } else {
