@@ -97,7 +97,7 @@ static json_t *document(wts_xdb *db, const char *path, wts_status *st) {
     json_t *paras = json_array(), *cites = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *p = json_object();
-        static const char *const para_keys[] = {"para", "kind", "lang", "text", "members", "topics", "cites", "dates"};
+        static const char *const para_keys[] = {"para", "kind", "lang", "text", "members", "acting", "topics", "cites", "dates"};
         for (size_t k = 0; k < sizeof para_keys / sizeof para_keys[0]; k++) {
             json_t *v = json_object_get(recs[i], para_keys[k]);
             json_object_set(p, para_keys[k], v ? v : json_null());

@@ -121,7 +121,6 @@ static void load(gazetteer *g, const char *tsv, size_t len, const int *name_cols
                 g->labels[g->nids++] = (size_t)label_col < nc
                                            ? wts_xstrndup(cols[label_col], lens[label_col])
                                            : wts_xstrdup(id);
-                add_name(g, id, id, strlen(id));
                 for (size_t c = 0; c < ncols; c++)
                     if ((size_t)name_cols[c] < nc)
                         add_names(g, id, cols[name_cols[c]], lens[name_cols[c]]);
@@ -233,6 +232,14 @@ wts_status wts_gaz_resolve(wts_gaz which, const char *name, size_t len, const ch
         free(key);
         return WTS_OK;
     }
+    /* the id itself ("mex") is accepted in filters, never looked for in
+     * text, where "can" and "per" are words */
+    for (size_t i = 0; i < g->nids; i++)
+        if (strcmp(g->ids[i], key) == 0) {
+            if (id) *id = g->ids[i];
+            free(key);
+            return WTS_OK;
+        }
     if (suggest) { /* the three closest ids, by their closest name */
         const char *best[3] = {NULL, NULL, NULL};
         size_t bestd[3] = {99, 99, 99};

@@ -35,6 +35,7 @@ static json_t *hit_json(const wts_results *r, const wts_hit *h) {
     json_object_set_new(o, "snippet", json_string(h->snippet ? h->snippet : ""));
     json_object_set_new(o, "text", str_or_null(rec, "text"));
     json_object_set_new(o, "members", array_or_empty(rec, "members"));
+    json_object_set_new(o, "acting", array_or_empty(rec, "acting"));
     json_object_set_new(o, "topics", array_or_empty(rec, "topics"));
     json_object_set_new(o, "cites", array_or_empty(rec, "cites"));
     if (r->group == WTS_GROUP_DOCUMENT)

@@ -52,6 +52,10 @@ int main(void) {
                                      "the United States of America spoke. Let us see.");
     CHECK_STR_EQ(f, "hkg chn eu civ usa");
     free(f);
+    f = found(WTS_GAZ_MEMBERS, "We can pay per shipment.");
+    CHECK_STR_EQ(f, ""); /* ids ("can", "per") are not names */
+    free(f);
+    CHECK_STR_EQ(member("can"), "can"); /* but they work as filter values */
     f = found(WTS_GAZ_MEMBERS, "La Turquie et le Mexique ont présenté; México y Türkiye también.");
     CHECK_STR_EQ(f, "tur mex mex tur");
     free(f);
