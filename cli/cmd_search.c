@@ -23,6 +23,9 @@ void help_search(FILE *out) {
           "                      unsure, words are matched in all three)\n"
           "  --json              one JSON object (README, \"JSON output\")\n"
           "  --jsonl             one JSON object per hit, one per line\n"
+          "  --csv               one line per hit, with a header line (RFC 4180)\n"
+          "  --facets            also count matching paragraphs by member, topic,\n"
+          "                      year, language and type\n"
           "  --color auto|always|never   highlight on a terminal (default auto)\n\n"
           "exit status: 0 something matched, 1 nothing matched, 2 bad arguments or\n"
           "query (the message points at the problem), 3 index missing or unreadable.\n",
@@ -44,6 +47,7 @@ int cmd_search(int argc, char **argv) {
         {"sort", required_argument, NULL, 's'},   {"lang", required_argument, NULL, 'l'},
         {"json", no_argument, NULL, 'j'},         {"jsonl", no_argument, NULL, 'J'},
         {"color", required_argument, NULL, 'c'},  {"colour", required_argument, NULL, 'c'},
+        {"csv", no_argument, NULL, 'C'},          {"facets", no_argument, NULL, 'f'},
         {NULL, 0, NULL, 0},
     };
     wts_search_opts so;
@@ -52,7 +56,7 @@ int cmd_search(int argc, char **argv) {
     wts_format fmt = WTS_FMT_TEXT;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "d:n:o:b:s:l:jJc:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:n:o:b:s:l:jJc:Cf", opts, NULL)) != -1) {
         switch (c) {
         case 'd': db_flag = optarg; break;
         case 'n':
@@ -93,6 +97,8 @@ int cmd_search(int argc, char **argv) {
             break;
         case 'j': fmt = WTS_FMT_JSON; break;
         case 'J': fmt = WTS_FMT_JSONL; break;
+        case 'C': fmt = WTS_FMT_CSV; break;
+        case 'f': so.facets = true; break;
         case 'c':
             if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
                 cli_error("--color: '%s' is not auto, always or never", optarg);

@@ -214,6 +214,7 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
         xo.collapse_slot = WTS_SLOT_DOCKEY;
         xo.collapse_max = 1;
     }
+    if (opts->facets) xo.facet_slot = WTS_SLOT_FACETS;
     if (opts->order != WTS_ORDER_RELEVANCE || !q->ranked) {
         xo.sort = WTS_XSORT_VALUE;
         xo.sort_slot = WTS_SLOT_DATE;
@@ -271,6 +272,12 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
                           : wts_xstrdup("");
         json_decref(obj);
     }
+    r->nfacets = wts_xmset_facet_count(m);
+    r->facets = wts_xcalloc(r->nfacets ? r->nfacets : 1, sizeof *r->facets);
+    for (size_t i = 0; i < r->nfacets; i++) {
+        const char *key = wts_xmset_facet(m, i, &r->facets[i].count);
+        r->facets[i].key = wts_xstrdup(key ? key : "");
+    }
     wts_xmset_free(m);
     *out = r;
     return WTS_OK;
@@ -283,6 +290,9 @@ void wts_results_free(wts_results *r) {
         free(r->hits[i].snippet);
     }
     free(r->hits);
+    for (size_t i = 0; i < r->nfacets; i++) free(r->facets[i].key);
+    free(r->facets);
+    free(r->suggestion);
     free(r->query);
     free(r);
 }

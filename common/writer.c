@@ -44,6 +44,32 @@ static json_t *hit_json(const wts_results *r, const wts_hit *h) {
     return o;
 }
 
+/* {"member": [{"value": "mex", "count": 3}, ...], "topic": [...], ...},
+ * each list by count, largest first. */
+static json_t *facets_json(const wts_results *r) {
+    static const char *const kinds[] = {"member", "topic", "year", "lang", "type"};
+    json_t *o = json_object();
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        size_t kl = strlen(kinds[k]);
+        json_t *arr = json_array();
+        /* insertion by count keeps the list ordered; facets are few */
+        for (size_t i = 0; i < r->nfacets; i++) {
+            const char *key = r->facets[i].key;
+            if (strncmp(key, kinds[k], kl) != 0 || key[kl] != ':') continue;
+            json_t *e = json_object();
+            json_object_set_new(e, "value", json_string(key + kl + 1));
+            json_object_set_new(e, "count", json_integer(r->facets[i].count));
+            size_t at = json_array_size(arr);
+            while (at > 0 && json_integer_value(json_object_get(json_array_get(arr, at - 1), "count")) <
+                                 (json_int_t)r->facets[i].count)
+                at--;
+            json_array_insert_new(arr, at, e);
+        }
+        json_object_set_new(o, kinds[k], arr);
+    }
+    return o;
+}
+
 static json_t *results_object(const wts_results *r) {
     json_t *o = json_object();
     json_object_set_new(o, "query", json_string(r->query ? r->query : ""));
@@ -53,6 +79,8 @@ static json_t *results_object(const wts_results *r) {
     json_t *hits = json_array();
     for (size_t i = 0; i < r->nhits; i++) json_array_append_new(hits, hit_json(r, &r->hits[i]));
     json_object_set_new(o, "hits", hits);
+    if (r->suggestion) json_object_set_new(o, "suggestion", json_string(r->suggestion));
+    if (r->nfacets) json_object_set_new(o, "facets", facets_json(r));
     return o;
 }
 
@@ -98,11 +126,37 @@ static const char *field(json_t *rec, const char *key) {
     return s && *s ? s : NULL;
 }
 
+static void write_text_facets(const wts_results *r, wts_buf *out) {
+    json_t *f = facets_json(r);
+    const char *kind;
+    json_t *arr;
+    wts_buf_adds(out, "Matching paragraphs by\n");
+    json_object_foreach(f, kind, arr) {
+        if (!json_array_size(arr)) continue;
+        wts_buf_printf(out, "  %-7s", kind);
+        size_t i;
+        json_t *e;
+        json_array_foreach(arr, i, e) {
+            if (i == 12) {
+                wts_buf_printf(out, " (+%zu more)", json_array_size(arr) - 12);
+                break;
+            }
+            wts_buf_printf(out, " %s %lld", json_string_value(json_object_get(e, "value")),
+                           (long long)json_integer_value(json_object_get(e, "count")));
+        }
+        wts_buf_adds(out, "\n");
+    }
+    wts_buf_adds(out, "\n");
+    json_decref(f);
+}
+
 static void write_text(const wts_results *r, bool colour, wts_buf *out) {
+    if (r->suggestion) wts_buf_printf(out, "Did you mean: %s\n", r->suggestion);
     if (r->nhits == 0) {
         wts_buf_printf(out, "No match for: %s\n", r->query);
         return;
     }
+    if (r->nfacets) write_text_facets(r, out);
     const char *unit = r->group == WTS_GROUP_DOCUMENT ? "document" : "paragraph";
     wts_buf_printf(out, "%sabout %u %s%s for: %s (showing %u-%u)\n\n", colour ? ANSI_DIM : "", r->total,
                    unit, r->total == 1 ? "" : "s", r->query, r->offset + 1, r->offset + (uint32_t)r->nhits);
@@ -134,6 +188,68 @@ static void write_text(const wts_results *r, bool colour, wts_buf *out) {
     }
 }
 
+/* One CSV field, quoted when it must be (RFC 4180). */
+static void csv_field(wts_buf *out, const char *v, bool last) {
+    if (!v) v = "";
+    if (strpbrk(v, ",\"\n\r")) {
+        wts_buf_addc(out, '"');
+        for (const char *p = v; *p; p++) {
+            if (*p == '"') wts_buf_addc(out, '"');
+            wts_buf_addc(out, *p);
+        }
+        wts_buf_addc(out, '"');
+    } else {
+        wts_buf_adds(out, v);
+    }
+    wts_buf_adds(out, last ? "\r\n" : ",");
+}
+
+static char *joined(json_t *rec, const char *key) {
+    wts_buf b = WTS_BUF_INIT;
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(rec, key), i, v) {
+        if (b.len) wts_buf_addc(&b, ' ');
+        wts_buf_adds(&b, json_string_value(v) ? json_string_value(v) : "");
+    }
+    return wts_buf_steal(&b);
+}
+
+static void write_csv(const wts_results *r, wts_buf *out) {
+    static const char *const cols[] = {"rank", "symbol", "para", "kind", "date", "lang", "title", "path",
+                                       "score", "matching_paragraphs", "members", "topics", "cites", "snippet"};
+    size_t ncols = sizeof cols / sizeof cols[0];
+    for (size_t c = 0; c < ncols; c++) csv_field(out, cols[c], c + 1 == ncols);
+    for (size_t i = 0; i < r->nhits; i++) {
+        const wts_hit *h = &r->hits[i];
+        json_error_t err;
+        json_t *rec = json_loads(h->data, 0, &err);
+        char rank[24], score[32], matching[24];
+        snprintf(rank, sizeof rank, "%zu", r->offset + i + 1);
+        snprintf(score, sizeof score, "%.4f", h->score);
+        snprintf(matching, sizeof matching, "%u", h->matching_paragraphs);
+        char *members = joined(rec, "members"), *topics = joined(rec, "topics"), *cites = joined(rec, "cites");
+        csv_field(out, rank, false);
+        csv_field(out, field(rec, "symbol"), false);
+        csv_field(out, field(rec, "para"), false);
+        csv_field(out, field(rec, "kind"), false);
+        csv_field(out, field(rec, "date"), false);
+        csv_field(out, field(rec, "lang"), false);
+        csv_field(out, field(rec, "title"), false);
+        csv_field(out, field(rec, "path"), false);
+        csv_field(out, score, false);
+        csv_field(out, r->group == WTS_GROUP_DOCUMENT ? matching : "", false);
+        csv_field(out, members, false);
+        csv_field(out, topics, false);
+        csv_field(out, cites, false);
+        csv_field(out, h->snippet, true);
+        free(members);
+        free(topics);
+        free(cites);
+        json_decref(rec);
+    }
+}
+
 void wts_results_write(const wts_results *r, wts_format fmt, bool colour, wts_buf *out) {
     switch (fmt) {
     case WTS_FMT_TEXT: write_text(r, colour, out); break;
@@ -153,5 +269,6 @@ void wts_results_write(const wts_results *r, wts_format fmt, bool colour, wts_bu
             json_decref(o);
         }
         break;
+    case WTS_FMT_CSV: write_csv(r, out); break;
     }
 }

@@ -243,6 +243,8 @@ typedef struct wts_search_opts {
     wts_order order;
     wts_lang lang;     /* language of the query; UNKNOWN = detect or all */
     double time_limit; /* seconds */
+    bool facets;       /* count matching paragraphs by member, topic, year,
+                          language and type */
 } wts_search_opts;
 
 void wts_search_opts_init(wts_search_opts *opts);
@@ -270,6 +272,13 @@ typedef struct wts_hit {
     uint32_t matching_paragraphs; /* in its document (document grouping) */
 } wts_hit;
 
+/* A facet value and the number of matching paragraphs that have it;
+ * key is "member:mex", "topic:finance", "year:2022", "lang:fr", "type:R". */
+typedef struct wts_facet {
+    char *key;
+    uint32_t count;
+} wts_facet;
+
 typedef struct wts_results {
     char *query;
     uint32_t total;  /* estimated hits: documents or paragraphs, per group */
@@ -277,6 +286,10 @@ typedef struct wts_results {
     wts_group group;
     size_t nhits;
     wts_hit *hits;
+    size_t nfacets;  /* with opts.facets */
+    wts_facet *facets;
+    char *suggestion; /* "did you mean": the query with unknown words
+                         corrected, or NULL */
 } wts_results;
 
 /* Opens the index at path for searching, checking its schema version. */
@@ -306,7 +319,7 @@ void wts_doc_write_text(const char *json, wts_buf *out);
 /* ------------------------------------------------------------------ */
 /* Result writer, shared by the command line and the daemon            */
 
-typedef enum wts_format { WTS_FMT_TEXT, WTS_FMT_JSON, WTS_FMT_JSONL } wts_format;
+typedef enum wts_format { WTS_FMT_TEXT, WTS_FMT_JSON, WTS_FMT_JSONL, WTS_FMT_CSV } wts_format;
 
 /* Appends r in the given format to out.  colour: highlight with terminal
  * colours in text (otherwise highlights are [brackets]). */
