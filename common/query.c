@@ -118,7 +118,12 @@ static wts_xstem *stemmer(qparser *p, wts_lang l) {
 
 /* One free-text word: its exact folded form OR its stems, as synonyms, so
  * that "échanges" finds "echange" and the exact form scores as well. */
-static wts_xquery *word_query(qparser *p, const char *w, size_t len, uint32_t pos) {
+/* Weight of the exact form of a word next to its stems: the form typed
+ * (accents included) ranks before other inflections and spellings. */
+#define EXACT_FORM_WEIGHT 0.3
+
+static wts_xquery *word_query(qparser *p, const char *w, size_t len, const char *typed, size_t typed_len) {
+    uint32_t pos = 0;
     wts_xquery *subs[4];
     size_t n = 0;
     subs[n++] = term(p, "", w, len, pos);
@@ -144,12 +149,23 @@ static wts_xquery *word_query(qparser *p, const char *w, size_t len, uint32_t po
         wts_xquery_combine(WTS_XOP_SYNONYM, (const wts_xquery *const *)subs, n, 0, &r) != WTS_OK)
         fail(p, WTS_ERR_NO_MEMORY, p->i, "out of memory");
     for (size_t k = 0; k < n; k++) wts_xquery_free(subs[k]);
-    return r;
+    /* the exact form: unaccented as typed, and with its accents */
+    wts_xquery *exact = term(p, "", w, len, 0), *scaled = NULL;
+    wts_buf lower = WTS_BUF_INIT;
+    wts_lower(typed, typed_len, &lower);
+    if (lower.len != len || memcmp(lower.data, w, len) != 0)
+        exact = join(p, WTS_XOP_OR, exact, term(p, WTS_PREFIX_EXACT, lower.data, lower.len, 0));
+    wts_buf_free(&lower);
+    if (exact && wts_xquery_scale(exact, EXACT_FORM_WEIGHT, &scaled) != WTS_OK)
+        fail(p, WTS_ERR_NO_MEMORY, p->i, "out of memory");
+    wts_xquery_free(exact);
+    return join(p, WTS_XOP_OR, r, scaled);
 }
 
 typedef struct word_collect {
     char **w;
     size_t *l;
+    size_t *start, *end; /* where each word stands in the text tokenized */
     size_t n, cap;
 } word_collect;
 
@@ -159,9 +175,13 @@ static int collect_word(void *ud, const wts_token *t) {
         c->cap = c->cap ? c->cap * 2 : 8;
         c->w = wts_xrealloc(c->w, c->cap * sizeof *c->w);
         c->l = wts_xrealloc(c->l, c->cap * sizeof *c->l);
+        c->start = wts_xrealloc(c->start, c->cap * sizeof *c->start);
+        c->end = wts_xrealloc(c->end, c->cap * sizeof *c->end);
     }
     c->w[c->n] = wts_xstrndup(t->folded, t->folded_len);
-    c->l[c->n++] = t->folded_len;
+    c->l[c->n] = t->folded_len;
+    c->start[c->n] = t->start;
+    c->end[c->n++] = t->end;
     return 0;
 }
 
@@ -169,13 +189,15 @@ static void collect_free(word_collect *c) {
     for (size_t i = 0; i < c->n; i++) free(c->w[i]);
     free(c->w);
     free(c->l);
+    free(c->start);
+    free(c->end);
 }
 
 /* Text that tokenizes into several words ("e-commerce", a quoted phrase)
  * becomes a phrase of exact forms; one word becomes a word query. */
 static node text_query(qparser *p, const char *s, size_t len, size_t at, bool exact) {
     node r = {NULL, NODE_TEXT, !exact};
-    word_collect c = {NULL, NULL, 0, 0};
+    word_collect c = {NULL, NULL, NULL, NULL, 0, 0};
     wts_tokenize(s, len, collect_word, &c);
     if (c.n == 0) {
         collect_free(&c);
@@ -186,7 +208,10 @@ static node text_query(qparser *p, const char *s, size_t len, size_t at, bool ex
         return r;
     }
     if (c.n == 1 && !exact) {
-        r.q = word_query(p, c.w[0], c.l[0], 0);
+        r.q = word_query(p, c.w[0], c.l[0], s + c.start[0], c.end[0] - c.start[0]);
+        p->q->plain = wts_xrealloc(p->q->plain, (p->q->nplain + 1) * sizeof *p->q->plain);
+        p->q->plain[p->q->nplain++] = (struct wts_qword){(size_t)(s - p->s) + c.start[0],
+                                                         (size_t)(s - p->s) + c.end[0], wts_xstrdup(c.w[0])};
     } else if (c.n == 1) {
         r.q = term(p, "", c.w[0], c.l[0], 0);
         remember(&p->q->words, &p->q->nwords, c.w[0], c.l[0]);
@@ -362,7 +387,7 @@ static node field_query(qparser *p, const wts_field *f, const char *v, size_t le
         r.q = date_filter(p, v, len, at, strcmp(f->name, "mentions") == 0);
         break;
     case WTS_FIELD_TEXT: {
-        word_collect c = {NULL, NULL, 0, 0};
+        word_collect c = {NULL, NULL, NULL, NULL, 0, 0};
         wts_tokenize(v, len, collect_word, &c);
         for (size_t k = 0; k < c.n; k++) r.q = join(p, WTS_XOP_AND, r.q, term(p, f->prefix, c.w[k], c.l[k], 0));
         collect_free(&c);
@@ -558,9 +583,51 @@ static node parse_unary(qparser *p) {
     return parse_primary(p);
 }
 
+/* Boosts for words typed together: near each other (within a few words),
+ * as a phrase, in the title.  They only add weight, never matches. */
+#define NEAR_WEIGHT 0.5
+#define PHRASE_WEIGHT 0.5
+#define TITLE_WEIGHT 0.3
+#define BOOST_MAX_WORDS 8
+
+static wts_xquery *scaled(qparser *p, wts_xquery *q, double factor) {
+    wts_xquery *r = NULL;
+    if (q && wts_xquery_scale(q, factor, &r) != WTS_OK) fail(p, WTS_ERR_NO_MEMORY, p->i, "out of memory");
+    wts_xquery_free(q);
+    return r;
+}
+
+static wts_xquery *boosted(qparser *p, wts_xquery *text, const char *words, size_t len) {
+    word_collect c = {NULL, NULL, NULL, NULL, 0, 0};
+    wts_tokenize(words, len, collect_word, &c);
+    if (c.n == 0 || c.n > BOOST_MAX_WORDS || p->st != WTS_OK) {
+        collect_free(&c);
+        return text;
+    }
+    wts_xquery *boosts[3] = {NULL, NULL, NULL}, *raw[BOOST_MAX_WORDS], *title = NULL;
+    for (size_t k = 0; k < c.n; k++) {
+        raw[k] = term(p, "", c.w[k], c.l[k], (uint32_t)(k + 1));
+        title = join(p, WTS_XOP_OR, title, term(p, WTS_PREFIX_TITLE, c.w[k], c.l[k], 0));
+    }
+    if (c.n >= 2 && p->st == WTS_OK) {
+        wts_xquery *near = NULL, *phrase = NULL;
+        if (wts_xquery_combine(WTS_XOP_NEAR, (const wts_xquery *const *)raw, c.n, (uint32_t)c.n + 4, &near) != WTS_OK ||
+            wts_xquery_combine(WTS_XOP_PHRASE, (const wts_xquery *const *)raw, c.n, (uint32_t)c.n, &phrase) != WTS_OK)
+            fail(p, WTS_ERR_NO_MEMORY, p->i, "out of memory");
+        boosts[0] = scaled(p, near, NEAR_WEIGHT);
+        boosts[1] = scaled(p, phrase, PHRASE_WEIGHT);
+    }
+    boosts[2] = scaled(p, title, TITLE_WEIGHT);
+    for (size_t k = 0; k < c.n; k++) wts_xquery_free(raw[k]);
+    collect_free(&c);
+    for (size_t k = 0; k < 3; k++)
+        if (boosts[k]) text = join(p, WTS_XOP_AND_MAYBE, text, boosts[k]);
+    return text;
+}
+
 /* Combines juxtaposed items: text parts OR'ed for ranking, required parts
  * and filters AND'ed, negated parts excluded. */
-static node combine_seq(qparser *p, node *items, size_t n) {
+static node combine_seq(qparser *p, node *items, size_t n, const wts_buf *words) {
     wts_xquery *text = NULL, *must = NULL, *neg = NULL;
     bool must_weighs = false;
     for (size_t k = 0; k < n; k++) {
@@ -576,6 +643,7 @@ static node combine_seq(qparser *p, node *items, size_t n) {
         }
         items[k].q = NULL;
     }
+    if (text && words->len) text = boosted(p, text, words->data, words->len);
     node r = {NULL, NODE_TEXT, false};
     if (text && must)
         r.q = join(p, must_weighs ? WTS_XOP_AND_MAYBE : WTS_XOP_FILTER, must_weighs ? must : text,
@@ -638,7 +706,6 @@ static node parse_seq(qparser *p) {
         concept_ctx c = {p, items, &n};
         wts_gaz_find(WTS_GAZ_ACRONYMS, words.data, words.len, add_concept, &c);
     }
-    wts_buf_free(&words);
     if (n == 0 && p->st == WTS_OK) {
         if (p->i >= p->len)
             fail(p, WTS_ERR_PARSE, p->i, "query ends where a word was expected");
@@ -646,7 +713,8 @@ static node parse_seq(qparser *p) {
             fail(p, WTS_ERR_PARSE, p->i, "'%.*s' needs a word before it",
                  p->s[p->i] == ')' ? 1 : (at_keyword(p, "AND") ? 3 : 2), p->s + p->i);
     }
-    node r = combine_seq(p, items, n);
+    node r = combine_seq(p, items, n, &words);
+    wts_buf_free(&words);
     for (size_t k = 0; k < n; k++) node_free(&items[k]);
     return r;
 }
@@ -707,6 +775,21 @@ static node parse_or(qparser *p) {
     return left;
 }
 
+/* A lang: filter also says the language of the query's words. */
+static wts_lang lang_of_filter(const char *text) {
+    for (const char *at = strstr(text, "lang:"); at; at = strstr(at + 5, "lang:")) {
+        if (at != text && !isspace((unsigned char)at[-1]) && at[-1] != '(') continue;
+        char code[16];
+        size_t n = strcspn(at + 5, " \t)\"");
+        if (n == 0 || n >= sizeof code) continue;
+        memcpy(code, at + 5, n);
+        code[n] = '\0';
+        wts_lang l = wts_lang_from_code(code);
+        if (l != WTS_LANG_UNKNOWN) return l;
+    }
+    return WTS_LANG_UNKNOWN;
+}
+
 wts_status wts_query_parse(const char *text, wts_lang lang, wts_query **out, char **errmsg) {
     if (errmsg) *errmsg = NULL;
     if (!out) return WTS_ERR_INVALID;
@@ -718,6 +801,7 @@ wts_status wts_query_parse(const char *text, wts_lang lang, wts_query **out, cha
     p.len = strlen(text);
     p.st = WTS_OK;
     p.q = wts_xcalloc(1, sizeof *p.q);
+    p.q->text = wts_xstrdup(text);
     size_t bad = wts_utf8_invalid_at(text, p.len);
     bool blank = true;
     for (size_t k = 0; k < p.len; k++) blank &= isspace((unsigned char)text[k]) != 0;
@@ -728,7 +812,8 @@ wts_status wts_query_parse(const char *text, wts_lang lang, wts_query **out, cha
     else if (blank)
         fail(&p, WTS_ERR_PARSE, 0, "empty query");
     if (p.st == WTS_OK) {
-        p.lang = lang != WTS_LANG_UNKNOWN ? lang : wts_lang_detect(text, p.len);
+        p.lang = lang != WTS_LANG_UNKNOWN ? lang : lang_of_filter(text);
+        if (p.lang == WTS_LANG_UNKNOWN) p.lang = wts_lang_detect(text, p.len);
         p.q->lang = p.lang;
         node n = parse_or(&p);
         skip_space(&p);
@@ -763,6 +848,9 @@ void wts_query_free(wts_query *q) {
     for (size_t i = 0; i < q->nprefixes; i++) free(q->prefixes[i]);
     for (size_t i = 0; i < q->nsymbols; i++) free(q->symbols[i]);
     free(q->symbols);
+    for (size_t i = 0; i < q->nplain; i++) free(q->plain[i].folded);
+    free(q->plain);
+    free(q->text);
     free(q->words);
     free(q->stems);
     free(q->prefixes);

@@ -14,6 +14,13 @@ struct wts_query {
      * wildcard prefixes of the query's free text. */
     char **words, **stems, **prefixes, **symbols;
     size_t nwords, nstems, nprefixes, nsymbols;
+    /* Free words as typed, for "did you mean": their place in text. */
+    char *text;
+    struct wts_qword {
+        size_t start, end;
+        char *folded;
+    } *plain;
+    size_t nplain;
 };
 
 /* Builds the highlighted snippet of text for q (malloc'd). */

@@ -198,6 +198,56 @@ char *wts_snippet(const wts_query *q, const char *text, size_t len, wts_lang tex
 
 /* ---- searching ---- */
 
+/* "Did you mean": the query with each word the index does not know
+ * replaced by the index's best correction; NULL when nothing changes. */
+static char *suggestion(wts_xdb *db, const wts_query *q) {
+    if (!q->nplain || !q->text) return NULL;
+    wts_buf out = WTS_BUF_INIT;
+    size_t at = 0;
+    bool changed = false;
+    for (size_t i = 0; i < q->nplain; i++) {
+        uint32_t freq = 1;
+        char *fix = NULL;
+        if (wts_xdb_termfreq(db, q->plain[i].folded, &freq) == WTS_OK && freq == 0 &&
+            wts_xdb_spelling(db, q->plain[i].folded, &fix) == WTS_OK && fix && *fix) {
+            wts_buf_add(&out, q->text + at, q->plain[i].start - at);
+            wts_buf_adds(&out, fix);
+            at = q->plain[i].end;
+            changed = true;
+        }
+        free(fix);
+    }
+    if (!changed) {
+        wts_buf_free(&out);
+        return NULL;
+    }
+    wts_buf_adds(&out, q->text + at);
+    return wts_buf_steal(&out);
+}
+
+typedef struct lang_list {
+    wts_buf langs;
+    size_t prefix_len;
+} lang_list;
+
+static int add_version(void *ud, const char *term, size_t len, uint32_t tf) {
+    lang_list *l = ud;
+    if (l->langs.len) wts_buf_addc(&l->langs, ' ');
+    wts_buf_add(&l->langs, term + l->prefix_len, len - l->prefix_len);
+    return 0;
+}
+
+/* The languages a symbol is indexed in: one term per version. */
+static char *versions_of(wts_xdb *db, const char *symbol) {
+    lang_list l = {WTS_BUF_INIT, 0};
+    wts_buf prefix = WTS_BUF_INIT;
+    wts_buf_printf(&prefix, "%s%s|", WTS_PREFIX_VERSION, symbol);
+    l.prefix_len = prefix.len;
+    if (wts_xdb_terms(db, prefix.data, add_version, &l) != WTS_OK) wts_buf_reset(&l.langs);
+    wts_buf_free(&prefix);
+    return wts_buf_steal(&l.langs);
+}
+
 #define SNIPPET_BYTES 320
 
 wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
@@ -211,7 +261,7 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
     xo.check_at_least = CHECK_AT_LEAST;
     xo.time_limit = opts->time_limit;
     if (opts->group == WTS_GROUP_DOCUMENT) {
-        xo.collapse_slot = WTS_SLOT_DOCKEY;
+        xo.collapse_slot = WTS_SLOT_GROUP;
         xo.collapse_max = 1;
     }
     if (opts->facets) xo.facet_slot = WTS_SLOT_FACETS;
@@ -268,10 +318,13 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
         json_t *obj = json_loadb(h->data, strlen(h->data), 0, &jerr);
         const char *text = obj ? json_string_value(json_object_get(obj, "text")) : NULL;
         const char *lang = obj ? json_string_value(json_object_get(obj, "lang")) : NULL;
+        const char *symbol = obj ? json_string_value(json_object_get(obj, "symbol")) : NULL;
+        h->languages = symbol ? versions_of(db, symbol) : wts_xstrdup("");
         h->snippet = text ? wts_snippet(q, text, strlen(text), wts_lang_from_code(lang), SNIPPET_BYTES)
                           : wts_xstrdup("");
         json_decref(obj);
     }
+    r->suggestion = suggestion(db, q);
     r->nfacets = wts_xmset_facet_count(m);
     r->facets = wts_xcalloc(r->nfacets ? r->nfacets : 1, sizeof *r->facets);
     for (size_t i = 0; i < r->nfacets; i++) {
@@ -288,6 +341,7 @@ void wts_results_free(wts_results *r) {
     for (size_t i = 0; i < r->nhits; i++) {
         free(r->hits[i].data);
         free(r->hits[i].snippet);
+        free(r->hits[i].languages);
     }
     free(r->hits);
     for (size_t i = 0; i < r->nfacets; i++) free(r->facets[i].key);

@@ -95,6 +95,15 @@ void wts_fold(const char *s, size_t len, wts_buf *out) {
     }
 }
 
+void wts_lower(const char *s, size_t len, wts_buf *out) {
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        i += wts_utf8_decode(s + i, len - i, &cp);
+        wts_utf8_encode(out, uc_tolower(cp));
+    }
+}
+
 static bool is_word_cp(uint32_t cp) {
     if (cp < 0x80)
         return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||

@@ -29,6 +29,16 @@ static json_t *hit_json(const wts_results *r, const wts_hit *h) {
     json_object_set_new(o, "title", str_or_null(rec, "title"));
     json_object_set_new(o, "date", str_or_null(rec, "date"));
     json_object_set_new(o, "lang", str_or_null(rec, "lang"));
+    json_t *langs = json_array(); /* every language the document is indexed in */
+    const char *l = h->languages ? h->languages : "";
+    while (*l) {
+        size_t n = strcspn(l, " ");
+        json_array_append_new(langs, json_stringn(l, n));
+        l += n + (l[n] == ' ');
+    }
+    if (!json_array_size(langs) && json_is_string(json_object_get(rec, "doc_lang")))
+        json_array_append(langs, json_object_get(rec, "doc_lang"));
+    json_object_set_new(o, "languages", langs);
     json_object_set_new(o, "para", str_or_null(rec, "para"));
     json_object_set_new(o, "kind", str_or_null(rec, "kind"));
     json_object_set_new(o, "score", json_real(h->score));
@@ -172,7 +182,10 @@ static void write_text(const wts_results *r, bool colour, wts_buf *out) {
                        symbol ? symbol : (path ? path : "?"), colour ? ANSI_OFF : "");
         if (para) wts_buf_printf(out, " \u00b6%s", para);
         if (date) wts_buf_printf(out, "  %s", date);
-        if (lang) wts_buf_printf(out, "  [%s]", lang);
+        if (h->languages && strchr(h->languages, ' '))
+            wts_buf_printf(out, "  [%s; versions: %s]", lang ? lang : "?", h->languages);
+        else if (lang)
+            wts_buf_printf(out, "  [%s]", lang);
         if (title) wts_buf_printf(out, "  %s", title);
         wts_buf_adds(out, "\n    ");
         add_snippet(out, h->snippet ? h->snippet : "", colour);

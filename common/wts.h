@@ -67,6 +67,9 @@ void wts_utf8_nfc(const char *s, size_t len, wts_buf *out);
  * spelt out (œ→oe, ß→ss), curly apostrophes made straight. */
 void wts_fold(const char *s, size_t len, wts_buf *out);
 
+/* Appends s in lower case, accents kept: the exact form of a word. */
+void wts_lower(const char *s, size_t len, wts_buf *out);
+
 /* One word of text.  start/end are byte offsets into the text given to the
  * tokenizer; folded is the search form (valid until the next callback). */
 typedef struct wts_token {
@@ -103,7 +106,7 @@ wts_lang wts_lang_detect(const char *text, size_t len);
 
 /* Bumped whenever what the indexer writes changes meaning; readers refuse
  * an index of another version rather than misreading it. */
-#define WTS_SCHEMA_VERSION "1"
+#define WTS_SCHEMA_VERSION "2"
 #define WTS_META_SCHEMA "wts.schema"
 #define WTS_META_UPDATED "wts.updated"
 /* Per-file record kept in the index metadata: key prefix + path. */
@@ -111,10 +114,13 @@ wts_lang wts_lang_detect(const char *text, size_t len);
 
 /* Value slots. */
 enum {
-    WTS_SLOT_DOCKEY = 0,  /* identity of the source file: collapse key */
+    WTS_SLOT_DOCKEY = 0,  /* identity of the source file: its path */
     WTS_SLOT_DATE = 1,    /* document date as YYYYMMDD, for sorting */
     WTS_SLOT_FACETS = 2,  /* '\n'-ended facet keys: "member:mex", "year:2022" */
-    WTS_SLOT_ORDINAL = 3  /* paragraph number within its file, 6 digits */
+    WTS_SLOT_ORDINAL = 3, /* paragraph number within its file, 6 digits */
+    WTS_SLOT_GROUP = 4    /* the document as results group it: its first
+                             symbol, so that its language versions are one;
+                             its path when it has no symbol */
 };
 
 /* How a field's values become terms. */
@@ -143,6 +149,8 @@ const wts_field *wts_field_find(const char *name, size_t len);
 #define WTS_PREFIX_FAMILY "XF"        /* XF + own symbol without Rev./Corr./Add. */
 #define WTS_PREFIX_CITED_FAMILY "XG"  /* XG + cited symbol without its suffixes */
 #define WTS_PREFIX_ACRONYM "XA"  /* XA + acronym concept, written either way */
+#define WTS_PREFIX_VERSION "XV"  /* XV + symbol + '|' + language: its versions */
+#define WTS_PREFIX_EXACT "XE"    /* XE + a word in lower case with its accents */
 
 /* ------------------------------------------------------------------ */
 /* WTO document symbols                                                */
@@ -270,6 +278,7 @@ typedef struct wts_hit {
     double score;
     wts_docid docid;
     uint32_t matching_paragraphs; /* in its document (document grouping) */
+    char *languages; /* the languages its symbol is indexed in, "en fr" */
 } wts_hit;
 
 /* A facet value and the number of matching paragraphs that have it;

@@ -2,7 +2,7 @@
  *
  * Each paragraph carries the fields of its document (path, symbols, date,
  * title, language) so that a search returns paragraphs, filters them by any
- * field and groups them by file (WTS_SLOT_DOCKEY).  Term prefixes come from
+ * field and groups them by document (WTS_SLOT_GROUP).  Term prefixes come from
  * the shared field table. */
 #include "write.h"
 
@@ -40,6 +40,8 @@ typedef struct span {
 typedef struct text_ctx {
     write_ctx *c;
     wts_xdoc *d;
+    wts_xwriter *w;   /* for the spelling dictionary */
+    const char *text; /* the paragraph, for the exact forms of words */
     wts_xstem *stem;
     wts_status st;
     span *symbols; /* where symbols are written: their parts are no words */
@@ -60,6 +62,25 @@ static int index_word(void *ud, const wts_token *t) {
     while (x->next_symbol < x->nsymbols && x->symbols[x->next_symbol].end <= t->start) x->next_symbol++;
     if (x->next_symbol < x->nsymbols && x->symbols[x->next_symbol].start <= t->start) return 0;
     x->st = wts_xdoc_add_posting(x->d, t->folded, t->folded_len, t->pos, 1);
+    /* a word with accents also under its exact form, which ranks first */
+    wts_buf *lower = &x->c->term;
+    wts_buf_reset(lower);
+    wts_buf_adds(lower, WTS_PREFIX_EXACT);
+    size_t plen = lower->len;
+    wts_lower(x->text + t->start, t->end - t->start, lower);
+    if (x->st == WTS_OK && (lower->len - plen != t->folded_len ||
+                            memcmp(lower->data + plen, t->folded, t->folded_len) != 0) &&
+        lower->len <= MAX_TERM_BYTES)
+        x->st = wts_xdoc_add_term(x->d, lower->data, lower->len, 1);
+    /* words of letters feed the "did you mean" dictionary */
+    bool letters = t->folded_len >= 4;
+    for (size_t k = 0; k < t->folded_len && letters; k++) letters = !(t->folded[k] >= '0' && t->folded[k] <= '9');
+    if (x->st == WTS_OK && letters && x->w) {
+        char word[WTS_MAX_WORD_BYTES + 1];
+        memcpy(word, t->folded, t->folded_len);
+        word[t->folded_len] = '\0';
+        x->st = wts_xwriter_add_spelling(x->w, word, 1);
+    }
     if (x->st == WTS_OK && x->stem) {
         char stem[WTS_MAX_WORD_BYTES * 2 + 2];
         stem[0] = 'Z';
@@ -123,8 +144,8 @@ static wts_xstem *stemmer(write_ctx *c, wts_lang l) {
     return c->stem[l];
 }
 
-static wts_status build_para(write_ctx *c, const char *path, const wts_document *doc, size_t i,
-                             wts_xdoc *d) {
+static wts_status build_para(write_ctx *c, wts_xwriter *w, const char *path, const wts_document *doc,
+                             size_t i, wts_xdoc *d) {
     const wts_para *p = &doc->paras[i];
     wts_status st = WTS_OK;
 #define TRY(x)                                                                                     \
@@ -190,13 +211,26 @@ static wts_status build_para(write_ctx *c, const char *path, const wts_document 
     }
     wts_buf_printf(&facets, "lang:%s\n", wts_lang_code(p->lang)[0] ? wts_lang_code(p->lang) : "unknown");
     TRY(wts_xdoc_set_value(d, WTS_SLOT_DOCKEY, path, strlen(path)));
+    wts_buf group = WTS_BUF_INIT;
+    if (doc->symbols.n) {
+        wts_buf_printf(&group, "symbol:%s", doc->symbols.v[0]);
+        wts_buf_reset(&c->term);
+        wts_buf_printf(&c->term, "%s%s|%s", WTS_PREFIX_VERSION, doc->symbols.v[0],
+                       wts_lang_code(doc->lang)[0] ? wts_lang_code(doc->lang) : "unknown");
+        if (c->term.len <= MAX_TERM_BYTES) st = wts_xdoc_add_term(d, c->term.data, c->term.len, 0);
+    } else {
+        wts_buf_printf(&group, "path:%s", path);
+    }
+    if (st == WTS_OK) st = wts_xdoc_set_value(d, WTS_SLOT_GROUP, group.data, group.len);
+    wts_buf_free(&group);
+    if (st != WTS_OK) return st;
     TRY(wts_xdoc_set_value(d, WTS_SLOT_DATE, sortdate, strlen(sortdate)));
     TRY(wts_xdoc_set_value(d, WTS_SLOT_FACETS, facets.data ? facets.data : "", facets.len));
     wts_buf_free(&facets);
     char ord[24];
     snprintf(ord, sizeof ord, "%06zu", i);
     TRY(wts_xdoc_set_value(d, WTS_SLOT_ORDINAL, ord, strlen(ord)));
-    text_ctx x = {c, d, stemmer(c, p->lang), WTS_OK, NULL, 0, 0};
+    text_ctx x = {c, d, w, p->text, stemmer(c, p->lang), WTS_OK, NULL, 0, 0};
     wts_symbols_find(p->text, strlen(p->text), note_symbol, &x);
     wts_tokenize(p->text, strlen(p->text), index_word, &x);
     free(x.symbols);
@@ -220,7 +254,7 @@ wts_status write_document(write_ctx *c, wts_xwriter *w, const char *path, const 
     for (size_t i = 0; st == WTS_OK && i < doc->nparas; i++) {
         wts_xdoc *d = NULL;
         st = wts_xdoc_new(&d);
-        if (st == WTS_OK) st = build_para(c, path, doc, i, d);
+        if (st == WTS_OK) st = build_para(c, w, path, doc, i, d);
         if (st == WTS_OK) st = wts_xwriter_add(w, d, NULL, NULL);
         wts_xdoc_free(d);
     }

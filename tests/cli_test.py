@@ -482,11 +482,15 @@ class T08Grouping(IndexedCase):
     corpora = (None, None)   # real and sample corpus in one index
 
     def test_by_document(self):
+        # A document is a symbol with all its language versions, or a file
+        # without a symbol.
+        def key(h):
+            return h['symbol'] or h['path']
         d = search(self.db, 'trade', '--limit', '1000', expect=0)
-        paths = [h['path'] for h in d['hits']]
-        self.assertGreater(len(paths), 5)
-        self.assertEqual(len(paths), len(set(paths)), 'a document appears twice')
-        self.assertEqual(d['total'], len(paths))
+        keys = [key(h) for h in d['hits']]
+        self.assertGreater(len(keys), 5)
+        self.assertEqual(len(keys), len(set(keys)), 'a document appears twice')
+        self.assertEqual(d['total'], len(keys))
         for h in d['hits']:
             self.assertIsInstance(h.get('matching_paragraphs'), int, h)
             self.assertGreaterEqual(h['matching_paragraphs'], 1)
@@ -495,11 +499,21 @@ class T08Grouping(IndexedCase):
                          p['total'])
         self.assertEqual(d, search(self.db, 'trade', '--by', 'document',
                                    '--limit', '1000'))
-        byp = [h['path'] for h in p['hits']]
+        byp = [key(h) for h in p['hits']]
         self.assertGreater(len(byp), len(set(byp)), 'no document with two hits')
-        self.assertEqual(set(byp), set(paths))
+        self.assertEqual(set(byp), set(keys))
         for h in d['hits']:
-            self.assertEqual(byp.count(h['path']), h['matching_paragraphs'], h['path'])
+            self.assertEqual(byp.count(key(h)), h['matching_paragraphs'], key(h))
+
+    def test_language_versions(self):
+        # INF/MSME/R/48 exists in English, French and Spanish: one document,
+        # its languages listed.
+        d = search(self.db, 'symbol:INF/MSME/R/48', expect=0)
+        self.assertEqual(len(d['hits']), 1)
+        self.assertEqual(sorted(d['hits'][0]['languages']), ['en', 'es', 'fr'])
+        p = search(self.db, 'symbol:INF/MSME/R/48', '--by', 'paragraph',
+                   '--limit', '1000', expect=0)
+        self.assertEqual({h['lang'] for h in p['hits']} >= {'en', 'fr', 'es'}, True)
 
     def test_paging(self):
         for by in ('paragraph', 'document'):
