@@ -24,6 +24,11 @@ int cmd_index(int argc, char **argv);
 void help_index(FILE *out);
 int cmd_search(int argc, char **argv);
 void help_search(FILE *out);
+/* Reads one of the options search and batch share (limit 'n', offset 'o',
+ * by 'b', sort 's', lang 'l') into so; returns a message when arg is bad. */
+const char *cli_search_option(int opt, const char *arg, wts_search_opts *so);
+int cmd_batch(int argc, char **argv);
+void help_batch(FILE *out);
 int cmd_show(int argc, char **argv);
 void help_show(FILE *out);
 int cmd_help(int argc, char **argv);

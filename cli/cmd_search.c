@@ -40,6 +40,30 @@ static bool parse_u32(const char *s, uint32_t max, uint32_t *out) {
     return true;
 }
 
+const char *cli_search_option(int opt, const char *arg, wts_search_opts *so) {
+    switch (opt) {
+    case 'n':
+        return parse_u32(arg, 1000, &so->limit) ? NULL : "--limit: a number from 0 to 1000";
+    case 'o':
+        return parse_u32(arg, 1000000, &so->offset) ? NULL : "--offset: a number from 0 to 1000000";
+    case 'b':
+        if (strcmp(arg, "document") == 0) so->group = WTS_GROUP_DOCUMENT;
+        else if (strcmp(arg, "paragraph") == 0) so->group = WTS_GROUP_PARAGRAPH;
+        else return "--by: 'document' or 'paragraph'";
+        return NULL;
+    case 's':
+        if (strcmp(arg, "relevance") == 0) so->order = WTS_ORDER_RELEVANCE;
+        else if (strcmp(arg, "newest") == 0) so->order = WTS_ORDER_NEWEST;
+        else if (strcmp(arg, "oldest") == 0) so->order = WTS_ORDER_OLDEST;
+        else return "--sort: relevance, newest or oldest";
+        return NULL;
+    case 'l':
+        so->lang = wts_lang_from_code(arg);
+        return so->lang == WTS_LANG_UNKNOWN ? "--lang: en, fr or es" : NULL;
+    default: return "unknown option";
+    }
+}
+
 int cmd_search(int argc, char **argv) {
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'},     {"limit", required_argument, NULL, 'n'},
@@ -55,43 +79,14 @@ int cmd_search(int argc, char **argv) {
     const char *db_flag = NULL, *color = "auto";
     wts_format fmt = WTS_FMT_TEXT;
     int c;
+    const char *bad;
     optind = 1;
     while ((c = getopt_long(argc, argv, "d:n:o:b:s:l:jJc:Cf", opts, NULL)) != -1) {
         switch (c) {
         case 'd': db_flag = optarg; break;
-        case 'n':
-            if (!parse_u32(optarg, 1000, &so.limit)) {
-                cli_error("--limit: '%s' is not a number from 0 to 1000", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 'o':
-            if (!parse_u32(optarg, 1000000, &so.offset)) {
-                cli_error("--offset: '%s' is not a number from 0 to 1000000", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 'b':
-            if (strcmp(optarg, "document") == 0) so.group = WTS_GROUP_DOCUMENT;
-            else if (strcmp(optarg, "paragraph") == 0) so.group = WTS_GROUP_PARAGRAPH;
-            else {
-                cli_error("--by: '%s' is neither 'document' nor 'paragraph'", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 's':
-            if (strcmp(optarg, "relevance") == 0) so.order = WTS_ORDER_RELEVANCE;
-            else if (strcmp(optarg, "newest") == 0) so.order = WTS_ORDER_NEWEST;
-            else if (strcmp(optarg, "oldest") == 0) so.order = WTS_ORDER_OLDEST;
-            else {
-                cli_error("--sort: '%s' is not relevance, newest or oldest", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 'l':
-            so.lang = wts_lang_from_code(optarg);
-            if (so.lang == WTS_LANG_UNKNOWN) {
-                cli_error("--lang: '%s' is not en, fr or es", optarg);
+        case 'n': case 'o': case 'b': case 's': case 'l':
+            if ((bad = cli_search_option(c, optarg, &so))) {
+                cli_error("%s", bad);
                 return EXIT_USAGE;
             }
             break;

@@ -314,6 +314,14 @@ void wts_results_free(wts_results *r);
 #define WTS_HL_OPEN "\u27e6" /* ⟦ */
 #define WTS_HL_CLOSE "\u27e7" /* ⟧ */
 
+/* One line of a batch, answered: the line is a query, or a JSON object
+ * {"q": QUERY, "limit", "offset", "by", "sort", "lang", "facets"} whose
+ * options override defaults.  Returns one line of JSON (malloc'd, no
+ * newline): the results object with "line": lineno first, or
+ * {"line", "query", "error", "status"}.  *status tells which. */
+char *wts_batch_line(wts_xdb *db, const char *line, size_t lineno, const wts_search_opts *defaults,
+                     wts_status *status);
+
 /* ------------------------------------------------------------------ */
 /* One document, whole                                                 */
 

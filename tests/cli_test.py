@@ -649,6 +649,73 @@ class T10Fields(IndexedCase):
         self.assertIn('column', line)
 
 
+class T12BatchAndFormats(IndexedCase):
+    corpora = (None, None)   # real and sample corpus in one index
+
+    def batch(self, text, *opts):
+        p = subprocess.run([EXE, 'batch', '--db', self.db, *opts, '-'], input=text,
+                           capture_output=True, text=True, timeout=TIMEOUT, env=env())
+        return p.returncode, [json.loads(l) for l in p.stdout.splitlines()], p.stderr
+
+    def test_batch_in_order_with_errors(self):
+        queries = ['cyber readiness', '(broken', '', '{"q": "member:Mexique", "by": "paragraph", "limit": 2}',
+                   '{"q": 5}', 'not json {', '{"q": "trade", "limit": 5000}', 'INF/MSME/W/51']
+        rc, out, err = self.batch('\n'.join(queries) + '\n', '--threads', '3')
+        self.assertEqual(rc, 1, err)   # some lines failed
+        self.assertEqual([o['line'] for o in out], [1, 2, 4, 5, 6, 7, 8])
+        self.assertIn('hits', out[0])
+        self.assertIn('column', out[1]['error'])
+        self.assertEqual(out[2]['by'], 'paragraph')
+        self.assertLessEqual(len(out[2]['hits']), 2)
+        self.assertIn('error', out[3])
+        self.assertIn('hits', out[4])          # a plain line that merely looks odd
+        self.assertIn('limit', out[5]['error'])
+        self.assertTrue(out[6]['hits'])
+        # each answer is what search --json gives for the same query
+        one = search(self.db, 'cyber readiness')
+        self.assertEqual(out[0]['hits'], one['hits'])
+
+    def test_batch_many_lines_keep_order(self):
+        words = ['trade', 'finance', 'Mexico', 'cyber', 'échanges', 'LEI', 'gender', 'green']
+        lines = [words[i % len(words)] + (' %d' % i) for i in range(1200)]
+        rc, out, err = self.batch('\n'.join(lines) + '\n')
+        self.assertEqual(rc, 0, err)
+        self.assertEqual([o['line'] for o in out], list(range(1, 1201)))
+        self.assertEqual([o['query'] for o in out], lines)
+
+    def test_facets(self):
+        d = search(self.db, 'cyber readiness', '--facets', expect=0)
+        f = d['facets']
+        self.assertEqual(set(f), {'member', 'topic', 'year', 'lang', 'type'})
+        topics = {e['value']: e['count'] for e in f['topic']}
+        self.assertGreater(topics.get('cyber', 0), 0)
+        counts = [e['count'] for e in f['topic']]
+        self.assertEqual(counts, sorted(counts, reverse=True))
+        # language counts add up to the matching paragraphs
+        p = search(self.db, 'cyber readiness', '--by', 'paragraph', '--limit', '1000')
+        self.assertEqual(sum(e['count'] for e in f['lang']), len(p['hits']))
+
+    def test_csv(self):
+        import csv, io
+        r = run('search', '--db', self.db, '--csv', '--limit', '3', 'trade finance')
+        self.assertEqual(r.rc, 0, r)
+        rows = list(csv.reader(io.StringIO(r.out)))
+        self.assertEqual(rows[0][:3], ['rank', 'symbol', 'para'])
+        self.assertEqual(len(rows), 4)
+        self.assertEqual([row[0] for row in rows[1:]], ['1', '2', '3'])
+
+    def test_did_you_mean(self):
+        d = search(self.db, 'cyber readyness')
+        self.assertEqual(d.get('suggestion'), 'cyber readiness')
+        self.assertNotIn('suggestion', search(self.db, 'cyber readiness'))
+
+    def test_exact_form_first(self):
+        # the typed form (with its accent) ranks before other inflections
+        hits = paras(self.db, 'échanges', '--lang', 'fr')
+        self.assertTrue(hits)
+        self.assertIn('échanges', hits[0]['text'].lower())
+
+
 class T11Help(unittest.TestCase):
     """11. --help and unknown subcommands"""
 
@@ -690,6 +757,7 @@ def main():
     T02Json.corpora = T03Paragraphs.corpora = T07ExitStatus.corpora = (REAL,)
     T10Fields.corpora = (REAL,)
     T08Grouping.corpora = (REAL, SAMPLE)
+    T12BatchAndFormats.corpora = (REAL, SAMPLE)
     T09Languages.corpora = (SAMPLE,)
     suite = unittest.TestLoader().loadTestsFromModule(sys.modules[__name__])
     runner = unittest.TextTestRunner(stream=sys.stdout, verbosity=2,
