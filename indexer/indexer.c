@@ -338,7 +338,7 @@ static wts_status add_dir(wts_indexer *ix, const char *real, const struct stat *
         names[n++] = wts_xstrdup(e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, name_cmp);
+    if (n) qsort(names, n, sizeof *names, name_cmp);
     manifest local = {NULL, 0};
     if (!ix->have_global) {
         char mf[PATH_MAX + 16];

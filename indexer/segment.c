@@ -470,7 +470,7 @@ void segment_document(const src_lines *lines, wts_document *doc) {
     }
     push_para(&g, &g.note);
     push_para(&g, &g.body);
-    qsort(g.v, g.n, sizeof *g.v, rec_cmp);
+    if (g.n) qsort(g.v, g.n, sizeof *g.v, rec_cmp);
     doc->paras = wts_xcalloc(g.n ? g.n : 1, sizeof *doc->paras);
     doc->nparas = g.n;
     for (size_t i = 0; i < g.n; i++) {

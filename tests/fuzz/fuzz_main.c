@@ -102,8 +102,10 @@ int main(int argc, char **argv) {
             default: /* duplicate a slice */
                 if (len && len * 2 < MAX_INPUT) {
                     size_t from = next() % len, cnt = 1 + next() % (len - from);
+                    uint8_t slice[MAX_INPUT];
+                    memcpy(slice, buf + from, cnt);
                     memmove(buf + at + cnt, buf + at, len - at);
-                    memcpy(buf + at, buf + (from < at ? from : from + cnt), cnt);
+                    memcpy(buf + at, slice, cnt);
                     len += cnt;
                 }
                 break;
