@@ -24,6 +24,8 @@ void help_batch(FILE *out) {
           "fails gives {\"line\", \"query\", \"error\", \"status\"} and the batch goes on.\n\n"
           "  --db DIR      the index (default $WTOSEARCH_DB, else ~/.local/share/wtosearch/index)\n"
           "  --threads N   workers, each with its own index handle (default: every core)\n"
+          "  --unbuffered  answer each line as soon as it is read (for a conversation\n"
+          "                over a pipe; lines are then answered one at a time)\n"
           "  --limit N, --offset N, --by document|paragraph, --sort relevance|newest|oldest,\n"
           "  --lang en|fr|es, --facets   defaults for every line, as for search\n\n"
           "exit status: 0 every line answered, 1 some lines failed, 2 usage error,\n"
@@ -74,15 +76,17 @@ int cmd_batch(int argc, char **argv) {
         {"limit", required_argument, NULL, 'n'},  {"offset", required_argument, NULL, 'o'},
         {"by", required_argument, NULL, 'b'},     {"sort", required_argument, NULL, 's'},
         {"lang", required_argument, NULL, 'l'},   {"facets", no_argument, NULL, 'f'},
+        {"unbuffered", no_argument, NULL, 'u'},
         {NULL, 0, NULL, 0},
     };
     wts_search_opts so;
     wts_search_opts_init(&so);
     const char *db_flag = NULL;
     long threads = cores();
+    size_t chunk = CHUNK_LINES;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "d:t:n:o:b:s:l:f", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:t:n:o:b:s:l:fu", opts, NULL)) != -1) {
         const char *bad = NULL;
         switch (c) {
         case 'd': db_flag = optarg; break;
@@ -91,6 +95,7 @@ int cmd_batch(int argc, char **argv) {
             if (threads < 1 || threads > 256) bad = "--threads: a number from 1 to 256";
             break;
         case 'f': so.facets = true; break;
+        case 'u': chunk = 1; break;
         case 'n': case 'o': case 'b': case 's': case 'l':
             bad = cli_search_option(c, optarg, &so);
             break;
@@ -133,7 +138,7 @@ int cmd_batch(int argc, char **argv) {
     while (!eof) {
         b.n = 0;
         ssize_t len;
-        while (b.n < CHUNK_LINES && (len = getline(&line, &cap, in)) >= 0) {
+        while (b.n < chunk && (len = getline(&line, &cap, in)) >= 0) {
             lineno++;
             bool blank = true;
             for (ssize_t k = 0; k < len; k++) blank &= line[k] == ' ' || line[k] == '\t' || line[k] == '\n' || line[k] == '\r';
@@ -141,7 +146,7 @@ int cmd_batch(int argc, char **argv) {
             b.linenos[b.n] = lineno;
             b.lines[b.n++] = wts_xstrndup(line, (size_t)len); /* the parser refuses one too long */
         }
-        if (b.n < CHUNK_LINES) eof = true;
+        if (b.n < chunk) eof = true;
         atomic_store(&b.next, 0);
         atomic_store(&b.failed, 0);
         long running = threads < (long)b.n ? threads : (long)b.n;
