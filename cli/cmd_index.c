@@ -6,12 +6,18 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void help_index(FILE *out) {
     fputs("usage: wtosearch index [--db DIR] [--manifest FILE] PATH...\n\n"
-          "Adds plain-text (.txt and others) and Markdown (.md) files to the index;\n"
-          "directories are read recursively (hidden entries skipped).  A file indexed\n"
-          "again replaces its earlier paragraphs; an unchanged file is not re-read.\n\n"
+          "Adds files to the index: plain text (UTF-8, UTF-16 with BOM, Windows-1252),\n"
+          "Markdown, HTML, PDF (through pdftotext) and DOCX, each also gzip-compressed\n"
+          "(.gz).  Directories are read recursively (hidden entries skipped).  A file\n"
+          "indexed again replaces its earlier paragraphs; an unchanged file is not\n"
+          "re-read (size, time, then content); files gone from an indexed directory\n"
+          "leave the index.  PDF, DOCX and HTML are read by a child process limited\n"
+          "to 30 s and 1 GiB: a file that breaks it is skipped.  On a terminal a\n"
+          "progress bar shows files, MB/s and time left.\n\n"
           "  --db DIR         the index (default $WTOSEARCH_DB, else\n"
           "                   ~/.local/share/wtosearch/index); created if absent\n"
           "  --manifest FILE  per-file metadata for every PATH, instead of each\n"
@@ -19,7 +25,8 @@ void help_index(FILE *out) {
           "MANIFEST.tsv: tab-separated, a header line naming the columns path, symbol,\n"
           "date, lang, title; paths relative to the manifest; an empty field means\n"
           "unknown.  What it says wins over what the document's header says.\n\n"
-          "Files that cannot be read (binary, empty, not UTF-8, unreadable, too large)\n"
+          "Files that cannot be read (binary, empty, undecodable, broken, encrypted,\n"
+          "unreadable, larger than 64 MiB, a symbolic link loop)\n"
           "are skipped with one line each on stderr and listed in the summary.\n\n"
           "exit status: 0 all indexed, 1 some files skipped, 2 usage error,\n"
           "3 the index could not be opened or written (nothing committed is lost).\n",
@@ -62,6 +69,7 @@ int cmd_index(int argc, char **argv) {
         free(db);
         return EXIT_FAILURE_;
     }
+    if (isatty(STDERR_FILENO)) wts_indexer_progress(ix, argc - optind, argv + optind);
     for (int i = optind; i < argc && st == WTS_OK; i++) st = wts_indexer_add(ix, argv[i]);
     wts_buf skipped = WTS_BUF_INIT;
     const wts_strlist *sk = wts_indexer_skipped(ix);
@@ -70,10 +78,11 @@ int cmd_index(int argc, char **argv) {
     char *close_msg = NULL;
     wts_status cst = wts_indexer_close(ix, &stats, &close_msg);
     if (st == WTS_OK) st = cst;
-    printf("indexed %u document%s (%u paragraph%s) into %s; %u unchanged, %u skipped\n",
+    printf("indexed %u document%s (%u paragraph%s) into %s; %u unchanged, %u skipped",
            stats.files_indexed, stats.files_indexed == 1 ? "" : "s", stats.paragraphs,
-           stats.paragraphs == 1 ? "" : "s", db,
-           stats.files_unchanged, stats.files_skipped);
+           stats.paragraphs == 1 ? "" : "s", db, stats.files_unchanged, stats.files_skipped);
+    if (stats.files_removed) printf(", %u removed (gone from disk)", stats.files_removed);
+    putchar('\n');
     if (skipped.len) fputs(skipped.data, stdout);
     wts_buf_free(&skipped);
     int rc = stats.files_skipped ? EXIT_PARTIAL : EXIT_OK;

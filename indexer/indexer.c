@@ -19,10 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Commit after this many files or this much text, whichever comes first:
- * bounds the writer's memory and the work a crash can lose. */
+/* Commit after this many files, this much text or this many paragraphs,
+ * whichever comes first: bounds the writer's memory (README, "Memory")
+ * and the work a crash can lose. */
 #define COMMIT_FILES 500
 #define COMMIT_BYTES (32u << 20)
+#define COMMIT_PARAGRAPHS 20000
 /* Directory depth followed; deeper trees are almost surely loops. */
 #define MAX_DEPTH 64
 
@@ -35,6 +37,14 @@ typedef struct manifest {
     manifest_entry *v;
     size_t n;
 } manifest;
+
+/* The progress bar, on a terminal only. */
+typedef struct progress {
+    bool on;
+    uint64_t files_total, bytes_total; /* counted by a first walk */
+    uint64_t files_done, bytes_done;
+    struct timespec start, last;
+} progress;
 
 typedef struct dir_id {
     dev_t dev;
@@ -51,7 +61,10 @@ struct wts_indexer {
     wts_index_stats stats;
     wts_strlist skipped;
     uint32_t batch_files;
-    uint64_t batch_bytes;
+    uint64_t batch_bytes, batch_paras;
+    char **seen;       /* real paths met under the directories walked */
+    size_t nseen, capseen;
+    progress prog;
     dir_id stack[MAX_DEPTH];
     size_t depth;
 };
@@ -210,9 +223,12 @@ wts_status wts_indexer_open(const char *db_path, const char *manifest_path, FILE
 }
 
 static wts_status maybe_commit(wts_indexer *ix, bool force) {
-    if (!force && ix->batch_files < COMMIT_FILES && ix->batch_bytes < COMMIT_BYTES) return WTS_OK;
+    if (!force && ix->batch_files < COMMIT_FILES && ix->batch_bytes < COMMIT_BYTES &&
+        ix->batch_paras < COMMIT_PARAGRAPHS)
+        return WTS_OK;
     ix->batch_files = 0;
     ix->batch_bytes = 0;
+    ix->batch_paras = 0;
     char now[32];
     snprintf(now, sizeof now, "%lld", (long long)time(NULL));
     wts_status st = wts_xwriter_set_metadata(ix->w, WTS_META_UPDATED, now);
@@ -221,40 +237,205 @@ static wts_status maybe_commit(wts_indexer *ix, bool force) {
 }
 
 /* The record kept per file, to know next time whether it changed. */
-static char *file_record(uint64_t size, int64_t mtime_ns, const manifest_entry *m, size_t paras) {
-    json_t *o = json_object();
-    json_object_set_new(o, "size", json_integer((json_int_t)size));
-    json_object_set_new(o, "mtime_ns", json_integer((json_int_t)mtime_ns));
-    wts_buf hints = WTS_BUF_INIT;
+typedef struct file_rec {
+    uint64_t size;
+    int64_t mtime_ns;
+    uint64_t hash;
+    char *hints;
+    uint32_t paragraphs;
+} file_rec;
+
+static char *hints_of(const manifest_entry *m) {
+    wts_buf h = WTS_BUF_INIT;
     if (m)
-        wts_buf_printf(&hints, "%s\t%s\t%s\t%s", m->symbol ? m->symbol : "", m->date ? m->date : "",
+        wts_buf_printf(&h, "%s\t%s\t%s\t%s", m->symbol ? m->symbol : "", m->date ? m->date : "",
                        m->lang ? m->lang : "", m->title ? m->title : "");
-    json_object_set_new(o, "hints", json_string(hints.data ? hints.data : ""));
-    wts_buf_free(&hints);
-    json_object_set_new(o, "paragraphs", json_integer((json_int_t)paras));
+    return wts_buf_steal(&h);
+}
+
+static char *record_json(const file_rec *r) {
+    json_t *o = json_object();
+    char hash[24];
+    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)r->hash);
+    json_object_set_new(o, "size", json_integer((json_int_t)r->size));
+    json_object_set_new(o, "mtime_ns", json_integer((json_int_t)r->mtime_ns));
+    json_object_set_new(o, "hash", json_string(hash));
+    json_object_set_new(o, "hints", json_string(r->hints ? r->hints : ""));
+    json_object_set_new(o, "paragraphs", json_integer(r->paragraphs));
     char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
     json_decref(o);
     return s;
 }
 
-/* Whether the recorded state of path equals (size, mtime, hints). */
-static bool unchanged(wts_indexer *ix, const char *key, const struct stat *st, const manifest_entry *m) {
+static bool record_read(wts_indexer *ix, const char *key, file_rec *r) {
     char *rec = NULL;
+    memset(r, 0, sizeof *r);
     if (wts_xdb_get_metadata(wts_xwriter_db(ix->w), key, &rec) != WTS_OK || !*rec) {
         free(rec);
         return false;
     }
-    int64_t mt = (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
-    char *now = file_record((uint64_t)st->st_size, mt, m, 0);
-    /* compare everything but the paragraph count */
-    char *a = strstr(rec, ",\"paragraphs\""), *b = strstr(now, ",\"paragraphs\"");
-    bool same = a && b && (a - rec) == (b - now) && strncmp(rec, now, (size_t)(a - rec)) == 0;
-    free(now);
+    json_error_t err;
+    json_t *o = json_loads(rec, 0, &err);
     free(rec);
+    if (!o) return false;
+    r->size = (uint64_t)json_integer_value(json_object_get(o, "size"));
+    r->mtime_ns = (int64_t)json_integer_value(json_object_get(o, "mtime_ns"));
+    const char *h = json_string_value(json_object_get(o, "hash"));
+    r->hash = h ? strtoull(h, NULL, 16) : 0;
+    const char *hints = json_string_value(json_object_get(o, "hints"));
+    r->hints = wts_xstrdup(hints ? hints : "");
+    r->paragraphs = (uint32_t)json_integer_value(json_object_get(o, "paragraphs"));
+    json_decref(o);
+    return true;
+}
+
+/* Whether path still holds what was indexed: same size, time and
+ * manifest entry; or, touched only, the same bytes (the record then takes
+ * the new time, so the next run does not read it again). */
+static bool unchanged(wts_indexer *ix, const char *key, const char *path, const struct stat *st,
+                      const manifest_entry *m) {
+    file_rec r;
+    if (!record_read(ix, key, &r)) return false;
+    int64_t mt = (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+    char *hints = hints_of(m);
+    bool same = r.size == (uint64_t)st->st_size && strcmp(r.hints, hints) == 0;
+    free(hints);
+    if (same && r.mtime_ns != mt) {
+        char *data = NULL;
+        size_t len = 0;
+        FILE *f = fopen(path, "rb");
+        wts_buf b = WTS_BUF_INIT;
+        if (f) {
+            char chunk[65536];
+            size_t n;
+            while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) wts_buf_add(&b, chunk, n);
+            fclose(f);
+        }
+        len = b.len;
+        data = wts_buf_steal(&b);
+        same = f && extract_hash(data, len) == r.hash;
+        free(data);
+        if (same) {
+            r.mtime_ns = mt;
+            char *json = record_json(&r);
+            same = wts_xwriter_set_metadata(ix->w, key, json) == WTS_OK;
+            free(json);
+        }
+    }
+    free(r.hints);
     return same;
 }
 
+/* ---- progress ---- */
+
+static double seconds_since(const struct timespec *t) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+/* Counts files and bytes under path, for the bar's total and ETA. */
+static void count_tree(progress *pg, const char *path, int depth) {
+    struct stat sb;
+    if (depth > MAX_DEPTH || stat(path, &sb) != 0) return;
+    if (S_ISREG(sb.st_mode)) {
+        pg->files_total++;
+        pg->bytes_total += (uint64_t)sb.st_size;
+        return;
+    }
+    if (!S_ISDIR(sb.st_mode)) return;
+    DIR *d = opendir(path);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.' || strcmp(e->d_name, "MANIFEST.tsv") == 0) continue;
+        char child[PATH_MAX * 2];
+        snprintf(child, sizeof child, "%s/%s", path, e->d_name);
+        count_tree(pg, child, depth + 1);
+    }
+    closedir(d);
+}
+
+static void progress_draw(progress *pg, bool final) {
+    if (!pg->on) return;
+    if (!final && seconds_since(&pg->last) < 0.1) return;
+    clock_gettime(CLOCK_MONOTONIC, &pg->last);
+    double el = seconds_since(&pg->start), mbs = el > 0 ? (double)pg->bytes_done / 1e6 / el : 0;
+    double frac = pg->bytes_total ? (double)pg->bytes_done / (double)pg->bytes_total : 1;
+    if (frac > 1) frac = 1;
+    int width = 30, filled = (int)(frac * width);
+    char bar[64];
+    for (int i = 0; i < width; i++) bar[i] = i < filled ? '#' : '-';
+    bar[width] = '\0';
+    double eta = frac > 0.01 ? el / frac - el : 0;
+    fprintf(stderr, "\r[%s] %llu/%llu files  %.1f MB/s  ETA %d:%02d ", bar, (unsigned long long)pg->files_done,
+            (unsigned long long)pg->files_total, mbs, (int)eta / 60, (int)eta % 60);
+    if (final) fputc('\n', stderr);
+    fflush(stderr);
+}
+
+void wts_indexer_progress(wts_indexer *ix, int argc, char **paths) {
+    ix->prog.on = true;
+    for (int i = 0; i < argc; i++) count_tree(&ix->prog, paths[i], 0);
+    clock_gettime(CLOCK_MONOTONIC, &ix->prog.start);
+    ix->prog.last = ix->prog.start;
+}
+
+/* ---- files that went away ---- */
+
+static void remember_seen(wts_indexer *ix, const char *real) {
+    if (ix->nseen == ix->capseen) {
+        ix->capseen = ix->capseen ? ix->capseen * 2 : 256;
+        ix->seen = wts_xrealloc(ix->seen, ix->capseen * sizeof *ix->seen);
+    }
+    ix->seen[ix->nseen++] = wts_xstrdup(real);
+}
+
+static int str_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+typedef struct prune_ctx {
+    wts_indexer *ix;
+    wts_strlist gone;
+} prune_ctx;
+
+static int note_gone(void *ud, const char *key, size_t len, uint32_t tf) {
+    prune_ctx *c = ud;
+    char *path = wts_xstrndup(key + strlen(WTS_META_FILE_PREFIX), len - strlen(WTS_META_FILE_PREFIX));
+    if (!bsearch(&path, c->ix->seen, c->ix->nseen, sizeof *c->ix->seen, str_cmp)) wts_strlist_add(&c->gone, path);
+    free(path);
+    return 0;
+}
+
+/* Removes from the index the files under dir that the walk did not meet:
+ * they were deleted or moved since they were indexed. */
+static wts_status prune(wts_indexer *ix, const char *dir) {
+    if (ix->nseen) qsort(ix->seen, ix->nseen, sizeof *ix->seen, str_cmp);
+    prune_ctx c = {ix, {NULL, 0}};
+    wts_buf prefix = WTS_BUF_INIT;
+    wts_buf_printf(&prefix, "%s%s/", WTS_META_FILE_PREFIX, dir);
+    wts_status st = wts_xdb_metadata_keys(wts_xwriter_db(ix->w), prefix.data, note_gone, &c);
+    wts_buf_free(&prefix);
+    for (size_t i = 0; st == WTS_OK && i < c.gone.n; i++) {
+        wts_buf term = WTS_BUF_INIT, key = WTS_BUF_INIT;
+        wts_buf_printf(&term, "%s%s", WTS_PREFIX_PATH, c.gone.v[i]);
+        wts_buf_printf(&key, "%s%s", WTS_META_FILE_PREFIX, c.gone.v[i]);
+        st = wts_xwriter_delete_term(ix->w, term.data);
+        if (st == WTS_OK) st = wts_xwriter_set_metadata(ix->w, key.data, "");
+        if (st == WTS_OK) ix->stats.files_removed++;
+        wts_buf_free(&term);
+        wts_buf_free(&key);
+    }
+    wts_strlist_free(&c.gone);
+    for (size_t i = 0; i < ix->nseen; i++) free(ix->seen[i]);
+    ix->nseen = 0;
+    return st;
+}
+
 static wts_status index_file(wts_indexer *ix, const char *real, const struct stat *sb, const manifest *local) {
+    remember_seen(ix, real); /* kept, even if it cannot be read now: nothing indexed is lost */
+    ix->prog.files_done++;
+    ix->prog.bytes_done += (uint64_t)sb->st_size;
+    progress_draw(&ix->prog, false);
     const manifest_entry *m = manifest_find(ix->have_global ? &ix->global : local, real);
     wts_buf key = WTS_BUF_INIT;
     wts_buf_printf(&key, "%s%s", WTS_META_FILE_PREFIX, real);
@@ -263,7 +444,7 @@ static wts_status index_file(wts_indexer *ix, const char *real, const struct sta
         wts_buf_free(&key);
         return WTS_OK;
     }
-    if (unchanged(ix, key.data, sb, m)) {
+    if (unchanged(ix, key.data, real, sb, m)) {
         ix->stats.files_unchanged++;
         wts_buf_free(&key);
         return WTS_OK;
@@ -279,7 +460,7 @@ static wts_status index_file(wts_indexer *ix, const char *real, const struct sta
     wts_buf_free(&reason);
     const char *base = strrchr(real, '/');
     wts_doc_hints hints = {m ? m->symbol : NULL, m ? m->date : NULL, m ? m->lang : NULL,
-                           m ? m->title : NULL, base ? base + 1 : real};
+                           m && m->title ? m->title : ex.title, base ? base + 1 : real};
     wts_document *doc = NULL;
     wts_status st = wts_document_parse(ex.data, ex.len, ex.format, &hints, &doc);
     if (st == WTS_OK && doc->nparas == 0) {
@@ -287,15 +468,18 @@ static wts_status index_file(wts_indexer *ix, const char *real, const struct sta
     } else if (st == WTS_OK) {
         st = write_document(&ix->wc, ix->w, real, doc);
         if (st == WTS_OK) {
-            char *rec = file_record(ex.size, ex.mtime_ns, m, doc->nparas);
+            file_rec r = {ex.size, ex.mtime_ns, ex.hash, hints_of(m), (uint32_t)doc->nparas};
+            char *rec = record_json(&r);
             st = wts_xwriter_set_metadata(ix->w, key.data, rec);
             free(rec);
+            free(r.hints);
         }
         if (st == WTS_OK) {
             ix->stats.files_indexed++;
             ix->stats.paragraphs += (uint32_t)doc->nparas;
             ix->batch_files++;
             ix->batch_bytes += ex.len;
+            ix->batch_paras += doc->nparas;
         }
     }
     wts_document_free(doc);
@@ -401,16 +585,25 @@ wts_status wts_indexer_add(wts_indexer *ix, const char *path) {
     }
     wts_status st = add_path(ix, path, &local);
     manifest_free(&local);
+    char real[PATH_MAX];
+    struct stat db;
+    if (st == WTS_OK && stat(path, &db) == 0 && S_ISDIR(db.st_mode) && realpath(path, real)) st = prune(ix, real);
+    for (size_t i = 0; i < ix->nseen; i++) free(ix->seen[i]);
+    ix->nseen = 0;
+    progress_draw(&ix->prog, false);
     return st;
 }
 
 const wts_strlist *wts_indexer_skipped(const wts_indexer *ix) { return &ix->skipped; }
+
 
 wts_status wts_indexer_close(wts_indexer *ix, wts_index_stats *stats, char **errmsg) {
     if (errmsg) *errmsg = NULL;
     if (!ix) return WTS_OK;
     wts_status st = maybe_commit(ix, true);
     if (st != WTS_OK && errmsg) *errmsg = wts_xstrdup(wts_xwriter_message(ix->w));
+    progress_draw(&ix->prog, true);
+    free(ix->seen);
     wts_status cst = wts_xwriter_close(ix->w);
     if (st == WTS_OK) st = cst;
     if (stats) *stats = ix->stats;

@@ -69,7 +69,7 @@ void wts_document_free(wts_document *doc);
 typedef struct wts_indexer wts_indexer;
 
 typedef struct wts_index_stats {
-    uint32_t files_indexed, files_unchanged, files_skipped, paragraphs;
+    uint32_t files_indexed, files_unchanged, files_skipped, files_removed, paragraphs;
 } wts_index_stats;
 
 /* Largest file read, in bytes: bigger ones are skipped, so that one file
@@ -81,11 +81,20 @@ typedef struct wts_index_stats {
  * Skipped files are reported on report (one line each) as they happen. */
 wts_status wts_indexer_open(const char *db_path, const char *manifest, FILE *report,
                             wts_indexer **out, char **errmsg);
-/* Indexes a file, or a directory recursively.  A file that cannot be
- * indexed is skipped and reported; only index failures return an error. */
+/* Shows a progress bar on stderr for the paths about to be added (files,
+ * MB/s, ETA); call it only when stderr is a terminal. */
+void wts_indexer_progress(wts_indexer *ix, int npaths, char **paths);
+/* Indexes a file, or a directory recursively; in a directory, files that
+ * were indexed before and are gone now leave the index.  A file that
+ * cannot be indexed is skipped and reported (what was indexed of it
+ * before stays); only index failures return an error. */
 wts_status wts_indexer_add(wts_indexer *ix, const char *path);
 /* Commits and closes; stats (may be NULL) receives the counts. */
 wts_status wts_indexer_close(wts_indexer *ix, wts_index_stats *stats, char **errmsg);
+/* The extractor of untrusted formats, run as `wtosearch __extract FORMAT -`
+ * in a child process by the indexer itself (the command line calls it). */
+int wts_extract_main(int argc, char **argv);
+
 /* The reasons files were skipped so far, "path: reason" each; owned by
  * ix, valid until wts_indexer_close. */
 const wts_strlist *wts_indexer_skipped(const wts_indexer *ix);

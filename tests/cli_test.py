@@ -383,8 +383,10 @@ class T05BadInput(unittest.TestCase):
             with open(os.path.join(bad, 'x.txt'), 'wb') as f:
                 f.write(bytes(range(256)) * 4 + b'\0\0binary\0' + os.urandom(512))
             open(os.path.join(bad, 'empty.txt'), 'wb').close()
+            # neither UTF-8 nor Windows-1252 (0x81 and 0x8D are undefined
+            # there); Latin-1 text alone would be read as such
             with open(os.path.join(bad, 'latin1.txt'), 'wb') as f:
-                f.write('Le caf\u00e9 co\u00fbte cher.\n'.encode('latin-1'))
+                f.write(b'Le caf\xc3\x28 co\x81te \x8dcher.\n')
             os.symlink(os.path.join(tmp, 'no-such-target.txt'),
                        os.path.join(bad, 'dangling.txt'))
             os.mkfifo(os.path.join(bad, 'y.txt'))

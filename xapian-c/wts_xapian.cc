@@ -334,6 +334,17 @@ wts_status wts_xdb_terms(wts_xdb *db, const char *prefix, wts_xterm_cb cb,
     });
 }
 
+wts_status wts_xdb_metadata_keys(wts_xdb *db, const char *prefix, wts_xterm_cb cb, void *ud) {
+    if (!db || !cb) return WTS_ERR_INVALID;
+    const std::string pfx = prefix ? prefix : "";
+    WTS_GUARD(db->message, {
+        for (auto k = db->db.metadata_keys_begin(pfx); k != db->db.metadata_keys_end(pfx); ++k) {
+            const std::string key = *k;
+            if (cb(ud, key.data(), key.size(), 0)) break;
+        }
+    });
+}
+
 wts_status wts_xdb_postings(wts_xdb *db, const char *term, wts_xdocid_cb cb,
                             void *ud) {
     if (!db || !term || !cb) return WTS_ERR_INVALID;

@@ -102,6 +102,9 @@ typedef int (*wts_xdocid_cb)(void *ud, wts_docid id);
 /* Every term of the index starting with prefix, in byte order. */
 wts_status wts_xdb_terms(wts_xdb *db, const char *prefix, wts_xterm_cb cb,
                          void *ud);
+/* Every metadata key starting with prefix, in byte order (the callback's
+ * termfreq is 0). */
+wts_status wts_xdb_metadata_keys(wts_xdb *db, const char *prefix, wts_xterm_cb cb, void *ud);
 /* Every document indexed by term, in docid order. */
 wts_status wts_xdb_postings(wts_xdb *db, const char *term, wts_xdocid_cb cb,
                             void *ud);
