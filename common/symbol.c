@@ -118,6 +118,12 @@ static size_t parse_at(const parser *p, size_t i, wts_buf *out, bool *is_documen
     size_t parts = 1, end = j;
     while (end < p->len && p->s[end] == '/') {
         size_t k = skip_after_slash(p, end + 1);
+        /* a line break re-joined as a space: "INF/MSME/4/ Rev.2" */
+        if (k == end + 1 && p->strict && k + 1 < p->len && p->s[k] == ' ') {
+            wts_buf probe = WTS_BUF_INIT;
+            if (parse_suffix(p, k + 1, &probe)) k++;
+            wts_buf_free(&probe);
+        }
         size_t mark = out->len;
         wts_buf_addc(out, '/');
         size_t e = parse_suffix(p, k, out);

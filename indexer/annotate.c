@@ -169,8 +169,7 @@ static void find_members(wts_para *p, size_t len) {
 
 /* Links to docs.wto.org name documents by file name
  * ("...directdoc.aspx?filename=q:/INF/MSME/4R2.pdf"): they are citations. */
-static void find_linked_symbols(wts_para *p, const wts_strlist *own) {
-    const char *t = p->text;
+static void find_linked_symbols(wts_para *p, const char *t, const wts_strlist *own) {
     for (const char *c = strstr(t, ":/"); c; c = strstr(c + 2, ":/")) {
         if (c - t < 1 || !strchr("qrsQRS", c[-1]) || (c - t >= 2 && isalnum((unsigned char)c[-2]))) continue;
         size_t n = strcspn(c, " \t\n&\"'<>)");
@@ -224,7 +223,8 @@ void annotate_document(wts_document *doc) {
         }
         cite_ctx c = {p, &doc->symbols};
         wts_symbols_find(p->text, len, on_symbol, &c);
-        find_linked_symbols(p, &doc->symbols);
+        find_linked_symbols(p, p->text, &doc->symbols);
+        for (size_t k = 0; k < p->links.n; k++) find_linked_symbols(p, p->links.v[k], &doc->symbols);
         find_members(p, len);
         wts_gaz_find(WTS_GAZ_TOPICS, p->text, len, on_name, &p->topics);
         wts_gaz_find(WTS_GAZ_ACRONYMS, p->text, len, on_name, &p->acronyms);

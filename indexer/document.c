@@ -79,6 +79,7 @@ void wts_document_free(wts_document *doc) {
         wts_strlist_free(&p->topics);
         wts_strlist_free(&p->acronyms);
         wts_strlist_free(&p->dates);
+        wts_strlist_free(&p->links);
     }
     free(doc->paras);
     free(doc->title);

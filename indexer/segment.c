@@ -23,6 +23,7 @@ typedef struct slot {
     size_t last_len;  /* length of the last line added */
     size_t prev_len;  /* and of the line before it */
     char last_char;   /* last character of the last line added */
+    wts_strlist links; /* links that stood alone on a line in it */
 } slot;
 
 typedef struct para_rec {
@@ -160,13 +161,15 @@ static bool is_furniture(const char *s, size_t len) {
     /* a leading symbol, as in running heads: "INF/MSME/R/35 - 2 -" */
     const char *sp = memchr(s, ' ', len);
     if (sp && wts_symbol_canon(s, (size_t)(sp - s), canon, sizeof canon) == WTS_OK) i = (size_t)(sp - s);
-    bool only_marks = true, digit = false;
+    bool only_marks = true;
+    size_t digits = 0;
     for (size_t k = i; k < len; k++) {
         char c = s[k];
-        if (isdigit((unsigned char)c)) digit = true;
+        if (isdigit((unsigned char)c)) digits++;
         else if (c != '-' && c != ' ' && c != '_' && c != '.') only_marks = false;
     }
-    if (only_marks && (digit || len - i >= 3 || i > 0) && len > 0) return true;
+    /* "12", "- 3 -", "____", but not "2026." ending a sentence */
+    if (only_marks && len > 0 && (digits ? digits <= 3 : len - i >= 3 || i > 0)) return true;
     if ((len > 8 && memcmp(s, "https://", 8) == 0) || (len > 7 && memcmp(s, "http://", 7) == 0) ||
         (len > 4 && memcmp(s, "www.", 4) == 0))
         return memchr(s, ' ', len) == NULL;
@@ -221,6 +224,8 @@ static void push_para(seg *g, slot *s) {
     r->p.label = wts_xstrdup(s->label);
     r->p.kind = s->kind;
     r->p.text = wts_xstrndup(s->text.data, s->text.len);
+    r->p.links = s->links;
+    s->links = (wts_strlist){NULL, 0};
     r->first_line = s->first_line;
 }
 
@@ -400,7 +405,11 @@ void segment_document(const src_lines *lines, wts_document *doc) {
         }
         size_t blanks_before = blanks;
         blanks = 0;
-        if (is_furniture(l->text, l->len)) continue;
+        if (is_furniture(l->text, l->len)) {
+            /* a link on its own line is no text, but may name a document */
+            if (memchr(l->text, ':', l->len) && g.body.open) wts_strlist_add(&g.body.links, l->text);
+            continue;
+        }
         if (l->hint == HINT_FOOTNOTE) {
             push_para(&g, &g.note);
             char nl[24];
@@ -482,7 +491,23 @@ void segment_document(const src_lines *lines, wts_document *doc) {
             doc->paras[i].label = wts_xstrdup(ord);
         }
     }
+    /* a label names one paragraph: a number met again (list items, a
+     * heading's number) gives way to the paragraph's place */
+    for (size_t i = 1; i < doc->nparas; i++) {
+        if (doc->paras[i].kind == WTS_PARA_HEADING) continue;
+        for (size_t k = 0; k < i; k++) {
+            if (doc->paras[k].kind == WTS_PARA_HEADING || strcmp(doc->paras[k].label, doc->paras[i].label) != 0)
+                continue;
+            char ord[24];
+            snprintf(ord, sizeof ord, "p%zu", i + 1);
+            free(doc->paras[i].label);
+            doc->paras[i].label = wts_xstrdup(ord);
+            break;
+        }
+    }
     free(g.v);
     wts_buf_free(&g.body.text);
     wts_buf_free(&g.note.text);
+    wts_strlist_free(&g.body.links);
+    wts_strlist_free(&g.note.links);
 }

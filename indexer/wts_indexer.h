@@ -39,6 +39,7 @@ typedef struct wts_para {
     wts_strlist topics;  /* topic ids */
     wts_strlist acronyms; /* acronym concepts, named short or long */
     wts_strlist dates;   /* ISO dates mentioned: "2022-04-07", "2022-04" */
+    wts_strlist links;   /* links that stood alone on a line in it (not text) */
 } wts_para;
 
 /* A parsed document.  Everything in it is owned by it. */
