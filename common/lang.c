@@ -27,6 +27,21 @@ static bool in_list(const char *const *list, const char *w, size_t len) {
     return false;
 }
 
+bool wts_is_stopword(const char *folded, size_t len, wts_lang l) {
+    if (len > 8) return false;
+    /* question words and auxiliaries too: "who is the coordinator" */
+    static const char *const extra[] = {"who", "what", "when", "where", "which", "how", "is", "did", "does",
+                                        "do", "was", "qui", "quoi", "quand", "quien", "que", "cuando", NULL};
+    if (in_list(extra, folded, len)) return true;
+    switch (l) {
+    case WTS_LANG_EN: return in_list(en_words, folded, len);
+    case WTS_LANG_FR: return in_list(fr_words, folded, len);
+    case WTS_LANG_ES: return in_list(es_words, folded, len);
+    default:
+        return in_list(en_words, folded, len) || in_list(fr_words, folded, len) || in_list(es_words, folded, len);
+    }
+}
+
 typedef struct lang_count {
     unsigned en, fr, es;
 } lang_count;

@@ -31,6 +31,7 @@ typedef struct node {
     wts_xquery *q;
     enum node_kind kind;
     bool words; /* plain words typed as such (not a field, symbol or phrase) */
+    bool stop;  /* one function word ("the", "who"): left out beside others */
 } node;
 
 typedef struct qparser {
@@ -196,7 +197,7 @@ static void collect_free(word_collect *c) {
 /* Text that tokenizes into several words ("e-commerce", a quoted phrase)
  * becomes a phrase of exact forms; one word becomes a word query. */
 static node text_query(qparser *p, const char *s, size_t len, size_t at, bool exact) {
-    node r = {NULL, NODE_TEXT, !exact};
+    node r = {NULL, NODE_TEXT, !exact, false};
     word_collect c = {NULL, NULL, NULL, NULL, 0, 0};
     wts_tokenize(s, len, collect_word, &c);
     if (c.n == 0) {
@@ -208,6 +209,7 @@ static node text_query(qparser *p, const char *s, size_t len, size_t at, bool ex
         return r;
     }
     if (c.n == 1 && !exact) {
+        r.stop = wts_is_stopword(c.w[0], c.l[0], p->lang);
         r.q = word_query(p, c.w[0], c.l[0], s + c.start[0], c.end[0] - c.start[0]);
         p->q->plain = wts_xrealloc(p->q->plain, (p->q->nplain + 1) * sizeof *p->q->plain);
         p->q->plain[p->q->nplain++] = (struct wts_qword){(size_t)(s - p->s) + c.start[0],
@@ -233,7 +235,7 @@ static node text_query(qparser *p, const char *s, size_t len, size_t at, bool ex
 }
 
 static node wildcard_query(qparser *p, const char *s, size_t len, size_t at) {
-    node r = {NULL, NODE_TEXT, false};
+    node r = {NULL, NODE_TEXT, false, false};
     wts_buf f = WTS_BUF_INIT;
     wts_fold(s, len, &f);
     if (f.len < 2 || strpbrk(f.data, " \t'-.,/")) {
@@ -355,7 +357,7 @@ static wts_xquery *date_filter(qparser *p, const char *v, size_t len, size_t at,
 
 /* A symbol typed alone: the document itself, and the paragraphs citing it. */
 static node bare_symbol(qparser *p, const char *v, size_t len, size_t at) {
-    node r = {NULL, NODE_TEXT, false};
+    node r = {NULL, NODE_TEXT, false, false};
     if (!count_clause(p, at)) return r;
     const wts_field *own = wts_field_find("symbol", 6), *cites = wts_field_find("cites", 5);
     r.q = symbol_terms(p, own->prefix, WTS_PREFIX_FAMILY, v, len, at);
@@ -367,7 +369,7 @@ static node bare_symbol(qparser *p, const char *v, size_t len, size_t at) {
 }
 
 static node field_query(qparser *p, const wts_field *f, const char *v, size_t len, size_t at) {
-    node r = {NULL, NODE_FILTER, false};
+    node r = {NULL, NODE_FILTER, false, false};
     if (len == 0) {
         fail(p, WTS_ERR_PARSE, at, "field '%s:' needs a value", f->name);
         return r;
@@ -470,7 +472,7 @@ static size_t value_end(qparser *p, size_t from, bool symbol) {
 static node parse_or(qparser *p);
 
 static node parse_primary(qparser *p) {
-    node r = {NULL, NODE_TEXT, false};
+    node r = {NULL, NODE_TEXT, false, false};
     skip_space(p);
     size_t at = p->i;
     if (p->i >= p->len) {
@@ -629,9 +631,11 @@ static wts_xquery *boosted(qparser *p, wts_xquery *text, const char *words, size
  * and filters AND'ed, negated parts excluded. */
 static node combine_seq(qparser *p, node *items, size_t n, const wts_buf *words) {
     wts_xquery *text = NULL, *must = NULL, *neg = NULL;
-    bool must_weighs = false;
+    bool must_weighs = false, content = false;
+    for (size_t k = 0; k < n; k++) content |= items[k].q && items[k].kind == NODE_TEXT && !items[k].stop;
     for (size_t k = 0; k < n; k++) {
         if (!items[k].q) continue;
+        if (content && items[k].stop && items[k].kind == NODE_TEXT) continue; /* freed by the caller */
         switch (items[k].kind) {
         case NODE_TEXT: text = join(p, WTS_XOP_OR, text, items[k].q); break;
         case NODE_FILTER: must = join(p, WTS_XOP_AND, must, items[k].q); break;
@@ -644,7 +648,7 @@ static node combine_seq(qparser *p, node *items, size_t n, const wts_buf *words)
         items[k].q = NULL;
     }
     if (text && words->len) text = boosted(p, text, words->data, words->len);
-    node r = {NULL, NODE_TEXT, false};
+    node r = {NULL, NODE_TEXT, false, false};
     if (text && must)
         r.q = join(p, must_weighs ? WTS_XOP_AND_MAYBE : WTS_XOP_FILTER, must_weighs ? must : text,
                    must_weighs ? text : must);
@@ -676,7 +680,7 @@ static int add_concept(void *ud, const char *id, size_t start, size_t end) {
     concept_ctx *c = ud;
     if (*c->n >= WTS_QUERY_MAX_CLAUSES) return 1;
     wts_xquery *q = term(c->p, WTS_PREFIX_ACRONYM, id, strlen(id), 0);
-    if (q) c->items[(*c->n)++] = (node){q, NODE_TEXT, false};
+    if (q) c->items[(*c->n)++] = (node){q, NODE_TEXT, false, false};
     return 0;
 }
 
@@ -721,7 +725,7 @@ static node parse_seq(qparser *p) {
 
 /* a AND b: both must match; a filter side adds no weight. */
 static node and_nodes(qparser *p, node a, node b) {
-    node r = {NULL, NODE_TEXT, false};
+    node r = {NULL, NODE_TEXT, false, false};
     if (b.kind == NODE_NEG && a.kind != NODE_NEG) {
         r.q = join(p, WTS_XOP_AND_NOT, a.q, b.q);
         r.kind = a.kind;

@@ -97,6 +97,9 @@ typedef enum wts_lang { WTS_LANG_UNKNOWN = 0, WTS_LANG_EN, WTS_LANG_FR, WTS_LANG
 
 const char *wts_lang_code(wts_lang l);          /* "en", "fr", "es", "" */
 wts_lang wts_lang_from_code(const char *code);  /* accepts en/fr/es, english... */
+/* Whether a folded word is a function word of l (of any of the three when
+ * l is UNKNOWN): such words do not rank unless nothing else is asked. */
+bool wts_is_stopword(const char *folded, size_t len, wts_lang l);
 /* Guesses the language of text from its function words; UNKNOWN when the
  * text holds too few of them to tell. */
 wts_lang wts_lang_detect(const char *text, size_t len);
