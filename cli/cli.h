@@ -29,6 +29,8 @@ void help_search(FILE *out);
 const char *cli_search_option(int opt, const char *arg, wts_search_opts *so);
 int cmd_batch(int argc, char **argv);
 void help_batch(FILE *out);
+int cmd_check(int argc, char **argv);
+void help_check(FILE *out);
 int cmd_show(int argc, char **argv);
 void help_show(FILE *out);
 int cmd_help(int argc, char **argv);

@@ -21,7 +21,9 @@ void help_index(FILE *out) {
           "  --db DIR         the index (default $WTOSEARCH_DB, else\n"
           "                   ~/.local/share/wtosearch/index); created if absent\n"
           "  --manifest FILE  per-file metadata for every PATH, instead of each\n"
-          "                   directory's own MANIFEST.tsv\n\n"
+          "                   directory's own MANIFEST.tsv\n"
+          "  --commit-every N commit every N files (default 500; also every 32 MiB of\n"
+          "                   text and 20,000 paragraphs): a crash loses at most that\n\n"
           "MANIFEST.tsv: tab-separated, a header line naming the columns path, symbol,\n"
           "date, lang, title; paths relative to the manifest; an empty field means\n"
           "unknown.  What it says wins over what the document's header says.\n\n"
@@ -37,15 +39,24 @@ int cmd_index(int argc, char **argv) {
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'},
         {"manifest", required_argument, NULL, 'm'},
+        {"commit-every", required_argument, NULL, 'c'},
         {NULL, 0, NULL, 0},
     };
     const char *db_flag = NULL, *manifest = NULL;
+    long commit_every = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "d:m:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:m:c:", opts, NULL)) != -1) {
         switch (c) {
         case 'd': db_flag = optarg; break;
         case 'm': manifest = optarg; break;
+        case 'c':
+            commit_every = strtol(optarg, NULL, 10);
+            if (commit_every < 1 || commit_every > 1000000) {
+                cli_error("--commit-every: a number of files from 1 to 1000000");
+                return EXIT_USAGE;
+            }
+            break;
         default: help_index(stderr); return EXIT_USAGE;
         }
     }
@@ -69,6 +80,7 @@ int cmd_index(int argc, char **argv) {
         free(db);
         return EXIT_FAILURE_;
     }
+    if (commit_every) wts_indexer_commit_every(ix, (uint32_t)commit_every);
     if (isatty(STDERR_FILENO)) wts_indexer_progress(ix, argc - optind, argv + optind);
     for (int i = optind; i < argc && st == WTS_OK; i++) st = wts_indexer_add(ix, argv[i]);
     wts_buf skipped = WTS_BUF_INIT;

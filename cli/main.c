@@ -12,6 +12,7 @@
 static const cli_command commands[] = {
     {"index", "add files and directories to the index", cmd_index, help_index},
     {"search", "search the index", cmd_search, help_search},
+    {"check", "check an index: its tables, and records against paragraphs", cmd_check, help_check},
     {"batch", "run one query per line, answer one JSON line each", cmd_batch, help_batch},
     {"show", "print one document: paragraphs, citations in and out", cmd_show, help_show},
     {"help", "explain a command, or the query language (help query)", cmd_help, help_help},

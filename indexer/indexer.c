@@ -60,7 +60,7 @@ struct wts_indexer {
     bool have_global;
     wts_index_stats stats;
     wts_strlist skipped;
-    uint32_t batch_files;
+    uint32_t batch_files, commit_files;
     uint64_t batch_bytes, batch_paras;
     char **seen;       /* real paths met under the directories walked */
     size_t nseen, capseen;
@@ -176,6 +176,7 @@ wts_status wts_indexer_open(const char *db_path, const char *manifest_path, FILE
     if (errmsg) *errmsg = NULL;
     wts_indexer *ix = wts_xcalloc(1, sizeof *ix);
     ix->report = report;
+    ix->commit_files = COMMIT_FILES;
     wts_status st = wts_xwriter_open(db_path, &ix->w, errmsg);
     if (st != WTS_OK) {
         free(ix);
@@ -223,7 +224,7 @@ wts_status wts_indexer_open(const char *db_path, const char *manifest_path, FILE
 }
 
 static wts_status maybe_commit(wts_indexer *ix, bool force) {
-    if (!force && ix->batch_files < COMMIT_FILES && ix->batch_bytes < COMMIT_BYTES &&
+    if (!force && ix->batch_files < ix->commit_files && ix->batch_bytes < COMMIT_BYTES &&
         ix->batch_paras < COMMIT_PARAGRAPHS)
         return WTS_OK;
     ix->batch_files = 0;
@@ -595,6 +596,145 @@ wts_status wts_indexer_add(wts_indexer *ix, const char *path) {
 }
 
 const wts_strlist *wts_indexer_skipped(const wts_indexer *ix) { return &ix->skipped; }
+
+void wts_indexer_commit_every(wts_indexer *ix, uint32_t files) {
+    if (ix && files >= 1) ix->commit_files = files;
+}
+
+/* ---- check ---- */
+
+typedef struct check_ctx {
+    wts_xdb *db;
+    wts_buf *report;
+    size_t problems, files, paragraphs;
+    wts_status st;
+} check_ctx;
+
+static void problem(check_ctx *c, const char *fmt, const char *a, const char *b) {
+    c->problems++;
+    if (c->problems <= 50) {
+        wts_buf_adds(c->report, "  problem: ");
+        wts_buf_printf(c->report, fmt, a, b ? b : "");
+        wts_buf_addc(c->report, '\n');
+    }
+}
+
+typedef struct para_check {
+    check_ctx *c;
+    const char *path;
+    size_t n;
+} para_check;
+
+static int check_para(void *ud, wts_docid id) {
+    para_check *pc = ud;
+    char *data = NULL;
+    size_t len = 0;
+    wts_status st = wts_xdb_doc_data(pc->c->db, id, &data, &len);
+    if (st != WTS_OK) {
+        pc->c->st = st;
+        return 1;
+    }
+    json_error_t err;
+    json_t *o = json_loadb(data, len, 0, &err);
+    const char *p = json_string_value(json_object_get(o, "path"));
+    if (!o || !p || strcmp(p, pc->path) != 0 || !json_is_string(json_object_get(o, "para")) ||
+        !json_is_string(json_object_get(o, "text")))
+        problem(pc->c, "a paragraph of %s has a broken record%s", pc->path, NULL);
+    json_decref(o);
+    free(data);
+    pc->n++;
+    return 0;
+}
+
+/* Every file record matches the paragraphs stored for it. */
+static int check_record(void *ud, const char *key, size_t len, uint32_t tf) {
+    check_ctx *c = ud;
+    char *k = wts_xstrndup(key, len), *rec = NULL;
+    const char *path = k + strlen(WTS_META_FILE_PREFIX);
+    if ((c->st = wts_xdb_get_metadata(c->db, k, &rec)) != WTS_OK) {
+        free(k);
+        return 1;
+    }
+    if (*rec) { /* an empty record is a file removed */
+        json_error_t err;
+        json_t *o = json_loads(rec, 0, &err);
+        json_int_t want = o ? json_integer_value(json_object_get(o, "paragraphs")) : -1;
+        wts_buf term = WTS_BUF_INIT;
+        wts_buf_printf(&term, "%s%s", WTS_PREFIX_PATH, path);
+        para_check pc = {c, path, 0};
+        if ((c->st = wts_xdb_postings(c->db, term.data, check_para, &pc)) == WTS_OK) {
+            char counts[64];
+            snprintf(counts, sizeof counts, "%zu stored, %lld recorded", pc.n, (long long)want);
+            if (!o) problem(c, "the record of %s is not JSON%s", path, NULL);
+            else if ((json_int_t)pc.n != want) problem(c, "%s: paragraphs %s", path, counts);
+        }
+        c->files++;
+        c->paragraphs += pc.n;
+        wts_buf_free(&term);
+        json_decref(o);
+    }
+    free(rec);
+    free(k);
+    return c->st != WTS_OK;
+}
+
+/* Every file with paragraphs has a record. */
+static int check_path_term(void *ud, const char *term, size_t len, uint32_t tf) {
+    check_ctx *c = ud;
+    wts_buf key = WTS_BUF_INIT;
+    wts_buf_adds(&key, WTS_META_FILE_PREFIX);
+    wts_buf_add(&key, term + strlen(WTS_PREFIX_PATH), len - strlen(WTS_PREFIX_PATH));
+    char *rec = NULL;
+    if ((c->st = wts_xdb_get_metadata(c->db, key.data, &rec)) == WTS_OK && !*rec)
+        problem(c, "%s has paragraphs but no file record%s", key.data + strlen(WTS_META_FILE_PREFIX), NULL);
+    free(rec);
+    wts_buf_free(&key);
+    return c->st != WTS_OK;
+}
+
+wts_status wts_index_check(const char *db_path, wts_buf *report, size_t *problems) {
+    *problems = 0;
+    char *xreport = NULL;
+    wts_status xs = wts_xdb_check(db_path, &xreport);
+    if (xs == WTS_ERR_NO_INDEX || xs == WTS_ERR_VERSION) {
+        wts_buf_printf(report, "%s: %s\n", db_path, xreport ? xreport : wts_status_name(xs));
+        free(xreport);
+        return xs;
+    }
+    if (xs != WTS_OK) {
+        (*problems)++;
+        wts_buf_printf(report, "  problem: the index's own check failed: %s\n", xreport ? xreport : wts_status_name(xs));
+    } else {
+        wts_buf_adds(report, "  the index's own check (tables, blocks): ok\n");
+    }
+    free(xreport);
+    wts_xdb *db = NULL;
+    char *msg = NULL;
+    wts_status st = wts_index_open(db_path, &db, &msg);
+    if (st != WTS_OK) {
+        wts_buf_printf(report, "%s\n", msg ? msg : wts_status_name(st));
+        free(msg);
+        return st;
+    }
+    check_ctx c = {db, report, 0, 0, 0, WTS_OK};
+    st = wts_xdb_metadata_keys(db, WTS_META_FILE_PREFIX, check_record, &c);
+    if (st == WTS_OK && c.st == WTS_OK) st = wts_xdb_terms(db, WTS_PREFIX_PATH, check_path_term, &c);
+    if (st == WTS_OK) st = c.st;
+    uint32_t docs = 0;
+    if (st == WTS_OK) st = wts_xdb_doccount(db, &docs);
+    if (st == WTS_OK && docs != c.paragraphs) {
+        char a[32], b[32];
+        snprintf(a, sizeof a, "%u", docs);
+        snprintf(b, sizeof b, "%zu", c.paragraphs);
+        problem(&c, "the index holds %s paragraphs, the file records account for %s", a, b);
+    }
+    if (st != WTS_OK) wts_buf_printf(report, "cannot read the index: %s\n", wts_xdb_message(db));
+    else wts_buf_printf(report, "  %zu files, %zu paragraphs; records and paragraphs agree: %s\n", c.files,
+                        c.paragraphs, c.problems ? "no" : "yes");
+    wts_xdb_close(db);
+    *problems += c.problems;
+    return st;
+}
 
 
 wts_status wts_indexer_close(wts_indexer *ix, wts_index_stats *stats, char **errmsg) {

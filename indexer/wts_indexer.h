@@ -82,6 +82,17 @@ typedef struct wts_index_stats {
  * Skipped files are reported on report (one line each) as they happen. */
 wts_status wts_indexer_open(const char *db_path, const char *manifest, FILE *report,
                             wts_indexer **out, char **errmsg);
+/* Commits every `files` files (default 500) besides the byte and
+ * paragraph bounds: smaller batches lose less to a crash. */
+void wts_indexer_commit_every(wts_indexer *ix, uint32_t files);
+
+/* Checks the index at db_path: the index's own consistency check, then
+ * the project's invariants (schema version; every file record matches the
+ * paragraphs stored for it; every stored paragraph belongs to a recorded
+ * file and has a readable record).  Appends what it found to report;
+ * *problems counts the faults.  A non-OK status means it could not look. */
+wts_status wts_index_check(const char *db_path, wts_buf *report, size_t *problems);
+
 /* Shows a progress bar on stderr for the paths about to be added (files,
  * MB/s, ETA); call it only when stderr is a terminal. */
 void wts_indexer_progress(wts_indexer *ix, int npaths, char **paths);
