@@ -117,8 +117,8 @@ static void clean_chars(const char *s, size_t len, wts_buf *out) {
             if (!(i + 1 < len && s[i + 1] == '\n')) wts_buf_addc(out, '\n');
         } else if (s[i] == '\0' || s[i] == '\v') { /* C strings end at NUL: a stray one is a space */
             wts_buf_addc(out, ' ');
-        } else if (s[i] == '\f') { /* form feed: a page break, on its own line */
-            wts_buf_adds(out, "\n");
+        } else if (s[i] == '\f') { /* form feed: a page break, a line of its own */
+            wts_buf_adds(out, "\n\f\n");
         } else {
             wts_buf_addc(out, s[i]);
         }
@@ -144,7 +144,9 @@ void normalize_lines(const char *text, size_t len, wts_source_format fmt, src_li
         wts_buf_reset(&line);
         line_hint hint = HINT_NONE;
         char note[8] = "";
-        if (fmt == WTS_SRC_MARKDOWN) {
+        if (ll == 1 && l[0] == '\f') {
+            hint = HINT_PAGE;
+        } else if (fmt == WTS_SRC_MARKDOWN) {
             size_t a = 0;
             while (a < ll && (l[a] == ' ' || l[a] == '\t')) a++;
             const char *t = l + a;

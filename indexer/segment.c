@@ -176,6 +176,16 @@ static bool is_furniture(const char *s, size_t len) {
     return false;
 }
 
+/* Whether a line shows one of the document's own symbols. */
+static bool names_own_symbol(const wts_document *doc, const char *s, size_t len) {
+    for (size_t i = 0; i < doc->symbols.n; i++) {
+        size_t n = strlen(doc->symbols.v[i]);
+        for (size_t k = 0; k + n <= len; k++)
+            if (memcmp(s + k, doc->symbols.v[i], n) == 0) return true;
+    }
+    return false;
+}
+
 /* ---- slots ---- */
 
 static void slot_start(slot *s, const char *label, wts_para_kind kind, bool numbered, size_t line) {
@@ -250,7 +260,7 @@ static size_t read_header(const src_lines *lines, wts_document *doc) {
         seen++;
         char label[24];
         if (numbered_start(l->text, l->len, label, sizeof label) ||
-            numbered_heading(l->text, l->len, label, sizeof label, l->hint == HINT_HEADING ? -1 : 1))
+            numbered_heading(l->text, l->len, label, sizeof label, -1))
             break;
         /* a line of symbols: "INF/MSME/W/58-INF/TGE/COM/11" */
         wts_strlist syms = {NULL, 0};
@@ -384,10 +394,11 @@ void segment_document(const src_lines *lines, wts_document *doc) {
     g.next_note = 1;
     measure(&g, lines);
     for (size_t i = 0; i < lines->n; i++)
-        if (lines->v[i].hint != HINT_NONE) g.markdown = true;
+        if (lines->v[i].hint != HINT_NONE && lines->v[i].hint != HINT_PAGE) g.markdown = true;
     size_t first = read_header(lines, doc);
     size_t blanks = 0;
     bool after_notes = false;
+    int page_top = 0; /* lines left to look at for a running head */
     for (size_t li = first; li < lines->n; li++) {
         const src_line *l = &lines->v[li];
         char label[24];
@@ -395,6 +406,12 @@ void segment_document(const src_lines *lines, wts_document *doc) {
         if (l->hint == HINT_SEPARATOR) {
             push_para(&g, &g.note);
             after_notes = true;
+            continue;
+        }
+        if (l->hint == HINT_PAGE) { /* notes end with their page; the body goes on */
+            if (g.in_notes) after_notes = true;
+            end_notes(&g);
+            page_top = 2;
             continue;
         }
         if (!l->len) {
@@ -405,6 +422,8 @@ void segment_document(const src_lines *lines, wts_document *doc) {
         }
         size_t blanks_before = blanks;
         blanks = 0;
+        /* a running head: the document's symbol atop a page */
+        if (page_top && page_top-- && l->len < 120 && names_own_symbol(doc, l->text, l->len)) continue;
         if (is_furniture(l->text, l->len)) {
             /* a link on its own line is no text, but may name a document */
             if (memchr(l->text, ':', l->len) && g.body.open) wts_strlist_add(&g.body.links, l->text);
@@ -453,14 +472,17 @@ void segment_document(const src_lines *lines, wts_document *doc) {
         /* A footnote in extracted text: its number, one space, its text;
          * only where footnotes can be (after the rule or another note). */
         size_t d = digits_at(l->text, l->len, 0, 2);
-        if (!g.markdown && d && d < l->len && l->text[d] == ' ' && d + 1 < l->len &&
-            l->text[d + 1] != ' ' && atoi(l->text) == g.next_note && (g.in_notes || g.rule_seen) &&
-            !l->lead_space) {
+        bool spaced = d && d + 1 < l->len && l->text[d] == ' ' && l->text[d + 1] != ' ' &&
+                      (g.in_notes || g.rule_seen);
+        /* "1The surveys were...": the mark glued to the note's first word */
+        bool glued = d && d + 1 < l->len && isupper((unsigned char)l->text[d]) && islower((unsigned char)l->text[d + 1]);
+        if (!g.markdown && (spaced || glued) && atoi(l->text) == g.next_note && !l->lead_space) {
             push_para(&g, &g.note);
             char nl[24];
             snprintf(nl, sizeof nl, "fn%d", g.next_note);
             slot_start(&g.note, nl, WTS_PARA_FOOTNOTE, true, li);
-            slot_add(&g.note, l->text + d + 1, l->len - d - 1);
+            size_t from = d + (spaced ? 1 : 0);
+            slot_add(&g.note, l->text + from, l->len - from);
             g.in_notes = true;
             g.next_note++;
             after_notes = true;

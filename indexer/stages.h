@@ -9,7 +9,8 @@ typedef enum line_hint {
     HINT_NONE,
     HINT_HEADING,   /* a Markdown '#' heading */
     HINT_FOOTNOTE,  /* a Markdown footnote: "<sup>3</sup> text" */
-    HINT_SEPARATOR  /* a Markdown rule: "---" */
+    HINT_SEPARATOR, /* a Markdown rule: "---" */
+    HINT_PAGE       /* a page break (form feed in extracted PDF text) */
 } line_hint;
 
 typedef struct src_line {

@@ -40,7 +40,6 @@ typedef struct span {
 typedef struct text_ctx {
     write_ctx *c;
     wts_xdoc *d;
-    wts_xwriter *w;   /* for the spelling dictionary */
     const char *text; /* the paragraph, for the exact forms of words */
     wts_xstem *stem;
     wts_status st;
@@ -72,15 +71,6 @@ static int index_word(void *ud, const wts_token *t) {
                             memcmp(lower->data + plen, t->folded, t->folded_len) != 0) &&
         lower->len <= MAX_TERM_BYTES)
         x->st = wts_xdoc_add_term(x->d, lower->data, lower->len, 1);
-    /* words of letters feed the "did you mean" dictionary */
-    bool letters = t->folded_len >= 4;
-    for (size_t k = 0; k < t->folded_len && letters; k++) letters = !(t->folded[k] >= '0' && t->folded[k] <= '9');
-    if (x->st == WTS_OK && letters && x->w) {
-        char word[WTS_MAX_WORD_BYTES + 1];
-        memcpy(word, t->folded, t->folded_len);
-        word[t->folded_len] = '\0';
-        x->st = wts_xwriter_add_spelling(x->w, word, 1);
-    }
     if (x->st == WTS_OK && x->stem) {
         char stem[WTS_MAX_WORD_BYTES * 2 + 2];
         stem[0] = 'Z';
@@ -144,8 +134,8 @@ static wts_xstem *stemmer(write_ctx *c, wts_lang l) {
     return c->stem[l];
 }
 
-static wts_status build_para(write_ctx *c, wts_xwriter *w, const char *path, const wts_document *doc,
-                             size_t i, wts_xdoc *d) {
+static wts_status build_para(write_ctx *c, const char *path, const wts_document *doc, size_t i,
+                             wts_xdoc *d) {
     const wts_para *p = &doc->paras[i];
     wts_status st = WTS_OK;
 #define TRY(x)                                                                                     \
@@ -230,7 +220,7 @@ static wts_status build_para(write_ctx *c, wts_xwriter *w, const char *path, con
     char ord[24];
     snprintf(ord, sizeof ord, "%06zu", i);
     TRY(wts_xdoc_set_value(d, WTS_SLOT_ORDINAL, ord, strlen(ord)));
-    text_ctx x = {c, d, w, p->text, stemmer(c, p->lang), WTS_OK, NULL, 0, 0};
+    text_ctx x = {c, d, p->text, stemmer(c, p->lang), WTS_OK, NULL, 0, 0};
     wts_symbols_find(p->text, strlen(p->text), note_symbol, &x);
     wts_tokenize(p->text, strlen(p->text), index_word, &x);
     free(x.symbols);
@@ -254,7 +244,7 @@ wts_status write_document(write_ctx *c, wts_xwriter *w, const char *path, const 
     for (size_t i = 0; st == WTS_OK && i < doc->nparas; i++) {
         wts_xdoc *d = NULL;
         st = wts_xdoc_new(&d);
-        if (st == WTS_OK) st = build_para(c, w, path, doc, i, d);
+        if (st == WTS_OK) st = build_para(c, path, doc, i, d);
         if (st == WTS_OK) st = wts_xwriter_add(w, d, NULL, NULL);
         wts_xdoc_free(d);
     }
