@@ -198,8 +198,72 @@ char *wts_snippet(const wts_query *q, const char *text, size_t len, wts_lang tex
 
 /* ---- searching ---- */
 
+/* A correction for a word the index does not know: among the words that
+ * share its first two letters, the nearest (edit distance 1, or 2 for
+ * words of 6 letters or more), the most frequent first.  Read from the
+ * index's own words, so indexing pays nothing for it. */
+typedef struct near_ctx {
+    const char *word;
+    size_t len;
+    size_t best_d;
+    uint32_t best_f;
+    wts_buf best;
+    size_t seen;
+} near_ctx;
+
+/* Candidates examined at most: bounds the work for a short prefix. */
+#define SUGGEST_MAX_CANDIDATES 20000
+
+static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb, size_t cap) {
+    if (la > 64 || lb > 64) return cap + 1;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0], low = row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+            if (best < low) low = best;
+        }
+        if (low > cap) return cap + 1;
+    }
+    return row[lb];
+}
+
+static int consider(void *ud, const char *term, size_t len, uint32_t freq) {
+    near_ctx *c = ud;
+    if (++c->seen > SUGGEST_MAX_CANDIDATES) return 1;
+    size_t diff = len > c->len ? len - c->len : c->len - len;
+    size_t cap = c->len >= 6 ? 2 : 1;
+    if (diff > cap) return 0;
+    size_t d = edit_distance(c->word, c->len, term, len, cap);
+    if (d == 0 || d > cap) return 0;
+    if (d < c->best_d || (d == c->best_d && freq > c->best_f)) {
+        c->best_d = d;
+        c->best_f = freq;
+        wts_buf_reset(&c->best);
+        wts_buf_add(&c->best, term, len);
+    }
+    return 0;
+}
+
+static char *correction(wts_xdb *db, const char *word) {
+    size_t len = strlen(word);
+    if (len < 4) return NULL;
+    char prefix[3] = {word[0], word[1], '\0'};
+    near_ctx c = {word, len, 99, 0, WTS_BUF_INIT, 0};
+    if (wts_xdb_terms(db, prefix, consider, &c) != WTS_OK || !c.best.len) {
+        wts_buf_free(&c.best);
+        return NULL;
+    }
+    return wts_buf_steal(&c.best);
+}
+
 /* "Did you mean": the query with each word the index does not know
- * replaced by the index's best correction; NULL when nothing changes. */
+ * replaced by the index's nearest known word; NULL when nothing changes. */
 static char *suggestion(wts_xdb *db, const wts_query *q) {
     if (!q->nplain || !q->text) return NULL;
     wts_buf out = WTS_BUF_INIT;
@@ -209,7 +273,7 @@ static char *suggestion(wts_xdb *db, const wts_query *q) {
         uint32_t freq = 1;
         char *fix = NULL;
         if (wts_xdb_termfreq(db, q->plain[i].folded, &freq) == WTS_OK && freq == 0 &&
-            wts_xdb_spelling(db, q->plain[i].folded, &fix) == WTS_OK && fix && *fix) {
+            (fix = correction(db, q->plain[i].folded)) != NULL) {
             wts_buf_add(&out, q->text + at, q->plain[i].start - at);
             wts_buf_adds(&out, fix);
             at = q->plain[i].end;
