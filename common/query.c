@@ -586,10 +586,12 @@ static node parse_unary(qparser *p) {
 }
 
 /* Boosts for words typed together: near each other (within a few words),
- * as a phrase, in the title.  They only add weight, never matches. */
+ * as a phrase, in the title, in the heading above the paragraph.  They
+ * only add weight, never matches. */
 #define NEAR_WEIGHT 0.5
 #define PHRASE_WEIGHT 0.5
 #define TITLE_WEIGHT 0.3
+#define SECTION_WEIGHT 0.3
 #define BOOST_MAX_WORDS 8
 
 static wts_xquery *scaled(qparser *p, wts_xquery *q, double factor) {
@@ -606,10 +608,11 @@ static wts_xquery *boosted(qparser *p, wts_xquery *text, const char *words, size
         collect_free(&c);
         return text;
     }
-    wts_xquery *boosts[3] = {NULL, NULL, NULL}, *raw[BOOST_MAX_WORDS], *title = NULL;
+    wts_xquery *boosts[4] = {NULL, NULL, NULL, NULL}, *raw[BOOST_MAX_WORDS], *title = NULL, *section = NULL;
     for (size_t k = 0; k < c.n; k++) {
         raw[k] = term(p, "", c.w[k], c.l[k], (uint32_t)(k + 1));
         title = join(p, WTS_XOP_OR, title, term(p, WTS_PREFIX_TITLE, c.w[k], c.l[k], 0));
+        section = join(p, WTS_XOP_OR, section, term(p, WTS_PREFIX_SECTION, c.w[k], c.l[k], 0));
     }
     if (c.n >= 2 && p->st == WTS_OK) {
         wts_xquery *near = NULL, *phrase = NULL;
@@ -620,9 +623,10 @@ static wts_xquery *boosted(qparser *p, wts_xquery *text, const char *words, size
         boosts[1] = scaled(p, phrase, PHRASE_WEIGHT);
     }
     boosts[2] = scaled(p, title, TITLE_WEIGHT);
+    boosts[3] = scaled(p, section, SECTION_WEIGHT);
     for (size_t k = 0; k < c.n; k++) wts_xquery_free(raw[k]);
     collect_free(&c);
-    for (size_t k = 0; k < 3; k++)
+    for (size_t k = 0; k < 4; k++)
         if (boosts[k]) text = join(p, WTS_XOP_AND_MAYBE, text, boosts[k]);
     return text;
 }

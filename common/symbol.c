@@ -104,19 +104,28 @@ static size_t parse_part(const parser *p, size_t i, wts_buf *out, bool *digit) {
 static size_t parse_at(const parser *p, size_t i, wts_buf *out, bool *is_document) {
     size_t j = i;
     while (j < p->len && isalpha((unsigned char)p->s[j]) && j - i < 5) j++;
+    size_t root_end = j;
+    if (!p->strict)
+        while (j < p->len && p->s[j] == ' ') j++;
     if (j == i || j >= p->len || p->s[j] != '/') return 0;
     bool known = false;
     for (const char *const *r = roots; *r; r++)
-        if (ieq(p->s + i, j - i, *r)) known = true;
+        if (ieq(p->s + i, root_end - i, *r)) known = true;
     if (!known) return 0;
     if (p->strict)
-        for (size_t k = i; k < j; k++)
+        for (size_t k = i; k < root_end; k++)
             if (!isupper((unsigned char)p->s[k])) return 0;
     wts_buf_reset(out);
-    for (size_t k = i; k < j; k++) wts_buf_addc(out, (char)toupper((unsigned char)p->s[k]));
+    for (size_t k = i; k < root_end; k++) wts_buf_addc(out, (char)toupper((unsigned char)p->s[k]));
     bool digit = false, in_suffixes = false;
     size_t parts = 1, end = j;
-    while (end < p->len && p->s[end] == '/') {
+    for (;;) {
+        if (!p->strict) { /* "INF / MSME / R / 35": spaces around slashes, as typed */
+            size_t k = end;
+            while (k < p->len && p->s[k] == ' ') k++;
+            if (k < p->len && p->s[k] == '/') end = k;
+        }
+        if (end >= p->len || p->s[end] != '/') break;
         size_t k = skip_after_slash(p, end + 1);
         /* a line break re-joined as a space: "INF/MSME/4/ Rev.2" */
         if (k == end + 1 && p->strict && k + 1 < p->len && p->s[k] == ' ') {

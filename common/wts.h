@@ -154,6 +154,7 @@ const wts_field *wts_field_find(const char *name, size_t len);
 #define WTS_PREFIX_ACRONYM "XA"  /* XA + acronym concept, written either way */
 #define WTS_PREFIX_VERSION "XV"  /* XV + symbol + '|' + language: its versions */
 #define WTS_PREFIX_EXACT "XE"    /* XE + a word in lower case with its accents */
+#define WTS_PREFIX_SECTION "XH"  /* XH + folded word of the heading above */
 
 /* ------------------------------------------------------------------ */
 /* WTO document symbols                                                */

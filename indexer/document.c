@@ -72,6 +72,7 @@ void wts_document_free(wts_document *doc) {
         wts_para *p = &doc->paras[i];
         free(p->label);
         free(p->text);
+        free(p->section);
         wts_strlist_free(&p->cites);
         wts_strlist_free(&p->members);
         wts_strlist_free(&p->acting);

@@ -504,8 +504,11 @@ void segment_document(const src_lines *lines, wts_document *doc) {
     if (g.n) qsort(g.v, g.n, sizeof *g.v, rec_cmp);
     doc->paras = wts_xcalloc(g.n ? g.n : 1, sizeof *doc->paras);
     doc->nparas = g.n;
+    const char *section = NULL; /* the last heading met, in reading order */
     for (size_t i = 0; i < g.n; i++) {
         doc->paras[i] = g.v[i].p;
+        if (doc->paras[i].kind == WTS_PARA_HEADING) section = doc->paras[i].text;
+        else if (section) doc->paras[i].section = wts_xstrdup(section);
         if (!doc->paras[i].label[0]) { /* unnumbered: its place in the document */
             free(doc->paras[i].label);
             char ord[24];

@@ -44,6 +44,7 @@ typedef struct text_ctx {
     wts_xstem *stem;
     wts_status st;
     span *symbols; /* where symbols are written: their parts are no words */
+    const char *prefix; /* of the title or section words being added */
     size_t nsymbols, next_symbol;
 } text_ctx;
 
@@ -83,7 +84,7 @@ static int index_word(void *ud, const wts_token *t) {
 static int index_title_word(void *ud, const wts_token *t) {
     text_ctx *x = ud;
     wts_buf_reset(&x->c->term);
-    wts_buf_adds(&x->c->term, WTS_PREFIX_TITLE);
+    wts_buf_adds(&x->c->term, x->prefix);
     wts_buf_add(&x->c->term, t->folded, t->folded_len);
     x->st = wts_xdoc_add_term(x->d, x->c->term.data, x->c->term.len, 1);
     return x->st != WTS_OK;
@@ -220,7 +221,7 @@ static wts_status build_para(write_ctx *c, const char *path, const wts_document 
     char ord[24];
     snprintf(ord, sizeof ord, "%06zu", i);
     TRY(wts_xdoc_set_value(d, WTS_SLOT_ORDINAL, ord, strlen(ord)));
-    text_ctx x = {c, d, p->text, stemmer(c, p->lang), WTS_OK, NULL, 0, 0};
+    text_ctx x = {c, d, p->text, stemmer(c, p->lang), WTS_OK, NULL, NULL, 0, 0};
     wts_symbols_find(p->text, strlen(p->text), note_symbol, &x);
     wts_tokenize(p->text, strlen(p->text), index_word, &x);
     free(x.symbols);
@@ -228,7 +229,13 @@ static wts_status build_para(write_ctx *c, const char *path, const wts_document 
     x.nsymbols = 0;
     if (x.st != WTS_OK) return x.st;
     if (doc->title) {
+        x.prefix = WTS_PREFIX_TITLE;
         wts_tokenize(doc->title, strlen(doc->title), index_title_word, &x);
+        if (x.st != WTS_OK) return x.st;
+    }
+    if (p->section) { /* the heading's words count for its paragraphs */
+        x.prefix = WTS_PREFIX_SECTION;
+        wts_tokenize(p->section, strlen(p->section), index_title_word, &x);
         if (x.st != WTS_OK) return x.st;
     }
     return WTS_OK;

@@ -31,6 +31,7 @@ typedef struct wts_para {
     char *label;        /* "2.3", "fn1", or an ordinal "p4" when unnumbered */
     wts_para_kind kind;
     char *text;         /* the paragraph re-joined, markup stripped */
+    char *section;      /* the heading it stands under, or NULL */
     wts_lang lang;
     wts_strlist cites;   /* canonical symbols cited */
     wts_strlist members; /* member ids named */

@@ -34,7 +34,8 @@ int main(void) {
         {"JOB/GC/207;", "JOB/GC/207"},
         {"INF/MSME/W/35/Corr.1", "INF/MSME/W/35/Corr.1"},
         {"G/SPS/N/EU/12/Add.1/Corr.2", "G/SPS/N/EU/12/Add.1/Corr.2"},
-        {" INF/ MSME /R/35 ", NULL}, /* spaces inside parts are not a symbol */
+        {" INF/ MSME /R/35 ", "INF/MSME/R/35"}, /* spaces around slashes, as typed */
+        {"inf / msme / w / 54", "INF/MSME/W/54"},
         {"INF/MSME/P", "INF/MSME/P"},
     };
     for (size_t i = 0; i < sizeof canon / sizeof canon[0]; i++) {
