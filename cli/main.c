@@ -4,6 +4,7 @@
 #include "wts_indexer.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,18 +40,7 @@ void cli_error(const char *fmt, ...) {
 }
 
 char *cli_db_path(const char *flag) {
-    if (flag && *flag) return wts_xstrdup(flag);
-    const char *env = getenv("WTOSEARCH_DB");
-    if (env && *env) return wts_xstrdup(env);
-    wts_buf b = WTS_BUF_INIT;
-    const char *xdg = getenv("XDG_DATA_HOME");
-    if (xdg && *xdg) {
-        wts_buf_printf(&b, "%s/wtosearch/index", xdg);
-    } else {
-        const char *home = getenv("HOME");
-        wts_buf_printf(&b, "%s/.local/share/wtosearch/index", home && *home ? home : ".");
-    }
-    return wts_buf_steal(&b);
+    return flag && *flag ? wts_xstrdup(flag) : wts_default_index_path();
 }
 
 int cli_make_parents(const char *path) {
@@ -109,6 +99,9 @@ void help_help(FILE *out) {
 }
 
 int main(int argc, char **argv) {
+    /* a reader gone (a closed pipe, an extractor that died) is an error to
+     * report, not a reason to die */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

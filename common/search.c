@@ -19,6 +19,20 @@ void wts_search_opts_init(wts_search_opts *opts) {
     opts->time_limit = 5.0;
 }
 
+char *wts_default_index_path(void) {
+    const char *env = getenv("WTOSEARCH_DB");
+    if (env && *env) return wts_xstrdup(env);
+    wts_buf b = WTS_BUF_INIT;
+    const char *xdg = getenv("XDG_DATA_HOME");
+    if (xdg && *xdg) {
+        wts_buf_printf(&b, "%s/wtosearch/index", xdg);
+    } else {
+        const char *home = getenv("HOME");
+        wts_buf_printf(&b, "%s/.local/share/wtosearch/index", home && *home ? home : ".");
+    }
+    return wts_buf_steal(&b);
+}
+
 wts_status wts_index_open(const char *path, wts_xdb **out, char **errmsg) {
     *out = NULL;
     if (errmsg) *errmsg = NULL;

@@ -305,6 +305,11 @@ typedef struct wts_results {
                          corrected, or NULL */
 } wts_results;
 
+/* Where the index lives when no --db is given: $WTOSEARCH_DB, else
+ * $XDG_DATA_HOME/wtosearch/index, else ~/.local/share/wtosearch/index
+ * (malloc'd). */
+char *wts_default_index_path(void);
+
 /* Opens the index at path for searching, checking its schema version. */
 wts_status wts_index_open(const char *path, wts_xdb **out, char **errmsg);
 

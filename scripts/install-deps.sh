@@ -7,6 +7,7 @@ packages=(
   gcc g++ meson ninja-build pkg-config python3
   libxapian-dev libjansson-dev libunistring-dev zlib1g-dev
   libzip-dev libxml2-dev poppler-utils
+  libmicrohttpd-dev curl
 )
 
 missing=()
