@@ -63,49 +63,12 @@ static bool parse_iso(const char *s, size_t len, wts_date *d) {
 }
 
 /* Words between the parts of a date that carry no meaning: "de", "del",
- * "1er", "the", commas. */
-typedef struct word_list {
-    const char *w[12];
-    size_t l[12];
-    size_t n;
-    bool too_many;
-} word_list;
-
-static int collect(void *ud, const wts_token *t) {
-    word_list *wl = ud;
-    if ((t->folded_len == 2 && memcmp(t->folded, "de", 2) == 0) ||
-        (t->folded_len == 3 && memcmp(t->folded, "del", 3) == 0) ||
-        (t->folded_len == 2 && memcmp(t->folded, "le", 2) == 0) ||
-        (t->folded_len == 2 && memcmp(t->folded, "el", 2) == 0) ||
-        (t->folded_len == 3 && memcmp(t->folded, "the", 3) == 0) ||
-        (t->folded_len == 2 && memcmp(t->folded, "of", 2) == 0))
-        return 0;
-    if (wl->n == 12) {
-        wl->too_many = true;
-        return 1;
-    }
-    wl->w[wl->n] = t->folded;
-    wl->l[wl->n++] = t->folded_len;
-    return 0;
-}
-
-/* The folded word list points into the tokenizer's buffer, which is reused:
- * copy the words out as they come. */
-typedef struct word_copy {
-    word_list list;
-    char store[12][WTS_MAX_WORD_BYTES + 1];
-} word_copy;
-
-static int collect_copy(void *ud, const wts_token *t) {
-    word_copy *wc = ud;
-    size_t before = wc->list.n;
-    int r = collect(&wc->list, t);
-    if (wc->list.n > before) {
-        memcpy(wc->store[before], t->folded, t->folded_len);
-        wc->store[before][t->folded_len] = '\0';
-        wc->list.w[before] = wc->store[before];
-    }
-    return r;
+ * "le", "el", "the", "of". */
+static bool is_glue(const char *w, size_t l) {
+    static const char *const glue[] = {"de", "del", "le", "el", "the", "of", NULL};
+    for (const char *const *g = glue; *g; g++)
+        if (strlen(*g) == l && memcmp(*g, w, l) == 0) return true;
+    return false;
 }
 
 /* "7", "1er", "1o", "1º" as a day number (folded: "1º" is "1o"). */
@@ -139,28 +102,38 @@ wts_status wts_date_parse(const char *s, size_t len, wts_date *out) {
         *out = d;
         return WTS_OK;
     }
-    word_copy wc;
-    memset(&wc, 0, sizeof wc);
-    wts_tokenize(s, len, collect_copy, &wc);
-    word_list *wl = &wc.list;
-    if (wl->too_many || wl->n < 2 || wl->n > 3) return WTS_ERR_PARSE;
-    if (wl->n == 3) {
-        /* day month year, or month day year ("April 7, 2022") */
-        int m = wts_month_from_word(wl->w[1], wl->l[1]);
-        int dd = day_of(wl->w[0], wl->l[0]);
-        if (!m) {
-            m = wts_month_from_word(wl->w[0], wl->l[0]);
-            dd = day_of(wl->w[1], wl->l[1]);
+    wts_words all;
+    wts_words_collect(s, len, &all);
+    const char *w[3];
+    size_t l[3], n = 0;
+    bool fits = true;
+    for (size_t i = 0; i < all.n && fits; i++) {
+        if (is_glue(all.w[i], all.len[i])) continue;
+        if (n == 3) fits = false;
+        else {
+            w[n] = all.w[i];
+            l[n++] = all.len[i];
         }
-        d.year = year_of(wl->w[2], wl->l[2]);
-        d.month = m;
-        d.day = dd;
-        if (!m || dd <= 0 || d.year < 0) return WTS_ERR_PARSE;
-    } else {
-        d.month = wts_month_from_word(wl->w[0], wl->l[0]);
-        d.year = year_of(wl->w[1], wl->l[1]);
-        if (!d.month || d.year < 0) return WTS_ERR_PARSE;
     }
+    wts_status st = WTS_OK;
+    if (!fits || n < 2) {
+        st = WTS_ERR_PARSE;
+    } else if (n == 3) {
+        /* day month year, or month day year ("April 7, 2022") */
+        int m = wts_month_from_word(w[1], l[1]);
+        int dd = day_of(w[0], l[0]);
+        if (!m) {
+            m = wts_month_from_word(w[0], l[0]);
+            dd = day_of(w[1], l[1]);
+        }
+        d = (wts_date){year_of(w[2], l[2]), m, dd};
+        if (!m || dd <= 0 || d.year < 0) st = WTS_ERR_PARSE;
+    } else {
+        d = (wts_date){year_of(w[1], l[1]), wts_month_from_word(w[0], l[0]), 0};
+        if (!d.month || d.year < 0) st = WTS_ERR_PARSE;
+    }
+    wts_words_free(&all);
+    if (st != WTS_OK) return st;
     if (!wts_date_valid(&d)) return WTS_ERR_PARSE;
     *out = d;
     return WTS_OK;
@@ -177,64 +150,39 @@ void wts_date_iso(const wts_date *d, char *out, size_t outsize) {
 
 /* ---- dates in running text ---- */
 
-typedef struct text_word {
-    char w[WTS_MAX_WORD_BYTES + 1];
-    size_t l, start, end;
-} text_word;
-
-typedef struct word_array {
-    text_word *v;
-    size_t n, cap;
-} word_array;
-
-static int push_word(void *ud, const wts_token *t) {
-    word_array *a = ud;
-    if (a->n == a->cap) {
-        a->cap = a->cap ? a->cap * 2 : 64;
-        a->v = wts_xrealloc(a->v, a->cap * sizeof *a->v);
-    }
-    text_word *w = &a->v[a->n++];
-    memcpy(w->w, t->folded, t->folded_len);
-    w->w[t->folded_len] = '\0';
-    w->l = t->folded_len;
-    w->start = t->start;
-    w->end = t->end;
-    return 0;
-}
-
-static bool is_filler(const text_word *w) {
-    return (w->l == 2 && memcmp(w->w, "de", 2) == 0) || (w->l == 3 && memcmp(w->w, "del", 3) == 0);
+static bool is_filler(const wts_words *a, size_t i) {
+    return (a->len[i] == 2 && memcmp(a->w[i], "de", 2) == 0) || (a->len[i] == 3 && memcmp(a->w[i], "del", 3) == 0);
 }
 
 void wts_dates_find(const char *text, size_t len, wts_date_cb cb, void *ud) {
-    word_array a = {NULL, 0, 0};
-    wts_tokenize(text, len, push_word, &a);
+    wts_words a;
+    wts_words_collect(text, len, &a);
     for (size_t i = 0; i < a.n; i++) {
-        int m = wts_month_from_word(a.v[i].w, a.v[i].l);
+        int m = wts_month_from_word(a.w[i], a.len[i]);
         if (!m) continue;
         /* "may" and "mars"/"mayo" are also ordinary words: a month counts
          * only with a year after it. */
         size_t y = i + 1;
-        if (y < a.n && is_filler(&a.v[y])) y++;
-        int year = y < a.n ? year_of(a.v[y].w, a.v[y].l) : -1;
+        if (y < a.n && is_filler(&a, y)) y++;
+        int year = y < a.n ? year_of(a.w[y], a.len[y]) : -1;
         if (year < 0) continue;
         wts_date d = {year, m, 0};
-        size_t start = a.v[i].start;
+        size_t start = a.start[i];
         size_t dpos = i;
-        if (dpos > 0 && is_filler(&a.v[dpos - 1])) dpos--;
+        if (dpos > 0 && is_filler(&a, dpos - 1)) dpos--;
         if (dpos > 0) {
-            int day = day_of(a.v[dpos - 1].w, a.v[dpos - 1].l);
+            int day = day_of(a.w[dpos - 1], a.len[dpos - 1]);
             if (day > 0) {
                 d.day = day;
-                start = a.v[dpos - 1].start;
+                start = a.start[dpos - 1];
             }
         }
         if (!wts_date_valid(&d)) {
             d.day = 0;
             if (!wts_date_valid(&d)) continue;
         }
-        if (cb(ud, &d, start, a.v[y].end)) break;
+        if (cb(ud, &d, start, a.end[y])) break;
         i = y;
     }
-    free(a.v);
+    wts_words_free(&a);
 }

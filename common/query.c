@@ -163,65 +163,34 @@ static wts_xquery *word_query(qparser *p, const char *w, size_t len, const char 
     return join(p, WTS_XOP_OR, r, scaled);
 }
 
-typedef struct word_collect {
-    char **w;
-    size_t *l;
-    size_t *start, *end; /* where each word stands in the text tokenized */
-    size_t n, cap;
-} word_collect;
-
-static int collect_word(void *ud, const wts_token *t) {
-    word_collect *c = ud;
-    if (c->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 8;
-        c->w = wts_xrealloc(c->w, c->cap * sizeof *c->w);
-        c->l = wts_xrealloc(c->l, c->cap * sizeof *c->l);
-        c->start = wts_xrealloc(c->start, c->cap * sizeof *c->start);
-        c->end = wts_xrealloc(c->end, c->cap * sizeof *c->end);
-    }
-    c->w[c->n] = wts_xstrndup(t->folded, t->folded_len);
-    c->l[c->n] = t->folded_len;
-    c->start[c->n] = t->start;
-    c->end[c->n++] = t->end;
-    return 0;
-}
-
-static void collect_free(word_collect *c) {
-    for (size_t i = 0; i < c->n; i++) free(c->w[i]);
-    free(c->w);
-    free(c->l);
-    free(c->start);
-    free(c->end);
-}
-
 /* Text that tokenizes into several words ("e-commerce", a quoted phrase)
  * becomes a phrase of exact forms; one word becomes a word query. */
 static node text_query(qparser *p, const char *s, size_t len, size_t at, bool exact) {
     node r = {NULL, NODE_TEXT, !exact, false};
-    word_collect c = {NULL, NULL, NULL, NULL, 0, 0};
-    wts_tokenize(s, len, collect_word, &c);
+    wts_words c;
+    wts_words_collect(s, len, &c);
     if (c.n == 0) {
-        collect_free(&c);
+        wts_words_free(&c);
         return r; /* punctuation only: nothing to match, not an error */
     }
     if (!count_clause(p, at)) {
-        collect_free(&c);
+        wts_words_free(&c);
         return r;
     }
     if (c.n == 1 && !exact) {
-        r.stop = wts_is_stopword(c.w[0], c.l[0], p->lang);
-        r.q = word_query(p, c.w[0], c.l[0], s + c.start[0], c.end[0] - c.start[0]);
+        r.stop = wts_is_stopword(c.w[0], c.len[0], p->lang);
+        r.q = word_query(p, c.w[0], c.len[0], s + c.start[0], c.end[0] - c.start[0]);
         p->q->plain = wts_xrealloc(p->q->plain, (p->q->nplain + 1) * sizeof *p->q->plain);
         p->q->plain[p->q->nplain++] = (struct wts_qword){(size_t)(s - p->s) + c.start[0],
                                                          (size_t)(s - p->s) + c.end[0], wts_xstrdup(c.w[0])};
     } else if (c.n == 1) {
-        r.q = term(p, "", c.w[0], c.l[0], 0);
-        remember(&p->q->words, &p->q->nwords, c.w[0], c.l[0]);
+        r.q = term(p, "", c.w[0], c.len[0], 0);
+        remember(&p->q->words, &p->q->nwords, c.w[0], c.len[0]);
     } else {
         wts_xquery **subs = wts_xcalloc(c.n, sizeof *subs);
         for (size_t k = 0; k < c.n && p->st == WTS_OK; k++) {
-            subs[k] = term(p, "", c.w[k], c.l[k], (uint32_t)(k + 1));
-            remember(&p->q->words, &p->q->nwords, c.w[k], c.l[k]);
+            subs[k] = term(p, "", c.w[k], c.len[k], (uint32_t)(k + 1));
+            remember(&p->q->words, &p->q->nwords, c.w[k], c.len[k]);
         }
         if (p->st == WTS_OK &&
             wts_xquery_combine(WTS_XOP_PHRASE, (const wts_xquery *const *)subs, c.n,
@@ -230,7 +199,7 @@ static node text_query(qparser *p, const char *s, size_t len, size_t at, bool ex
         for (size_t k = 0; k < c.n; k++) wts_xquery_free(subs[k]);
         free(subs);
     }
-    collect_free(&c);
+    wts_words_free(&c);
     return r;
 }
 
@@ -389,10 +358,10 @@ static node field_query(qparser *p, const wts_field *f, const char *v, size_t le
         r.q = date_filter(p, v, len, at, strcmp(f->name, "mentions") == 0);
         break;
     case WTS_FIELD_TEXT: {
-        word_collect c = {NULL, NULL, NULL, NULL, 0, 0};
-        wts_tokenize(v, len, collect_word, &c);
-        for (size_t k = 0; k < c.n; k++) r.q = join(p, WTS_XOP_AND, r.q, term(p, f->prefix, c.w[k], c.l[k], 0));
-        collect_free(&c);
+        wts_words c;
+        wts_words_collect(v, len, &c);
+        for (size_t k = 0; k < c.n; k++) r.q = join(p, WTS_XOP_AND, r.q, term(p, f->prefix, c.w[k], c.len[k], 0));
+        wts_words_free(&c);
         r.kind = NODE_TEXT;
         if (!r.q) fail(p, WTS_ERR_PARSE, at, "field '%s:' needs words", f->name);
         break;
@@ -602,17 +571,17 @@ static wts_xquery *scaled(qparser *p, wts_xquery *q, double factor) {
 }
 
 static wts_xquery *boosted(qparser *p, wts_xquery *text, const char *words, size_t len) {
-    word_collect c = {NULL, NULL, NULL, NULL, 0, 0};
-    wts_tokenize(words, len, collect_word, &c);
+    wts_words c;
+    wts_words_collect(words, len, &c);
     if (c.n == 0 || c.n > BOOST_MAX_WORDS || p->st != WTS_OK) {
-        collect_free(&c);
+        wts_words_free(&c);
         return text;
     }
     wts_xquery *boosts[4] = {NULL, NULL, NULL, NULL}, *raw[BOOST_MAX_WORDS], *title = NULL, *section = NULL;
     for (size_t k = 0; k < c.n; k++) {
-        raw[k] = term(p, "", c.w[k], c.l[k], (uint32_t)(k + 1));
-        title = join(p, WTS_XOP_OR, title, term(p, WTS_PREFIX_TITLE, c.w[k], c.l[k], 0));
-        section = join(p, WTS_XOP_OR, section, term(p, WTS_PREFIX_SECTION, c.w[k], c.l[k], 0));
+        raw[k] = term(p, "", c.w[k], c.len[k], (uint32_t)(k + 1));
+        title = join(p, WTS_XOP_OR, title, term(p, WTS_PREFIX_TITLE, c.w[k], c.len[k], 0));
+        section = join(p, WTS_XOP_OR, section, term(p, WTS_PREFIX_SECTION, c.w[k], c.len[k], 0));
     }
     if (c.n >= 2 && p->st == WTS_OK) {
         wts_xquery *near = NULL, *phrase = NULL;
@@ -625,7 +594,7 @@ static wts_xquery *boosted(qparser *p, wts_xquery *text, const char *words, size
     boosts[2] = scaled(p, title, TITLE_WEIGHT);
     boosts[3] = scaled(p, section, SECTION_WEIGHT);
     for (size_t k = 0; k < c.n; k++) wts_xquery_free(raw[k]);
-    collect_free(&c);
+    wts_words_free(&c);
     for (size_t k = 0; k < 4; k++)
         if (boosts[k]) text = join(p, WTS_XOP_AND_MAYBE, text, boosts[k]);
     return text;

@@ -104,6 +104,36 @@ void wts_lower(const char *s, size_t len, wts_buf *out) {
     }
 }
 
+static int push_word(void *ud, const wts_token *t) {
+    wts_words *w = ud;
+    if (w->n == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 32;
+        w->w = wts_xrealloc(w->w, w->cap * sizeof *w->w);
+        w->len = wts_xrealloc(w->len, w->cap * sizeof *w->len);
+        w->start = wts_xrealloc(w->start, w->cap * sizeof *w->start);
+        w->end = wts_xrealloc(w->end, w->cap * sizeof *w->end);
+    }
+    w->w[w->n] = wts_xstrndup(t->folded, t->folded_len);
+    w->len[w->n] = t->folded_len;
+    w->start[w->n] = t->start;
+    w->end[w->n++] = t->end;
+    return 0;
+}
+
+void wts_words_collect(const char *text, size_t len, wts_words *out) {
+    memset(out, 0, sizeof *out);
+    wts_tokenize(text, len, push_word, out);
+}
+
+void wts_words_free(wts_words *w) {
+    for (size_t i = 0; i < w->n; i++) free(w->w[i]);
+    free(w->w);
+    free(w->len);
+    free(w->start);
+    free(w->end);
+    memset(w, 0, sizeof *w);
+}
+
 static bool is_word_cp(uint32_t cp) {
     if (cp < 0x80)
         return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||

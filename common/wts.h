@@ -87,6 +87,18 @@ typedef int (*wts_token_cb)(void *ud, const wts_token *tok);
  * "d'Ivoire", "d’Ivoire" and "d Ivoire" tokenize alike. */
 void wts_tokenize(const char *text, size_t len, wts_token_cb cb, void *ud);
 
+/* The words of a text, kept: for the passes that look back and ahead
+ * (dates, names, phrases).  w[i] is NUL-terminated. */
+typedef struct wts_words {
+    char **w;         /* folded forms */
+    size_t *len;      /* their lengths */
+    size_t *start, *end; /* byte spans in the text */
+    size_t n, cap;
+} wts_words;
+
+void wts_words_collect(const char *text, size_t len, wts_words *out);
+void wts_words_free(wts_words *w);
+
 /* Longest word kept; longer runs are cut (terms have a size limit). */
 #define WTS_MAX_WORD_BYTES 64
 

@@ -63,26 +63,6 @@ static const char *const action_words[] = {
 #define ACTION_WINDOW_BEFORE 3
 #define ACTION_WINDOW_AFTER 10
 
-typedef struct word_pos {
-    size_t start, end;
-    char *folded;
-} word_pos;
-
-typedef struct word_vec {
-    word_pos *v;
-    size_t n, cap;
-} word_vec;
-
-static int push_word(void *ud, const wts_token *t) {
-    word_vec *w = ud;
-    if (w->n == w->cap) {
-        w->cap = w->cap ? w->cap * 2 : 128;
-        w->v = wts_xrealloc(w->v, w->cap * sizeof *w->v);
-    }
-    w->v[w->n++] = (word_pos){t->start, t->end, wts_xstrndup(t->folded, t->folded_len)};
-    return 0;
-}
-
 static bool is_action(const char *w) {
     for (const char *const *a = action_words; *a; a++)
         if (strncmp(w, *a, strlen(*a)) == 0) return true;
@@ -91,7 +71,7 @@ static bool is_action(const char *w) {
 
 typedef struct member_ctx {
     wts_para *p;
-    word_vec words;
+    wts_words words;
     struct span { size_t start, end; char id[16]; } *spans;
     size_t nspans;
 } member_ctx;
@@ -131,7 +111,7 @@ static bool only_separators(const char *s, size_t len) {
 /* Which named members act in the paragraph: an action word near the name,
  * the name not part of an enumeration of members. */
 static void find_members(wts_para *p, size_t len) {
-    member_ctx m = {p, {NULL, 0, 0}, NULL, 0};
+    member_ctx m = {p, {NULL, NULL, NULL, NULL, 0, 0}, NULL, 0};
     wts_gaz_find(WTS_GAZ_MEMBERS, p->text, len, on_member, &m);
     bool *listed = wts_xcalloc(m.nspans + 1, sizeof *listed);
     for (size_t a = 0; a < m.nspans;) { /* mark runs of names joined by separators */
@@ -146,23 +126,22 @@ static void find_members(wts_para *p, size_t len) {
     for (size_t s = 0; s < m.nspans; s++)
         if (listed[s]) wts_strlist_add(&p->listed, m.spans[s].id);
     if (p->members.n > 0) {
-        wts_tokenize(p->text, len, push_word, &m.words);
+        wts_words_collect(p->text, len, &m.words);
         for (size_t s = 0; s < m.nspans; s++) {
             if (listed[s]) continue;
             size_t first = 0, last = 0;
-            while (first < m.words.n && m.words.v[first].end <= m.spans[s].start) first++;
+            while (first < m.words.n && m.words.end[first] <= m.spans[s].start) first++;
             last = first;
-            while (last < m.words.n && m.words.v[last].start < m.spans[s].end) last++;
+            while (last < m.words.n && m.words.start[last] < m.spans[s].end) last++;
             size_t from = first > ACTION_WINDOW_BEFORE ? first - ACTION_WINDOW_BEFORE : 0;
             size_t to = last + ACTION_WINDOW_AFTER < m.words.n ? last + ACTION_WINDOW_AFTER : m.words.n;
             bool acts = false;
             for (size_t k = from; k < to && !acts; k++)
-                if (k < first || k >= last) acts = is_action(m.words.v[k].folded);
+                if (k < first || k >= last) acts = is_action(m.words.w[k]);
             if (acts) wts_strlist_add(&p->acting, m.spans[s].id);
         }
     }
-    for (size_t k = 0; k < m.words.n; k++) free(m.words.v[k].folded);
-    free(m.words.v);
+    wts_words_free(&m.words);
     free(m.spans);
     free(listed);
 }
