@@ -34,7 +34,10 @@ typedef struct gazetteer {
 } gazetteer;
 
 static gazetteer members, topics, acronyms;
-static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+/* Each table is read on first use only: a query without member: or
+ * topic: never reads those. */
+static pthread_once_t members_once = PTHREAD_ONCE_INIT, topics_once = PTHREAD_ONCE_INIT,
+                      acronyms_once = PTHREAD_ONCE_INIT;
 
 static int fold_join_cb(void *ud, const wts_token *t) {
     wts_buf *b = ud;
@@ -66,11 +69,6 @@ static void add_name(gazetteer *g, const char *id, const char *name, size_t len)
         free(key);
         return;
     }
-    for (size_t i = 0; i < g->n; i++) /* the same form twice: keep one */
-        if (g->e[i].id == id && strcmp(g->e[i].key, key) == 0) {
-            free(key);
-            return;
-        }
     if (g->n == g->cap) {
         g->cap = g->cap ? g->cap * 2 : 256;
         g->e = wts_xrealloc(g->e, g->cap * sizeof *g->e);
@@ -93,6 +91,20 @@ static void add_names(gazetteer *g, const char *id, const char *field, size_t le
 static int entry_cmp(const void *a, const void *b) {
     const gaz_entry *x = a, *y = b;
     return strcmp(x->key, y->key);
+}
+
+/* Sorts the names and drops a form given twice for one entry. */
+static void sort_names(gazetteer *g) {
+    qsort(g->e, g->n, sizeof *g->e, entry_cmp);
+    size_t kept = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        if (kept && g->e[kept - 1].id == g->e[i].id && strcmp(g->e[kept - 1].key, g->e[i].key) == 0) {
+            free(g->e[i].key);
+            continue;
+        }
+        g->e[kept++] = g->e[i];
+    }
+    g->n = kept;
 }
 
 /* Reads a TSV whose first column is the id and whose name columns are
@@ -129,7 +141,7 @@ static void load(gazetteer *g, const char *tsv, size_t len, const int *name_cols
         header = false;
         line_start = line_end + 1;
     }
-    qsort(g->e, g->n, sizeof *g->e, entry_cmp);
+    sort_names(g);
 }
 
 /* acronyms.tsv: acronym, lang, expansion.  An acronym and its
@@ -167,20 +179,27 @@ static void load_acronyms(gazetteer *g, const char *tsv, size_t len) {
         header = false;
         line_start = line_end + 1;
     }
-    qsort(g->e, g->n, sizeof *g->e, entry_cmp);
+    sort_names(g);
 }
 
-static void load_all(void) {
-    static const int member_cols[] = {1, 2, 3, 4};
-    load(&members, wts_members_tsv, wts_members_tsv_len, member_cols, 4, 1);
-    static const int topic_cols[] = {1, 2, 3, 4, 5, 6};
-    load(&topics, wts_topics_tsv, wts_topics_tsv_len, topic_cols, 6, 1);
-    load_acronyms(&acronyms, wts_acronyms_tsv, wts_acronyms_tsv_len);
+static void load_members(void) {
+    static const int cols[] = {1, 2, 3, 4};
+    load(&members, wts_members_tsv, wts_members_tsv_len, cols, 4, 1);
 }
+
+static void load_topics(void) {
+    static const int cols[] = {1, 2, 3, 4, 5, 6};
+    load(&topics, wts_topics_tsv, wts_topics_tsv_len, cols, 6, 1);
+}
+
+static void load_acronym_table(void) { load_acronyms(&acronyms, wts_acronyms_tsv, wts_acronyms_tsv_len); }
 
 static gazetteer *get(wts_gaz which) {
-    pthread_once(&load_once, load_all);
-    return which == WTS_GAZ_MEMBERS ? &members : which == WTS_GAZ_TOPICS ? &topics : &acronyms;
+    switch (which) {
+    case WTS_GAZ_MEMBERS: pthread_once(&members_once, load_members); return &members;
+    case WTS_GAZ_TOPICS: pthread_once(&topics_once, load_topics); return &topics;
+    default: pthread_once(&acronyms_once, load_acronym_table); return &acronyms;
+    }
 }
 
 size_t wts_gaz_count(wts_gaz which) { return get(which)->nids; }

@@ -554,11 +554,11 @@ static node parse_unary(qparser *p) {
     return parse_primary(p);
 }
 
-/* Boosts for words typed together: near each other (within a few words),
- * as a phrase, in the title, in the heading above the paragraph.  They
- * only add weight, never matches. */
-#define NEAR_WEIGHT 0.5
-#define PHRASE_WEIGHT 0.5
+/* Boosts for words typed together: near each other (within a few words,
+ * which covers a phrase too: a separate phrase boost tripled the cost of a
+ * two-word query for little gain), in the title, in the heading above the
+ * paragraph.  They only add weight, never matches. */
+#define NEAR_WEIGHT 0.75
 #define TITLE_WEIGHT 0.3
 #define SECTION_WEIGHT 0.3
 #define BOOST_MAX_WORDS 8
@@ -577,25 +577,23 @@ static wts_xquery *boosted(qparser *p, wts_xquery *text, const char *words, size
         wts_words_free(&c);
         return text;
     }
-    wts_xquery *boosts[4] = {NULL, NULL, NULL, NULL}, *raw[BOOST_MAX_WORDS], *title = NULL, *section = NULL;
+    wts_xquery *boosts[3] = {NULL, NULL, NULL}, *raw[BOOST_MAX_WORDS], *title = NULL, *section = NULL;
     for (size_t k = 0; k < c.n; k++) {
         raw[k] = term(p, "", c.w[k], c.len[k], (uint32_t)(k + 1));
         title = join(p, WTS_XOP_OR, title, term(p, WTS_PREFIX_TITLE, c.w[k], c.len[k], 0));
         section = join(p, WTS_XOP_OR, section, term(p, WTS_PREFIX_SECTION, c.w[k], c.len[k], 0));
     }
     if (c.n >= 2 && p->st == WTS_OK) {
-        wts_xquery *near = NULL, *phrase = NULL;
-        if (wts_xquery_combine(WTS_XOP_NEAR, (const wts_xquery *const *)raw, c.n, (uint32_t)c.n + 4, &near) != WTS_OK ||
-            wts_xquery_combine(WTS_XOP_PHRASE, (const wts_xquery *const *)raw, c.n, (uint32_t)c.n, &phrase) != WTS_OK)
+        wts_xquery *near = NULL;
+        if (wts_xquery_combine(WTS_XOP_NEAR, (const wts_xquery *const *)raw, c.n, (uint32_t)c.n + 4, &near) != WTS_OK)
             fail(p, WTS_ERR_NO_MEMORY, p->i, "out of memory");
         boosts[0] = scaled(p, near, NEAR_WEIGHT);
-        boosts[1] = scaled(p, phrase, PHRASE_WEIGHT);
     }
-    boosts[2] = scaled(p, title, TITLE_WEIGHT);
-    boosts[3] = scaled(p, section, SECTION_WEIGHT);
+    boosts[1] = scaled(p, title, TITLE_WEIGHT);
+    boosts[2] = scaled(p, section, SECTION_WEIGHT);
     for (size_t k = 0; k < c.n; k++) wts_xquery_free(raw[k]);
     wts_words_free(&c);
-    for (size_t k = 0; k < 4; k++)
+    for (size_t k = 0; k < 3; k++)
         if (boosts[k]) text = join(p, WTS_XOP_AND_MAYBE, text, boosts[k]);
     return text;
 }

@@ -6,9 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Paragraphs examined exactly so that per-document counts and facets are
- * right for the corpora this engine serves; past it counts are estimates. */
-#define CHECK_AT_LEAST 5000
+/* Matches examined at least, beyond the page asked for: with document
+ * grouping, so that "matching_paragraphs" is exact up to this many
+ * matches (a lower bound past it); with facets, so that their counts are.
+ * Everything else stops at what the page needs: a common word in a large
+ * index must not cost a scan of all its paragraphs. */
+#define CHECK_AT_LEAST_GROUPED 1000
+#define CHECK_AT_LEAST_FACETS 5000
 
 void wts_search_opts_init(wts_search_opts *opts) {
     memset(opts, 0, sizeof *opts);
@@ -336,7 +340,8 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
     wts_xsearch_opts_init(&xo);
     xo.offset = opts->offset;
     xo.limit = opts->limit;
-    xo.check_at_least = CHECK_AT_LEAST;
+    xo.check_at_least = opts->facets ? CHECK_AT_LEAST_FACETS
+                        : opts->group == WTS_GROUP_DOCUMENT ? CHECK_AT_LEAST_GROUPED : 0;
     xo.time_limit = opts->time_limit;
     if (opts->group == WTS_GROUP_DOCUMENT) {
         xo.collapse_slot = WTS_SLOT_GROUP;
