@@ -384,19 +384,27 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
     }
     wts_results *r = wts_xcalloc(1, sizeof *r);
     r->query = wts_xstrdup(query_text ? query_text : "");
-    r->total = wts_xmset_estimated(m);
+    /* When every match was examined (at most check_at_least of them), the
+     * lower bound is the exact count, also of groups; else an estimate. */
+    r->total = wts_xmset_upper_bound(m) <= xo.check_at_least ? wts_xmset_lower_bound(m) : wts_xmset_estimated(m);
     r->offset = opts->offset;
     r->group = opts->group;
-    r->nhits = wts_xmset_size(m);
+    size_t got = wts_xmset_size(m);
+    /* a page that ends early knows the total; otherwise it is at least
+     * what was seen */
+    if (got > 0 && got < xo.limit) r->total = xo.offset + (uint32_t)got;
+    else if (got > 0 && r->total < xo.offset + got) r->total = xo.offset + (uint32_t)got;
+    else if (got == 0 && xo.offset == 0 && xo.limit > 0) r->total = 0;
+    r->nhits = got;
     r->hits = wts_xcalloc(r->nhits ? r->nhits : 1, sizeof *r->hits);
     for (size_t i = 0; i < r->nhits; i++) {
         wts_hit *h = &r->hits[i];
-        size_t dlen = 0;
-        const char *data = wts_xmset_data(m, i, &dlen);
+        size_t dlen = 0, at = i;
+        const char *data = wts_xmset_data(m, at, &dlen);
         h->data = wts_xstrndup(data ? data : "{}", data ? dlen : 2);
-        h->docid = wts_xmset_docid(m, i);
-        h->score = wts_xmset_weight(m, i);
-        h->matching_paragraphs = wts_xmset_collapsed(m, i) + 1;
+        h->docid = wts_xmset_docid(m, at);
+        h->score = wts_xmset_weight(m, at);
+        h->matching_paragraphs = wts_xmset_collapsed(m, at) + 1;
         json_error_t jerr;
         json_t *obj = json_loadb(h->data, strlen(h->data), 0, &jerr);
         const char *text = obj ? json_string_value(json_object_get(obj, "text")) : NULL;

@@ -55,6 +55,7 @@ struct wts_xmset {
     std::vector<wts_xhit> hits;
     uint32_t estimated = 0;
     uint32_t lower_bound = 0;
+    uint32_t upper_bound = 0;
     std::vector<std::pair<std::string, uint32_t>> facets;
 };
 
@@ -593,6 +594,7 @@ wts_status wts_xdb_search(wts_xdb *db, const wts_xquery *q,
         Xapian::MSet mset = enquire.get_mset(opts->offset, opts->limit, opts->check_at_least);
         m->estimated = mset.get_matches_estimated();
         m->lower_bound = mset.get_matches_lower_bound();
+        m->upper_bound = mset.get_matches_upper_bound();
         m->hits.reserve(mset.size());
         for (auto it = mset.begin(); it != mset.end(); ++it) {
             wts_xhit h;
@@ -616,6 +618,7 @@ void wts_xmset_free(wts_xmset *m) { delete m; }
 size_t wts_xmset_size(const wts_xmset *m) { return m ? m->hits.size() : 0; }
 uint32_t wts_xmset_estimated(const wts_xmset *m) { return m ? m->estimated : 0; }
 uint32_t wts_xmset_lower_bound(const wts_xmset *m) { return m ? m->lower_bound : 0; }
+uint32_t wts_xmset_upper_bound(const wts_xmset *m) { return m ? m->upper_bound : 0; }
 
 wts_docid wts_xmset_docid(const wts_xmset *m, size_t i) {
     return m && i < m->hits.size() ? m->hits[i].id : 0;

@@ -223,6 +223,7 @@ void wts_xmset_free(wts_xmset *m);
 size_t wts_xmset_size(const wts_xmset *m);
 uint32_t wts_xmset_estimated(const wts_xmset *m);
 uint32_t wts_xmset_lower_bound(const wts_xmset *m);
+uint32_t wts_xmset_upper_bound(const wts_xmset *m);
 wts_docid wts_xmset_docid(const wts_xmset *m, size_t i);
 double wts_xmset_weight(const wts_xmset *m, size_t i);
 /* Hits with hit i's collapse key that collapsing left out (0 without
