@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what wtosearch needs to build, test and benchmark, from Debian's
 # archive only.  Safe to run again: installs only what is missing.
+# --for-tests adds what only the tests need: chromium, for the web page's
+# test in a headless browser (tests/web_test.py).
 set -euo pipefail
 
 packages=(
@@ -9,6 +11,12 @@ packages=(
   libzip-dev libxml2-dev poppler-utils
   libmicrohttpd-dev curl
 )
+for arg in "$@"; do
+  case $arg in
+    --for-tests) packages+=(chromium) ;;
+    *) echo "usage: install-deps.sh [--for-tests]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

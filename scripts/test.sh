@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh || exit 1
+bash scripts/install-deps.sh --for-tests || exit 1
 
 status=0
 passed=0

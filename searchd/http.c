@@ -231,6 +231,11 @@ static enum MHD_Result respond(sd_request *req) {
     MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
     if (r->allow) MHD_add_response_header(mr, MHD_HTTP_HEADER_ALLOW, r->allow);
     if (r->status == MHD_HTTP_SERVICE_UNAVAILABLE) MHD_add_response_header(mr, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+    if (r->page) { /* the web page: no inline script, nothing from elsewhere */
+        MHD_add_response_header(mr, "Content-Security-Policy", sd_page_csp);
+        MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    }
     /* once stopping, no connection is kept alive for more requests */
     if (atomic_load(&req->http->quiescing)) MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ret = MHD_queue_response(req->conn, r->status, mr);
@@ -262,6 +267,10 @@ static sd_route route_of(const char *url, const char *method, const char **allow
         if (routes[i].post ? post : get) return routes[i].route;
         *allow = routes[i].post ? "POST" : "GET, HEAD";
         return SD_ROUTE_NONE;
+    }
+    if (sd_page_exists(url)) { /* /, /app.js, /app.css */
+        if (get) return SD_ROUTE_PAGE;
+        *allow = "GET, HEAD";
     }
     return SD_ROUTE_NONE;
 }
@@ -312,6 +321,7 @@ static enum MHD_Result request_start(sd_http *h, sd_request *req, const char *ur
         const char *key = url + strlen("/doc");
         req->work.key = wts_xstrdup(*key == '/' ? key + 1 : key);
     }
+    if (req->work.route == SD_ROUTE_PAGE) req->work.key = wts_xstrdup(url);
     const char *length = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (length) {
         char *end;
@@ -347,7 +357,7 @@ static enum MHD_Result request_ready(sd_http *h, sd_request *req) {
             return respond(req);
         }
     }
-    if (req->work.route == SD_ROUTE_HEALTH) { /* needs no index: no worker */
+    if (req->work.route == SD_ROUTE_HEALTH || req->work.route == SD_ROUTE_PAGE) { /* needs no index: no worker */
         sd_work_run(srv, NULL, &req->work);
         return respond(req);
     }

@@ -4,6 +4,7 @@
  *   GET  /doc/KEY  one document: the object of `wtosearch show --json`
  *   POST /batch    JSON Lines: one results object (or error) per line
  *   GET  /stats    uptime, counters, latency percentiles, the index
+ *   GET  /, /app.js, /app.css   the web page (searchd/web/), compiled in
  *
  * Result JSON comes from the shared writer (wts_results_json,
  * wts_doc_lookup); only errors and /stats are written here. */
@@ -521,6 +522,57 @@ static void route_stats(sd_server *srv, sd_slot *slot, sd_work *w) {
 }
 
 /* ------------------------------------------------------------------ */
+/* The web page: GET /, /app.js, /app.css                              */
+
+/* searchd/web/, turned into C strings by corpus/embed.py (web_data.c). */
+extern const char wts_web_index_html[], wts_web_app_js[], wts_web_app_css[];
+extern const size_t wts_web_index_html_len, wts_web_app_js_len, wts_web_app_css_len;
+
+/* No inline script or style, no other origin: even text that slipped
+ * into the page as markup could not run. */
+const char sd_page_csp[] =
+    "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+static const struct {
+    const char *path;
+    const char *type;
+    const char *data;
+    const size_t *len;
+} page_files[] = {
+    {"/", "text/html; charset=utf-8", wts_web_index_html, &wts_web_index_html_len},
+    {"/index.html", "text/html; charset=utf-8", wts_web_index_html, &wts_web_index_html_len},
+    {"/app.js", "text/javascript; charset=utf-8", wts_web_app_js, &wts_web_app_js_len},
+    {"/app.css", "text/css; charset=utf-8", wts_web_app_css, &wts_web_app_css_len},
+};
+
+static int page_file(const char *url) {
+    for (size_t i = 0; i < sizeof page_files / sizeof page_files[0]; i++)
+        if (strcmp(url, page_files[i].path) == 0) return (int)i;
+    return -1;
+}
+
+bool sd_page_exists(const char *url) {
+    return page_file(url) >= 0;
+}
+
+static void route_page(sd_work *w) {
+    int i = w->key ? page_file(w->key) : -1;
+    if (i < 0) {
+        sd_response_error(&w->resp, 404, "no such path");
+        return;
+    }
+    size_t len = *page_files[i].len;
+    char *body = wts_xcalloc(1, len + 1);
+    memcpy(body, page_files[i].data, len);
+    free(w->resp.body);
+    w->resp.status = 200;
+    w->resp.body = body;
+    w->resp.len = len;
+    w->resp.content_type = page_files[i].type;
+    w->resp.page = true;
+}
+
+/* ------------------------------------------------------------------ */
 
 void sd_work_run(sd_server *srv, sd_slot *slot, sd_work *w) {
     switch (w->route) {
@@ -528,6 +580,7 @@ void sd_work_run(sd_server *srv, sd_slot *slot, sd_work *w) {
     case SD_ROUTE_BATCH: route_batch(srv, slot, w); break;
     case SD_ROUTE_DOC: route_doc(slot, w); break;
     case SD_ROUTE_STATS: route_stats(srv, slot, w); break;
+    case SD_ROUTE_PAGE: route_page(w); break;
     case SD_ROUTE_HEALTH: {
         json_t *o = json_object();
         json_object_set_new(o, "status", json_string("ok"));

@@ -108,6 +108,8 @@ typedef struct sd_response {
     size_t len;
     const char *content_type; /* static */
     const char *allow;        /* static: the Allow header of a 405 */
+    bool page;                /* a file of the web page: sent with its
+                               * Content-Security-Policy (routes.c) */
 } sd_response;
 
 /* Sets r to the JSON error {"error": msg, "status": status}. */
@@ -139,8 +141,14 @@ typedef enum sd_route {
     SD_ROUTE_SEARCH,
     SD_ROUTE_DOC,
     SD_ROUTE_BATCH,
-    SD_ROUTE_STATS
+    SD_ROUTE_STATS,
+    SD_ROUTE_PAGE /* the web page's files: /, /app.js, /app.css */
 } sd_route;
+
+/* Whether url (its path) is one of the web page's files (routes.c). */
+bool sd_page_exists(const char *url);
+/* The Content-Security-Policy sent with them. */
+extern const char sd_page_csp[];
 
 /* What a worker does for one request, and its answer. */
 typedef struct sd_work {
