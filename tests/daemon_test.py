@@ -217,6 +217,26 @@ def test_search(d):
     check(hits_key(ref) == hits_key(r), 'hits differ from the CLI')
 
 
+def test_with_curl(d):
+    """The same answers through curl, the HTTP client people script with."""
+    base = 'http://%s:%d' % (HOST, d.port)
+    p = subprocess.run(['curl', '-sS', '--max-time', '20', '-w', '\n%{http_code}',
+                        base + search_path(QUERY)], capture_output=True, text=True, timeout=30)
+    body, _, code = p.stdout.rpartition('\n')
+    check(p.returncode == 0 and code == '200', 'curl search: %d %s %s' % (p.returncode, code, p.stderr))
+    r = json.loads(body or '{}')
+    check(r.get('hits') and r['hits'][0]['para'] == '2.5', 'curl search: first hit')
+    p = subprocess.run(['curl', '-sS', '--max-time', '20', '--data-binary', '@-', base + '/batch'],
+                       input='cyber readiness\n(broken\n{"q": "member:Mexique", "limit": 1}\n',
+                       capture_output=True, text=True, timeout=30)
+    lines = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+    check(p.returncode == 0 and len(lines) == 3 and 'hits' in lines[0] and 'error' in lines[1]
+          and 'hits' in lines[2], 'curl batch: %r' % p.stdout[:300])
+    p = subprocess.run(['curl', '-sS', '--max-time', '20', '-o', '/dev/null', '-w', '%{http_code}',
+                        base + '/no/such/path'], capture_output=True, text=True, timeout=30)
+    check(p.stdout == '404', 'curl 404: %r' % p.stdout)
+
+
 def test_search_options(d):
     r = get_json(d.port, search_path(QUERY, by='paragraph', limit=3, offset=1))
     check(r['by'] == 'paragraph' and r['offset'] == 1 and len(r['hits']) <= 3, 'paging: %r' % r['by'])
@@ -591,7 +611,7 @@ def test_sigterm_in_flight(d):
     check(rc == 0, 'exit status %d' % rc)
 
 
-TESTS = [test_help, test_config_errors, test_search, test_search_options, test_bad_parameters, test_doc,
+TESTS = [test_help, test_config_errors, test_search, test_with_curl, test_search_options, test_bad_parameters, test_doc,
          test_batch, test_health_stats, test_errors_are_json, test_malformed_requests,
          test_concurrent_clients, test_busy_worker, test_slow_client, test_live_reload, test_missing_index,
          test_sigterm_in_flight]
