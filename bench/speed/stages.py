@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Where the indexer's time goes, from call stacks, for bench/run.sh.
+
+  perf script -F ip,sym,dso -i perf.data | stages.py
+
+Reads the stacks of `perf record --call-graph dwarf` (leaf first, blank line
+between samples) and prints three blocks of text:
+  - the share of samples whose leaf is in each library (self, by DSO);
+  - the named functions with the largest share of samples under them
+    (inclusive: the function and everything it calls);
+  - for the indexer's driving functions, how their share splits among the
+    functions they call directly.
+Libraries without symbols (Debian's libxapian has none for its internal
+functions) appear as addresses in perf's own tables; here their cost is
+charged to the nearest named caller."""
+import collections
+import re
+import sys
+
+DRIVERS = ["index_file", "write_document", "wts_document_parse", "annotate_document", "build_para",
+           "maybe_commit"]
+
+
+def main():
+    samples, cur = [], []
+    for line in sys.stdin:
+        s = line.strip()
+        if not s:
+            if cur:
+                samples.append(cur)
+                cur = []
+            continue
+        m = re.match(r"([0-9a-f]+)\s+(.*?)\s+\((.*)\)$", s)
+        if not m:
+            continue
+        sym = m.group(2).replace(" (inlined)", "")
+        sym = re.sub(r"\+0x[0-9a-f]+$", "", sym)
+        dso = m.group(3).rsplit("/", 1)[-1]
+        cur.append((sym, dso))
+    if cur:
+        samples.append(cur)
+    for st in samples:  # an inlined frame lives in the library of its caller
+        for i in range(len(st) - 2, -1, -1):
+            if st[i][1] == "inlined":
+                st[i] = (st[i][0], st[i + 1][1])
+    n = len(samples)
+    if not n:
+        print("no samples")
+        return
+    print(f"samples: {n}")
+    print("--- self, by library")
+    by_dso = collections.Counter(st[0][1] for st in samples)
+    for dso, c in by_dso.most_common(8):
+        print(f"{100 * c / n:6.1f}%  {dso}")
+
+    named = lambda s: s not in ("[unknown]",) and not s.startswith("0x") and not re.match(r"^[0-9a-f]+$", s)
+
+    # Stages, by the first of these functions found on a sample's stack.
+    # Stacks through libxapian (no debug information) are not always
+    # unwound to the top: a sample is still charged to the Xapian call it
+    # is under when that call is on its stack.
+    stages = [
+        ("Xapian commit (flushing postings, positions, termlists)",
+         ("wts_xwriter_commit", "Xapian::WritableDatabase::commit")),
+        ("Xapian add_document (inverting one paragraph, storing its data and termlist)",
+         ("wts_xwriter_add", "Xapian::WritableDatabase::add_document", "Xapian::WritableDatabase::replace_document")),
+        ("Xapian delete_document (the file's earlier paragraphs)",
+         ("wts_xwriter_delete_term", "Xapian::WritableDatabase::delete_document")),
+        ("terms of each paragraph (build_para: tokenize, fold, stem, JSON record)", ("build_para",)),
+        ("annotation (language, members, topics, dates, citations)", ("annotate_document",)),
+        ("reading, normalizing, segmenting", ("extract_file", "normalize_lines", "segment_document",
+                                              "wts_document_parse")),
+        ("other work of the indexer", ("index_file", "add_path", "main")),
+    ]
+    counts = collections.Counter()
+    for st in samples:
+        names = {x for x, _ in st}
+        for label, fns in stages:
+            if names.intersection(fns):
+                counts[label] += 1
+                break
+        else:
+            counts["stack not unwound to a known function"] += 1
+    print("--- stages (share of all samples)")
+    for label, _ in stages + [("stack not unwound to a known function", ())]:
+        if counts[label]:
+            print(f"{100 * counts[label] / n:6.1f}%  {label}")
+
+    incl = collections.Counter()
+    for st in samples:
+        for sym in {x for x, d in st if named(x) and not x.startswith("std::") and (d.startswith("wtosearch") or x.startswith("Xapian::")
+                                                      or x in ("malloc", "__GI___libc_malloc", "deflate"))}:
+            incl[sym] += 1
+    print("--- inclusive (with callees): the program's own functions and Xapian's API")
+    for sym, c in incl.most_common(20):
+        print(f"{100 * c / n:6.1f}%  {sym[:100]}")
+
+    print("--- where the time under the index writer's calls ends (leaf library)")
+    for fn in ("wts_xwriter_add", "wts_xwriter_commit"):
+        under = [st for st in samples if fn in {x for x, _ in st}]
+        if not under:
+            continue
+        print(f"{fn}: {100 * len(under) / n:.1f}%")
+        for dso, c in collections.Counter(st[0][1] for st in under).most_common(5):
+            print(f"    {100 * c / n:6.1f}%  {dso}")
+        for sym, c in collections.Counter(st[0][0] for st in under if named(st[0][0])).most_common(5):
+            print(f"    {100 * c / n:6.1f}%  {sym[:100]} (leaf)")
+    print("--- split of the driving functions among their direct callees")
+    for fn in DRIVERS:
+        tot, kids = 0, collections.Counter()
+        for st in samples:
+            names = [s for s, _ in st]
+            if fn not in names:
+                continue
+            tot += 1
+            i = names.index(fn)
+            # the nearest named callee (unnamed frames of a library belong to it)
+            kid = "(itself)"
+            for j in range(i - 1, -1, -1):
+                if named(names[j]):
+                    kid = names[j]
+                    break
+                kid = f"({st[j][1]})"
+            kids[kid] += 1
+        if not tot:
+            continue
+        print(f"{fn}: {100 * tot / n:.1f}%")
+        for k, c in kids.most_common(8):
+            if 100 * c / n >= 0.5:
+                print(f"    {100 * c / n:6.1f}%  {k[:100]}")
+
+
+if __name__ == "__main__":
+    main()
