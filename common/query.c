@@ -229,6 +229,10 @@ static wts_xquery *symbol_terms(qparser *p, const char *prefix, const char *fami
             fail(p, WTS_ERR_PARSE, at, "'%.*s' is not a document symbol or series", (int)vlen, value);
             return NULL;
         }
+        /* own symbols: the series term the indexer writes, one term however
+         * large the series; cited ones: the symbols cited, by wildcard */
+        if (strcmp(prefix, wts_field_find("symbol", 6)->prefix) == 0)
+            return term(p, WTS_PREFIX_SERIES, canon, strlen(canon), 0);
         wts_buf pfx = WTS_BUF_INIT;
         wts_buf_printf(&pfx, "%s%s/", prefix, canon);
         wts_xquery *q = NULL;

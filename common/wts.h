@@ -121,7 +121,7 @@ wts_lang wts_lang_detect(const char *text, size_t len);
 
 /* Bumped whenever what the indexer writes changes meaning; readers refuse
  * an index of another version rather than misreading it. */
-#define WTS_SCHEMA_VERSION "2"
+#define WTS_SCHEMA_VERSION "3"
 #define WTS_META_SCHEMA "wts.schema"
 #define WTS_META_UPDATED "wts.updated"
 /* Per-file record kept in the index metadata: key prefix + path. */
@@ -167,6 +167,8 @@ const wts_field *wts_field_find(const char *name, size_t len);
 #define WTS_PREFIX_VERSION "XV"  /* XV + symbol + '|' + language: its versions */
 #define WTS_PREFIX_EXACT "XE"    /* XE + a word in lower case with its accents */
 #define WTS_PREFIX_SECTION "XH"  /* XH + folded word of the heading above */
+#define WTS_PREFIX_SERIES "XR"   /* XR + each series an own symbol is in:
+                                    INF, INF/MSME, INF/MSME/W for INF/MSME/W/51 */
 
 /* ------------------------------------------------------------------ */
 /* WTO document symbols                                                */

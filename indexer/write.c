@@ -157,6 +157,13 @@ static wts_status build_para(write_ctx *c, const char *path, const wts_document 
         wts_symbol_type(doc->symbols.v[k], type, sizeof type);
         TRY(add_term(c, d, prefix_of("symbol"), doc->symbols.v[k], 1));
         TRY(add_term(c, d, WTS_PREFIX_FAMILY, fam, 0));
+        /* every series above the document, for symbol:INF/MSME/W/ and a star */
+        for (char *slash = strchr(fam, '/'); slash; slash = strchr(slash + 1, '/')) {
+            *slash = '\0';
+            wts_status sst = add_term(c, d, WTS_PREFIX_SERIES, fam, 0);
+            *slash = '/';
+            TRY(sst);
+        }
         if (*type) {
             TRY(add_term(c, d, prefix_of("type"), type, 0));
             wts_buf_printf(&facets, "type:%s\n", type);

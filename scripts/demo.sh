@@ -9,6 +9,7 @@ bash scripts/install-deps.sh
 ninja -C build >/dev/null
 
 export WTOSEARCH_DB="$PWD/build/demo-index"
+rm -rf "$WTOSEARCH_DB" # the demo's own index, made anew each time
 ./build/cli/wtosearch index corpus/sample
 query="${1:-cyber readiness}"
 echo

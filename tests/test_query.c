@@ -54,7 +54,7 @@ int main(void) {
     /* fields from the shared table */
     CHECK_HAS(describe("symbol:inf/msme/r/35", WTS_LANG_UNKNOWN), "XSINF/MSME/R/35");
     CHECK_HAS(describe("symbol:INF/MSME/4", WTS_LANG_UNKNOWN), "XFINF/MSME/4");
-    CHECK_HAS(describe("symbol:INF/MSME/W/*", WTS_LANG_UNKNOWN), "XSINF/MSME/W/");
+    CHECK_HAS(describe("symbol:INF/MSME/W/*", WTS_LANG_UNKNOWN), "XRINF/MSME/W");
     CHECK_HAS(describe("cites:WT/MIN(17)/58/Rev.1", WTS_LANG_UNKNOWN), "XCWT/MIN(17)/58/Rev.1");
     CHECK_HAS(describe("(cites:WT/MIN(17)/58 OR trade)", WTS_LANG_UNKNOWN), "XCWT/MIN(17)/58");
     CHECK_HAS(describe("INF/MSME/W/51", WTS_LANG_UNKNOWN), "XCINF/MSME/W/51");
