@@ -23,7 +23,6 @@ import http.client
 import json
 import os
 import re
-import selectors
 import shutil
 import signal
 import subprocess
@@ -31,6 +30,8 @@ import sys
 import tempfile
 import time
 import urllib.parse
+
+import daemon_harness  # beside this file
 
 WTOSEARCH = WTOSEARCHD = REAL = SAMPLE = None
 CHROMIUM = None
@@ -81,54 +82,9 @@ def check(cond, msg):
 # ---------------------------------------------------------------------------
 # The daemon
 
-class Daemon:
-    def __init__(self, *args):
-        self.errpath = os.path.join(SCRATCH, 'wtosearchd.err')
-        self.errfile = open(self.errpath, 'wb')
-        self.proc = subprocess.Popen([WTOSEARCHD, '--listen', HOST + ':0', *args],
-                                     stdout=subprocess.PIPE, stderr=self.errfile,
-                                     stdin=subprocess.DEVNULL, env=env())
-        line = self._first_line()
-        prefix = 'listening on http://%s:' % HOST
-        if not line.startswith(prefix):
-            self.stop()
-            raise AssertionError('no "listening on" line, got %r; stderr:\n%s' % (line, self.stderr()))
-        self.port = int(line[len(prefix):])
-
-    def _first_line(self):
-        buf = b''
-        deadline = time.monotonic() + START_TIMEOUT
-        fd = self.proc.stdout.fileno()
-        sel = selectors.DefaultSelector()
-        sel.register(fd, selectors.EVENT_READ)
-        try:
-            while b'\n' not in buf and time.monotonic() < deadline:
-                if sel.select(timeout=max(0.0, deadline - time.monotonic())):
-                    chunk = os.read(fd, 4096)
-                    if not chunk:
-                        break
-                    buf += chunk
-        finally:
-            sel.close()
-        return buf.split(b'\n')[0].decode('utf-8', 'replace').strip()
-
-    def stderr(self):
-        if not self.errfile.closed:
-            self.errfile.flush()
-        with open(self.errpath, 'rb') as f:
-            return f.read().decode('utf-8', 'replace')
-
-    def stop(self, timeout=20):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc.stdout.close()
-        self.errfile.close()
-        return self.proc.returncode
+def Daemon(*args):
+    """wtosearchd on a free port of HOST (tests/daemon_harness.py)."""
+    return daemon_harness.Daemon(WTOSEARCHD, SCRATCH, *args, host=HOST, start_timeout=START_TIMEOUT, env=env())
 
 
 def request(path, method='GET', timeout=15):
