@@ -23,6 +23,7 @@ void write_ctx_init(write_ctx *c) { memset(c, 0, sizeof *c); }
 void write_ctx_free(write_ctx *c) {
     for (size_t i = 0; i < 4; i++) wts_xstem_free(c->stem[i]);
     wts_buf_free(&c->term);
+    wts_buf_free(&c->facets);
 }
 
 static wts_status add_term(write_ctx *c, wts_xdoc *d, const char *prefix, const char *value, uint32_t wdf) {
@@ -150,7 +151,8 @@ static wts_status build_para(write_ctx *c, const char *path, const wts_document 
     TRY(add_term(c, d, WTS_PREFIX_PATH, path, 0));
     TRY(add_term(c, d, prefix_of("lang"), wts_lang_code(p->lang), 0));
     TRY(add_term(c, d, prefix_of("kind"), wts_para_kind_name(p->kind), 0));
-    wts_buf facets = WTS_BUF_INIT;
+    wts_buf *facets = &c->facets; /* the context's: an early return leaks nothing */
+    wts_buf_reset(facets);
     for (size_t k = 0; k < doc->symbols.n; k++) {
         char fam[WTS_MAX_SYMBOL], type[16];
         wts_symbol_family(doc->symbols.v[k], fam, sizeof fam);
@@ -166,7 +168,7 @@ static wts_status build_para(write_ctx *c, const char *path, const wts_document 
         }
         if (*type) {
             TRY(add_term(c, d, prefix_of("type"), type, 0));
-            wts_buf_printf(&facets, "type:%s\n", type);
+            wts_buf_printf(facets, "type:%s\n", type);
         }
     }
     for (size_t k = 0; k < p->cites.n; k++) {
@@ -181,11 +183,11 @@ static wts_status build_para(write_ctx *c, const char *path, const wts_document 
         const char *id = p->members.v[k];
         uint32_t wdf = wts_strlist_has(&p->acting, id) ? 4 : wts_strlist_has(&p->listed, id) ? 1 : 2;
         TRY(add_term(c, d, prefix_of("member"), p->members.v[k], wdf));
-        wts_buf_printf(&facets, "member:%s\n", p->members.v[k]);
+        wts_buf_printf(facets, "member:%s\n", p->members.v[k]);
     }
     for (size_t k = 0; k < p->topics.n; k++) {
         TRY(add_term(c, d, prefix_of("topic"), p->topics.v[k], 1));
-        wts_buf_printf(&facets, "topic:%s\n", p->topics.v[k]);
+        wts_buf_printf(facets, "topic:%s\n", p->topics.v[k]);
     }
     for (size_t k = 0; k < p->acronyms.n; k++) TRY(add_term(c, d, WTS_PREFIX_ACRONYM, p->acronyms.v[k], 1));
     for (size_t k = 0; k < p->dates.n; k++) { /* "2022-04-07" -> 2022, 202204, 20220407 */
@@ -205,9 +207,9 @@ static wts_status build_para(write_ctx *c, const char *path, const wts_document 
     char sortdate[9] = "";
     if (doc->date.year) {
         snprintf(sortdate, sizeof sortdate, "%04d%02d%02d", doc->date.year, doc->date.month, doc->date.day);
-        wts_buf_printf(&facets, "year:%04d\n", doc->date.year);
+        wts_buf_printf(facets, "year:%04d\n", doc->date.year);
     }
-    wts_buf_printf(&facets, "lang:%s\n", wts_lang_code(p->lang)[0] ? wts_lang_code(p->lang) : "unknown");
+    wts_buf_printf(facets, "lang:%s\n", wts_lang_code(p->lang)[0] ? wts_lang_code(p->lang) : "unknown");
     TRY(wts_xdoc_set_value(d, WTS_SLOT_DOCKEY, path, strlen(path)));
     wts_buf group = WTS_BUF_INIT;
     if (doc->symbols.n) {
@@ -223,8 +225,7 @@ static wts_status build_para(write_ctx *c, const char *path, const wts_document 
     wts_buf_free(&group);
     if (st != WTS_OK) return st;
     TRY(wts_xdoc_set_value(d, WTS_SLOT_DATE, sortdate, strlen(sortdate)));
-    TRY(wts_xdoc_set_value(d, WTS_SLOT_FACETS, facets.data ? facets.data : "", facets.len));
-    wts_buf_free(&facets);
+    TRY(wts_xdoc_set_value(d, WTS_SLOT_FACETS, facets->data ? facets->data : "", facets->len));
     char ord[24];
     snprintf(ord, sizeof ord, "%06zu", i);
     TRY(wts_xdoc_set_value(d, WTS_SLOT_ORDINAL, ord, strlen(ord)));

@@ -8,6 +8,7 @@
 typedef struct write_ctx {
     wts_xstem *stem[4]; /* by wts_lang */
     wts_buf term;
+    wts_buf facets; /* the facet keys of the paragraph being built */
 } write_ctx;
 
 void write_ctx_init(write_ctx *c);

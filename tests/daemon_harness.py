@@ -59,3 +59,39 @@ class Daemon:
         self.proc.stdout.close()
         self.errfile.close()
         return self.proc.returncode
+
+
+# What in the daemon's stderr means it crashed or leaked.
+CRASH_MARKS = ('AddressSanitizer', 'LeakSanitizer', 'runtime error', 'terminate called',
+               'Segmentation', 'Aborted', 'core dumped', '    #0 ', 'double free')
+
+
+def run_tests(daemon, tests, call, needs_daemon=lambda test: True, width=20):
+    """Runs each test (call(test) raises on failure) against a running
+    daemon, then stops it: it must exit 0 with nothing alarming on stderr.
+    Returns (passed, failed)."""
+    passed = failed = 0
+    for test in tests:
+        name = test.__name__[len('test_'):]
+        t0 = time.monotonic()
+        try:
+            if daemon.proc.poll() is not None and needs_daemon(test):
+                raise AssertionError('the daemon is gone (exit %r)' % daemon.proc.returncode)
+            call(test)
+            passed += 1
+            print('ok   %-*s %.2fs' % (width, name, time.monotonic() - t0), flush=True)
+        except Exception as e:  # noqa: BLE001 - every failure is reported
+            failed += 1
+            print('FAIL %-*s %s' % (width, name, e), flush=True)
+    rc = daemon.stop()
+    err = daemon.stderr()
+    if any(m in err for m in CRASH_MARKS):
+        failed += 1
+        print('FAIL daemon stderr:\n' + err[-5000:])
+    elif rc != 0:
+        failed += 1
+        print('FAIL daemon exit status %r\n%s' % (rc, err[-3000:]))
+    else:
+        passed += 1
+        print('ok   %-*s' % (width, 'clean exit'))
+    return passed, failed

@@ -31,8 +31,7 @@ HOST = '127.0.0.1'
 START_TIMEOUT = 30          # seconds for the daemon to say where it listens
 REQUEST_TIMEOUT = 3         # the daemon's request-timeout in these tests
 BATCH_TIME_LIMIT = 2        # its batch-time-limit
-CRASH_MARKS = ('AddressSanitizer', 'LeakSanitizer', 'runtime error', 'terminate called',
-               'Segmentation', 'Aborted', 'core dumped', '    #0 ', 'double free')
+CRASH_MARKS = daemon_harness.CRASH_MARKS
 QUERY = 'Trade Logistics Information Pipeline'
 
 
@@ -604,29 +603,10 @@ def main():
                     'batch-time-limit = %d\n'
                     'shutdown-timeout = 15\n' % (REQUEST_TIMEOUT, BATCH_TIME_LIMIT))
         d = Daemon('--config', conf, '--db', DB)
-        for test in TESTS:
-            name = test.__name__[len('test_'):]
-            t0 = time.monotonic()
-            try:
-                if d.proc.poll() is not None and test is not test_help:
-                    raise AssertionError('the daemon is gone (exit %r)' % d.proc.returncode)
-                test(d)
-                passed += 1
-                print('ok   %-20s %.2fs' % (name, time.monotonic() - t0), flush=True)
-            except Exception as e:  # noqa: BLE001 - every failure is reported
-                failed += 1
-                print('FAIL %-20s %s' % (name, e), flush=True)
-        rc = d.stop()
-        err = d.stderr()
-        if any(m in err for m in CRASH_MARKS):
-            failed += 1
-            print('FAIL daemon stderr:\n' + err[-5000:])
-        elif rc != 0:
-            failed += 1
-            print('FAIL daemon exit status %r\n%s' % (rc, err[-3000:]))
-        else:
-            passed += 1
-            print('ok   %-20s' % 'clean exit')
+        p, f = daemon_harness.run_tests(d, TESTS, lambda test: test(d),
+                                        needs_daemon=lambda test: test is not test_help, width=20)
+        passed += p
+        failed += f
     finally:
         if d and d.proc.poll() is None:
             d.proc.kill()

@@ -46,8 +46,6 @@ PWNED = 'pwned'
 SCRIPT = "<script>document.title='pwned'</script>"
 IMG = '<img src=x onerror="document.title=\'pwned\'">'
 WEB_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'searchd', 'web')
-CRASH_MARKS = ('AddressSanitizer', 'LeakSanitizer', 'runtime error', 'terminate called',
-               'Segmentation', 'Aborted', 'core dumped', '    #0 ', 'double free')
 
 # The injected document: plain text keeps its markup as it is (Markdown
 # and HTML inputs would strip it).
@@ -556,29 +554,9 @@ def main():
             return 1
         d = Daemon('--db', DB, '--threads', '2')
         PORT = d.port
-        for test in TESTS:
-            name = test.__name__[len('test_'):]
-            t0 = time.monotonic()
-            try:
-                if d.proc.poll() is not None:
-                    raise AssertionError('the daemon is gone (exit %r)' % d.proc.returncode)
-                test()
-                passed += 1
-                print('ok   %-22s %.2fs' % (name, time.monotonic() - t0), flush=True)
-            except Exception as e:  # noqa: BLE001 - every failure is reported
-                failed += 1
-                print('FAIL %-22s %s' % (name, e), flush=True)
-        rc = d.stop()
-        err = d.stderr()
-        if any(m in err for m in CRASH_MARKS):
-            failed += 1
-            print('FAIL daemon stderr:\n' + err[-5000:])
-        elif rc != 0:
-            failed += 1
-            print('FAIL daemon exit status %r\n%s' % (rc, err[-3000:]))
-        else:
-            passed += 1
-            print('ok   %-22s' % 'clean exit')
+        p, f = daemon_harness.run_tests(d, TESTS, lambda test: test(), width=22)
+        passed += p
+        failed += f
     finally:
         if d and d.proc.poll() is None:
             d.proc.kill()
