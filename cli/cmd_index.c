@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 void help_index(FILE *out) {
-    fputs("usage: wtosearch index [--db DIR] [--manifest FILE] PATH...\n\n"
+    fputs("usage: wtosearch index [--db DIR] [--manifest FILE] [--shards N] PATH...\n\n"
           "Adds files to the index: plain text (UTF-8, UTF-16 with BOM, Windows-1252),\n"
           "Markdown, HTML, PDF (through pdftotext) and DOCX, each also gzip-compressed\n"
           "(.gz).  Directories are read recursively (hidden entries skipped).  A file\n"
@@ -23,7 +23,11 @@ void help_index(FILE *out) {
           "  --manifest FILE  per-file metadata for every PATH, instead of each\n"
           "                   directory's own MANIFEST.tsv\n"
           "  --commit-every N commit every N files (default 500; also every 32 MiB of\n"
-          "                   text and 20,000 paragraphs): a crash loses at most that\n\n"
+          "                   text and 20,000 paragraphs): a crash loses at most that\n"
+          "  --shards N       shards of a new index, written side by side, one\n"
+          "                   process each (default: one per processor, at most 64)\n"
+          "  --compact        compact every shard this run changed\n"
+          "  --no-compact     compact none (default: those a tenth or more new)\n\n"
           "MANIFEST.tsv: tab-separated, a header line naming the columns path, symbol,\n"
           "date, lang, title; paths relative to the manifest; an empty field means\n"
           "unknown.  What it says wins over what the document's header says.\n\n"
@@ -40,13 +44,17 @@ int cmd_index(int argc, char **argv) {
         {"db", required_argument, NULL, 'd'},
         {"manifest", required_argument, NULL, 'm'},
         {"commit-every", required_argument, NULL, 'c'},
+        {"shards", required_argument, NULL, 's'},
+        {"compact", no_argument, NULL, 'C'},
+        {"no-compact", no_argument, NULL, 'N'},
         {NULL, 0, NULL, 0},
     };
     const char *db_flag = NULL, *manifest = NULL;
-    long commit_every = 0;
+    long commit_every = 0, shards = 0;
+    int compact = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "d:m:c:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:m:c:s:CN", opts, NULL)) != -1) {
         switch (c) {
         case 'd': db_flag = optarg; break;
         case 'm': manifest = optarg; break;
@@ -57,6 +65,15 @@ int cmd_index(int argc, char **argv) {
                 return EXIT_USAGE;
             }
             break;
+        case 's':
+            shards = strtol(optarg, NULL, 10);
+            if (shards < 1 || shards > 64) {
+                cli_error("--shards: a number from 1 to 64");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'C': compact = 1; break;
+        case 'N': compact = -1; break;
         default: help_index(stderr); return EXIT_USAGE;
         }
     }
@@ -71,39 +88,31 @@ int cmd_index(int argc, char **argv) {
         free(db);
         return EXIT_FAILURE_;
     }
-    wts_indexer *ix = NULL;
-    char *msg = NULL;
-    wts_status st = wts_indexer_open(db, manifest, stderr, &ix, &msg);
-    if (st != WTS_OK) {
-        cli_error("cannot open index %s for writing: %s", db, msg ? msg : wts_status_name(st));
-        free(msg);
-        free(db);
-        return EXIT_FAILURE_;
-    }
-    if (commit_every) wts_indexer_commit_every(ix, (uint32_t)commit_every);
-    if (isatty(STDERR_FILENO)) wts_indexer_progress(ix, argc - optind, argv + optind);
-    for (int i = optind; i < argc && st == WTS_OK; i++) st = wts_indexer_add(ix, argv[i]);
-    wts_buf skipped = WTS_BUF_INIT;
-    const wts_strlist *sk = wts_indexer_skipped(ix);
-    for (size_t i = 0; i < sk->n; i++) wts_buf_printf(&skipped, "  skipped %s\n", sk->v[i]);
+    wts_index_job job = {db, manifest, argv + optind, (size_t)(argc - optind), (uint32_t)commit_every,
+                         (uint32_t)shards, compact, isatty(STDERR_FILENO) != 0, stderr};
     wts_index_stats stats;
-    char *close_msg = NULL;
-    wts_status cst = wts_indexer_close(ix, &stats, &close_msg);
-    if (st == WTS_OK) st = cst;
+    wts_strlist sk = {NULL, 0};
+    char *msg = NULL;
+    wts_status st = wts_index_run(&job, &stats, &sk, &msg);
+    wts_buf skipped = WTS_BUF_INIT;
+    for (size_t i = 0; i < sk.n; i++) wts_buf_printf(&skipped, "  skipped %s\n", sk.v[i]);
+    wts_strlist_free(&sk);
     printf("indexed %u document%s (%u paragraph%s) into %s; %u unchanged, %u skipped",
            stats.files_indexed, stats.files_indexed == 1 ? "" : "s", stats.paragraphs,
            stats.paragraphs == 1 ? "" : "s", db, stats.files_unchanged, stats.files_skipped);
     if (stats.files_removed) printf(", %u removed (gone from disk)", stats.files_removed);
+    if (stats.shards_compacted)
+        printf("; %u of %u shard%s compacted", stats.shards_compacted, stats.shards, stats.shards == 1 ? "" : "s");
     putchar('\n');
     if (skipped.len) fputs(skipped.data, stdout);
     wts_buf_free(&skipped);
     int rc = stats.files_skipped ? EXIT_PARTIAL : EXIT_OK;
     if (st != WTS_OK) {
         cli_error("indexing stopped: %s (%s); what was committed before is kept",
-                  close_msg && *close_msg ? close_msg : wts_status_name(st), db);
+                  msg && *msg ? msg : wts_status_name(st), db);
         rc = EXIT_FAILURE_;
     }
-    free(close_msg);
+    free(msg);
     free(db);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include "wts_indexer.h"
 #include "extract.h"
 #include "write.h"
+#include "shard.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -38,14 +39,6 @@ typedef struct manifest {
     size_t n;
 } manifest;
 
-/* The progress bar, on a terminal only. */
-typedef struct progress {
-    bool on;
-    uint64_t files_total, bytes_total; /* counted by a first walk */
-    uint64_t files_done, bytes_done;
-    struct timespec start, last;
-} progress;
-
 typedef struct dir_id {
     dev_t dev;
     ino_t ino;
@@ -64,10 +57,34 @@ struct wts_indexer {
     uint64_t batch_bytes, batch_paras;
     char **seen;       /* real paths met under the directories walked */
     size_t nseen, capseen;
-    progress prog;
+    shard_hooks shard; /* which files are this indexer's; count 1: all */
     dir_id stack[MAX_DEPTH];
     size_t depth;
 };
+
+/* ---- shards ---- */
+
+/* FNV-1a: stable across runs and machines, which a shard assignment must
+ * be (a file always goes back to the shard that holds it). */
+uint32_t shard_of(const char *path, uint32_t count) {
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) h = (h ^ *p) * 1099511628211ULL;
+    return count > 1 ? (uint32_t)(h % count) : 0;
+}
+
+static bool owns(const wts_indexer *ix, const char *path) {
+    return ix->shard.count <= 1 || shard_of(path, ix->shard.count) == ix->shard.index;
+}
+
+void indexer_set_shard(wts_indexer *ix, const shard_hooks *h) {
+    ix->shard = *h;
+    if (h->report) ix->report = h->report;
+    if (h->root) {
+        free(ix->db_real);
+        char real[PATH_MAX];
+        ix->db_real = wts_xstrdup(realpath(h->root, real) ? real : h->root);
+    }
+}
 
 static void manifest_free(manifest *m) {
     for (size_t i = 0; i < m->n; i++) {
@@ -83,6 +100,7 @@ static void manifest_free(manifest *m) {
 }
 
 static void skip(wts_indexer *ix, const char *path, const char *reason) {
+    if (!owns(ix, path)) return; /* another shard's indexer reports it */
     ix->stats.files_skipped++;
     wts_buf b = WTS_BUF_INIT;
     wts_buf_printf(&b, "%s: %s", path, reason);
@@ -95,9 +113,11 @@ static void skip(wts_indexer *ix, const char *path, const char *reason) {
  * title, in any order), then one line per file; paths are relative to the
  * manifest's directory.  Problems are reported, naming file and line. */
 static void manifest_load(wts_indexer *ix, const char *file, manifest *m) {
+    /* every shard reads the manifest; the first one tells of its problems */
+    FILE *report = ix->shard.index == 0 ? report : NULL;
     FILE *f = fopen(file, "r");
     if (!f) {
-        if (ix->report) fprintf(ix->report, "wtosearch: cannot read manifest %s: %s\n", file, strerror(errno));
+        if (report) fprintf(report, "wtosearch: cannot read manifest %s: %s\n", file, strerror(errno));
         return;
     }
     char dir[PATH_MAX];
@@ -127,15 +147,15 @@ static void manifest_load(wts_indexer *ix, const char *file, manifest *m) {
                 for (int c = 0; c < 5; c++)
                     if (strcmp(fields[k], names[c]) == 0) col[c] = k;
             if (col[0] < 0) {
-                if (ix->report)
-                    fprintf(ix->report, "wtosearch: %s:1: manifest header has no 'path' column; manifest ignored\n", file);
+                if (report)
+                    fprintf(report, "wtosearch: %s:1: manifest header has no 'path' column; manifest ignored\n", file);
                 break;
             }
             continue;
         }
         if (n == 0) continue;
         if (col[0] >= nf || !*fields[col[0]]) {
-            if (ix->report) fprintf(ix->report, "wtosearch: %s:%zu: no path; line ignored\n", file, lineno);
+            if (report) fprintf(report, "wtosearch: %s:%zu: no path; line ignored\n", file, lineno);
             continue;
         }
         char joined[PATH_MAX * 2], real[PATH_MAX];
@@ -143,8 +163,8 @@ static void manifest_load(wts_indexer *ix, const char *file, manifest *m) {
         if (p[0] == '/') snprintf(joined, sizeof joined, "%s", p);
         else snprintf(joined, sizeof joined, "%s/%s", dir, p);
         if (!realpath(joined, real)) {
-            if (ix->report)
-                fprintf(ix->report, "wtosearch: %s:%zu: %s: %s; line ignored\n", file, lineno, p, strerror(errno));
+            if (report)
+                fprintf(report, "wtosearch: %s:%zu: %s: %s; line ignored\n", file, lineno, p, strerror(errno));
             continue;
         }
         m->v = wts_xrealloc(m->v, (m->n + 1) * sizeof *m->v);
@@ -155,10 +175,10 @@ static void manifest_load(wts_indexer *ix, const char *file, manifest *m) {
         for (int c = 1; c < 5; c++)
             if (col[c] >= 0 && col[c] < nf && *fields[col[c]]) *slots[c - 1] = wts_xstrdup(fields[col[c]]);
         wts_date d;
-        if (e->date && wts_date_parse(e->date, strlen(e->date), &d) != WTS_OK && ix->report)
-            fprintf(ix->report, "wtosearch: %s:%zu: date '%s' is not a valid date; ignored\n", file, lineno, e->date);
-        if (e->lang && wts_lang_from_code(e->lang) == WTS_LANG_UNKNOWN && ix->report)
-            fprintf(ix->report, "wtosearch: %s:%zu: language '%s' is not en, fr or es; ignored\n", file, lineno, e->lang);
+        if (e->date && wts_date_parse(e->date, strlen(e->date), &d) != WTS_OK && report)
+            fprintf(report, "wtosearch: %s:%zu: date '%s' is not a valid date; ignored\n", file, lineno, e->date);
+        if (e->lang && wts_lang_from_code(e->lang) == WTS_LANG_UNKNOWN && report)
+            fprintf(report, "wtosearch: %s:%zu: language '%s' is not en, fr or es; ignored\n", file, lineno, e->lang);
     }
     free(line);
     fclose(f);
@@ -327,61 +347,6 @@ static bool unchanged(wts_indexer *ix, const char *key, const char *path, const 
     return same;
 }
 
-/* ---- progress ---- */
-
-static double seconds_since(const struct timespec *t) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
-}
-
-/* Counts files and bytes under path, for the bar's total and ETA. */
-static void count_tree(progress *pg, const char *path, int depth) {
-    struct stat sb;
-    if (depth > MAX_DEPTH || stat(path, &sb) != 0) return;
-    if (S_ISREG(sb.st_mode)) {
-        pg->files_total++;
-        pg->bytes_total += (uint64_t)sb.st_size;
-        return;
-    }
-    if (!S_ISDIR(sb.st_mode)) return;
-    DIR *d = opendir(path);
-    if (!d) return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.' || strcmp(e->d_name, "MANIFEST.tsv") == 0) continue;
-        char child[PATH_MAX * 2];
-        snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-        count_tree(pg, child, depth + 1);
-    }
-    closedir(d);
-}
-
-static void progress_draw(progress *pg, bool final) {
-    if (!pg->on) return;
-    if (!final && seconds_since(&pg->last) < 0.1) return;
-    clock_gettime(CLOCK_MONOTONIC, &pg->last);
-    double el = seconds_since(&pg->start), mbs = el > 0 ? (double)pg->bytes_done / 1e6 / el : 0;
-    double frac = pg->bytes_total ? (double)pg->bytes_done / (double)pg->bytes_total : 1;
-    if (frac > 1) frac = 1;
-    int width = 30, filled = (int)(frac * width);
-    char bar[64];
-    for (int i = 0; i < width; i++) bar[i] = i < filled ? '#' : '-';
-    bar[width] = '\0';
-    double eta = frac > 0.01 ? el / frac - el : 0;
-    fprintf(stderr, "\r[%s] %llu/%llu files  %.1f MB/s  ETA %d:%02d ", bar, (unsigned long long)pg->files_done,
-            (unsigned long long)pg->files_total, mbs, (int)eta / 60, (int)eta % 60);
-    if (final) fputc('\n', stderr);
-    fflush(stderr);
-}
-
-void wts_indexer_progress(wts_indexer *ix, int argc, char **paths) {
-    ix->prog.on = true;
-    for (int i = 0; i < argc; i++) count_tree(&ix->prog, paths[i], 0);
-    clock_gettime(CLOCK_MONOTONIC, &ix->prog.start);
-    ix->prog.last = ix->prog.start;
-}
-
 /* ---- files that went away ---- */
 
 static void remember_seen(wts_indexer *ix, const char *real) {
@@ -433,10 +398,9 @@ static wts_status prune(wts_indexer *ix, const char *dir) {
 }
 
 static wts_status index_file(wts_indexer *ix, const char *real, const struct stat *sb, const manifest *local) {
+    if (!owns(ix, real)) return WTS_OK;
     remember_seen(ix, real); /* kept, even if it cannot be read now: nothing indexed is lost */
-    ix->prog.files_done++;
-    ix->prog.bytes_done += (uint64_t)sb->st_size;
-    progress_draw(&ix->prog, false);
+    if (ix->shard.file_done) ix->shard.file_done(ix->shard.ud, (uint64_t)sb->st_size);
     const manifest_entry *m = manifest_find(ix->have_global ? &ix->global : local, real);
     wts_buf key = WTS_BUF_INIT;
     wts_buf_printf(&key, "%s%s", WTS_META_FILE_PREFIX, real);
@@ -591,7 +555,6 @@ wts_status wts_indexer_add(wts_indexer *ix, const char *path) {
     if (st == WTS_OK && stat(path, &db) == 0 && S_ISDIR(db.st_mode) && realpath(path, real)) st = prune(ix, real);
     for (size_t i = 0; i < ix->nseen; i++) free(ix->seen[i]);
     ix->nseen = 0;
-    progress_draw(&ix->prog, false);
     return st;
 }
 
@@ -742,7 +705,6 @@ wts_status wts_indexer_close(wts_indexer *ix, wts_index_stats *stats, char **err
     if (!ix) return WTS_OK;
     wts_status st = maybe_commit(ix, true);
     if (st != WTS_OK && errmsg) *errmsg = wts_xstrdup(wts_xwriter_message(ix->w));
-    progress_draw(&ix->prog, true);
     free(ix->seen);
     wts_status cst = wts_xwriter_close(ix->w);
     if (st == WTS_OK) st = cst;

@@ -72,6 +72,7 @@ typedef struct wts_indexer wts_indexer;
 
 typedef struct wts_index_stats {
     uint32_t files_indexed, files_unchanged, files_skipped, files_removed, paragraphs;
+    uint32_t shards, shards_compacted; /* set by wts_index_run */
 } wts_index_stats;
 
 /* Largest file read, in bytes: bigger ones are skipped, so that one file
@@ -94,9 +95,6 @@ void wts_indexer_commit_every(wts_indexer *ix, uint32_t files);
  * *problems counts the faults.  A non-OK status means it could not look. */
 wts_status wts_index_check(const char *db_path, wts_buf *report, size_t *problems);
 
-/* Shows a progress bar on stderr for the paths about to be added (files,
- * MB/s, ETA); call it only when stderr is a terminal. */
-void wts_indexer_progress(wts_indexer *ix, int npaths, char **paths);
 /* Indexes a file, or a directory recursively; in a directory, files that
  * were indexed before and are gone now leave the index.  A file that
  * cannot be indexed is skipped and reported (what was indexed of it
@@ -104,6 +102,32 @@ void wts_indexer_progress(wts_indexer *ix, int npaths, char **paths);
 wts_status wts_indexer_add(wts_indexer *ix, const char *path);
 /* Commits and closes; stats (may be NULL) receives the counts. */
 wts_status wts_indexer_close(wts_indexer *ix, wts_index_stats *stats, char **errmsg);
+/* ---- a whole indexing run, on every core ---- */
+
+/* An index is a directory of shards (XAPIANDB lists them, see
+ * wts_xapian.h), written side by side by one process each; every file
+ * belongs to one shard, chosen by a hash of its real path.  A directory
+ * holding a single database (an index written before shards) is one shard. */
+typedef struct wts_index_job {
+    const char *db_path;
+    const char *manifest;   /* as for wts_indexer_open; NULL: per directory */
+    char *const *paths;     /* files and directories to add */
+    size_t npaths;
+    uint32_t commit_every;  /* files per commit; 0: the default */
+    uint32_t shards;        /* shards of a new index; 0: one per processor */
+    int compact;            /* -1 never; 0 a shard this run rewrote a tenth of; 1 always */
+    bool progress;          /* a progress bar on stderr (a terminal's) */
+    FILE *report;           /* skipped files, as they happen */
+} wts_index_job;
+
+/* Indexes job->paths into job->db_path, creating the index if needed:
+ * one process per shard, then each shard that changed enough compacted
+ * (written anew, then swapped in atomically).  Waits while another run
+ * writes the same index.  stats and skipped ("path: reason" each; free
+ * with wts_strlist_free) may be NULL; *errmsg is malloc'd. */
+wts_status wts_index_run(const wts_index_job *job, wts_index_stats *stats, wts_strlist *skipped,
+                         char **errmsg);
+
 /* The extractor of untrusted formats, run as `wtosearch __extract FORMAT -`
  * in a child process by the indexer itself (the command line calls it). */
 int wts_extract_main(int argc, char **argv);

@@ -367,6 +367,110 @@ class T04Reindex(unittest.TestCase):
             self.assertEqual(after['doc-total'], before['doc-total'])
 
 
+class T04bShards(unittest.TestCase):
+    """4b. shards: any number gives the same answers; runs leave no debris"""
+    QUERIES = ('MSME Group', 'trade finance', 'lang:fr', 'member:kenya', 'symbol:INF/MSME/W/*',
+               '"e-commerce"', 'échanges')
+
+    def answers(self, db):
+        out = {}
+        for q in self.QUERIES:
+            for by in ('paragraph', 'document'):
+                d = search(db, q, '--by', by, '--limit', '1000')
+                out[q, by] = (d['total'], sorted(keys(d['hits'])))
+        return out
+
+    @staticmethod
+    def stub(db):
+        with open(os.path.join(db, 'XAPIANDB'), encoding='utf-8') as f:
+            return [l.split(' ', 1)[1].strip() for l in f if l.startswith('glass ')]
+
+    def test_shard_counts_agree(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            corpora = (REAL, SAMPLE)
+            dbs = {}
+            for n in (1, 3):
+                db = os.path.join(tmp, 'db%d' % n)
+                r = run('index', '--db', db, '--shards', str(n), *corpora)
+                self.assertEqual(r.rc, 0, r)
+                shards = self.stub(db)
+                self.assertEqual(len(shards), n, shards)
+                # a new index is compacted: the list names the compacted copies only
+                self.assertIn('%d of %d shard' % (n, n), r.out, r)
+                self.assertEqual(sorted(os.listdir(db)), sorted(shards + ['XAPIANDB']))
+                c = run('check', '--db', db)
+                self.assertEqual(c.rc, 0, c)
+                dbs[n] = db
+            self.assertGreater(summary(index(dbs[3], *corpora))[2], 0)
+            a1, a3 = self.answers(dbs[1]), self.answers(dbs[3])
+            for k in a1:
+                self.assertGreater(a1[k][0], 0, k)
+                self.assertEqual(a1[k], a3[k], k)
+
+    def test_shards_updated_and_cleaned(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = os.path.join(tmp, 'sample')
+            shutil.copytree(SAMPLE, corpus)
+            db = os.path.join(tmp, 'db')
+            r = run('index', '--db', db, '--shards', '4', corpus)
+            self.assertEqual(r.rc, 0, r)
+            docs = summary(r)[0]
+            first = self.stub(db)
+            # what a run killed while compacting leaves behind goes
+            os.mkdir(os.path.join(db, 'shard-9.9'))
+            open(os.path.join(db, 'shard-9.9', 'postlist.glass'), 'w').close()
+            # a file gone, a file changed: each only in its own shard
+            gone = sorted(f for f in os.listdir(corpus) if f.endswith('.txt'))[0]
+            os.remove(os.path.join(corpus, gone))
+            changed = sorted(f for f in os.listdir(corpus) if f.endswith('.md'))[0]
+            with open(os.path.join(corpus, changed), 'a', encoding='utf-8') as f:
+                f.write('\n9.9. The zorblefrass proposal was welcomed.\n')
+            r2 = run('index', '--db', db, '--no-compact', corpus)
+            self.assertEqual(r2.rc, 0, r2)
+            self.assertEqual(summary(r2)[0], 1, r2)
+            self.assertIn('1 removed', r2.out, r2)
+            self.assertNotIn('compacted', r2.out, r2)
+            self.assertFalse(os.path.exists(os.path.join(db, 'shard-9.9')))
+            self.assertEqual(self.stub(db), first)
+            self.assertEqual([base(h) for h in paras(db, 'zorblefrass')], [changed])
+            with open(os.path.join(corpus, changed), 'a', encoding='utf-8') as f:
+                f.write('\n9.10. So was the quorvane plan.\n')
+            r3 = run('index', '--db', db, '--compact', corpus + '/' + changed)
+            self.assertEqual(r3.rc, 0, r3)
+            now = self.stub(db)
+            self.assertEqual(len([a for a, b in zip(first, now) if a != b]), 1, (first, now))
+            self.assertEqual(sorted(os.listdir(db)), sorted(self.stub(db) + ['XAPIANDB']))
+            self.assertEqual([base(h) for h in paras(db, 'zorblefrass')], [changed])
+            c = run('check', '--db', db)
+            self.assertEqual(c.rc, 0, c)
+            self.assertIn('%d files' % (docs - 1), c.out, c)
+
+    def test_not_an_index(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            db = os.path.join(tmp, 'notes')
+            os.mkdir(db)
+            with open(os.path.join(db, 'mine.txt'), 'w') as f:
+                f.write('keep me')
+            r = index(db, SAMPLE)
+            self.assertEqual(r.rc, 3, r)
+            self.assertIn('neither an index nor empty', r.err, r)
+            self.assertEqual(os.listdir(db), ['mine.txt'])
+
+    def test_two_runs_at_once(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            db = os.path.join(tmp, 'db')
+            procs = [subprocess.Popen([EXE, 'index', '--db', db, REAL, SAMPLE], env=env(),
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                     for _ in range(2)]
+            outs = [p.communicate(timeout=TIMEOUT * 4) for p in procs]
+            for p, (out, err) in zip(procs, outs):
+                self.assertEqual(p.returncode, 0, out + err)
+            # one of them found everything already indexed by the other
+            self.assertIn(0, [int(SUMMARY_RE.search(out).group(1)) for out, _ in outs], outs)
+            c = run('check', '--db', db)
+            self.assertEqual(c.rc, 0, c)
+
+
 class T05BadInput(unittest.TestCase):
     """5. unreadable files are skipped and reported, the rest is indexed"""
 

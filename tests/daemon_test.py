@@ -484,6 +484,35 @@ def test_live_reload(d):
     after = get_json(d.port, '/stats')['index']
     check(after['revision'] > before['revision'] and after['documents'] == before['documents'] + 1,
           'stats before %r after %r' % (before, after))
+    # a compacting run swaps in new shard directories: served without a gap
+    word2 = 'zwindlequast'
+    with open(os.path.join(newdir, 'reload-test-2.txt'), 'w') as f:
+        f.write('1. The Group also looked at the %s scheme for small firms.\n' % word2)
+    statuses2 = []
+    p = run_cli('index', '--db', DB, '--compact', newdir)
+    check(p.returncode == 0 and 'compacted' in p.stdout, 'index --compact: %s %s' % (p.stdout, p.stderr))
+    deadline = time.monotonic() + 2
+    hits = []
+    while time.monotonic() < deadline and not hits:
+        status, _, body = request(d.port, 'GET', search_path(word2))
+        statuses2.append(status)
+        hits = json.loads(body)['hits'] if status == 200 else []
+        time.sleep(0.02)
+    check(all(s == 200 for s in statuses2), 'statuses after compaction: %r' % sorted(set(statuses2)))
+    check(hits, 'the document indexed with --compact was not found within 2 s')
+    # every worker moves to the new shards within its reload interval
+    deadline = time.monotonic() + 1
+    while time.monotonic() < deadline:
+        status, _, body = request(d.port, 'GET', search_path(word))
+        check(status == 200, 'status %d after compaction' % status)
+        time.sleep(0.02)
+    for _ in range(8):
+        status, _, body = request(d.port, 'GET', search_path(word))
+        check(status == 200 and json.loads(body)['hits'],
+              'the earlier document was lost after compaction: %d %s' % (status, body[:300]))
+    last = get_json(d.port, '/stats')['index']
+    check(last['revision'] > after['revision'] and last['documents'] == after['documents'] + 1,
+          'stats before %r after compaction %r' % (after, last))
 
 
 def test_missing_index(d):

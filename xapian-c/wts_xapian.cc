@@ -9,7 +9,13 @@
 
 #include <xapian.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <fstream>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -25,7 +31,14 @@ struct wts_xdoc {
 };
 
 struct wts_xdb {
-    Xapian::Database db;
+    Xapian::Database db;  // every shard as one database
+    // An index of several shards: each on its own, because in a combined
+    // database metadata is read from the first shard only.  Empty for a
+    // single database and for a writer's view.
+    std::vector<Xapian::Database> shards;
+    std::string path;  // of the stub's directory, to notice a new stub
+    std::string stub;  // the stub's text when opened
+    uint64_t generation = 0;
     std::string message;
 };
 
@@ -251,6 +264,66 @@ wts_status wts_xdoc_set_data(wts_xdoc *doc, const void *bytes, size_t len) {
 
 /* ---- readers ---- */
 
+namespace {
+
+const char STUB_NAME[] = "XAPIANDB";
+
+bool read_whole(const std::string &file, std::string &out) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return false;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    out = ss.str();
+    return true;
+}
+
+// Parses a stub written by wts_xstub_write: "glass NAME" lines and a
+// "# generation N" line; other comment and blank lines are skipped.
+bool parse_stub(const std::string &text, std::vector<std::string> &names, uint64_t &generation) {
+    std::istringstream in(text);
+    generation = 0;
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty()) continue;
+        if (line[0] == '#') {
+            unsigned long long g;
+            if (std::sscanf(line.c_str(), "# generation %llu", &g) == 1) generation = g;
+            continue;
+        }
+        size_t sp = line.find(' ');
+        if (sp == std::string::npos) return false;
+        std::string type = line.substr(0, sp), name = line.substr(sp + 1);
+        if ((type != "glass" && type != "auto") || name.empty()) return false;
+        names.push_back(name);
+    }
+    return !names.empty();
+}
+
+void open_shards(wts_xdb *db, const std::string &path) {
+    std::string text;
+    db->path = path;
+    db->shards.clear();
+    if (!read_whole(path + "/" + STUB_NAME, text)) {
+        db->stub.clear();
+        db->db = Xapian::Database(path, Xapian::DB_BACKEND_GLASS);
+        return;
+    }
+    std::vector<std::string> names;
+    uint64_t generation = 0;
+    if (!parse_stub(text, names, generation))
+        throw Xapian::DatabaseCorruptError("unreadable shard list " + path + "/" + STUB_NAME);
+    Xapian::Database all;
+    for (const std::string &name : names) {
+        const std::string shard = name[0] == '/' ? name : path + "/" + name;
+        db->shards.emplace_back(shard, Xapian::DB_BACKEND_GLASS);
+        all.add_database(db->shards.back());
+    }
+    db->db = all;
+    db->stub = text;
+    db->generation = generation;
+}
+
+}  // namespace
+
 wts_status wts_xdb_open(const char *path, wts_xdb **out, char **errmsg) {
     if (errmsg) *errmsg = nullptr;
     if (out) *out = nullptr;
@@ -259,7 +332,7 @@ wts_status wts_xdb_open(const char *path, wts_xdb **out, char **errmsg) {
     wts_xdb *db = nullptr;
     try {
         db = new wts_xdb();
-        db->db = Xapian::Database(path, Xapian::DB_BACKEND_GLASS);
+        open_shards(db, path);
         *out = db;
         return WTS_OK;
     } catch (...) {
@@ -279,7 +352,15 @@ const char *wts_xdb_message(const wts_xdb *db) {
 wts_status wts_xdb_reopen(wts_xdb *db, int *changed) {
     if (!db) return WTS_ERR_INVALID;
     WTS_GUARD(db->message, {
-        bool c = db->db.reopen();
+        bool c = false;
+        std::string text;
+        if (!db->stub.empty() && read_whole(db->path + "/" + STUB_NAME, text) && text != db->stub) {
+            open_shards(db, db->path);  // shards were replaced (compacted)
+            c = true;
+        } else {
+            c = db->db.reopen();
+            for (auto &shard : db->shards) shard.reopen();
+        }
         if (changed) *changed = c ? 1 : 0;
     });
 }
@@ -291,14 +372,27 @@ wts_status wts_xdb_doccount(wts_xdb *db, uint32_t *out) {
 
 wts_status wts_xdb_revision(wts_xdb *db, uint64_t *out) {
     if (!db || !out) return WTS_ERR_INVALID;
-    WTS_GUARD(db->message, *out = db->db.get_revision());
+    WTS_GUARD(db->message, {
+        if (db->shards.empty()) {
+            *out = db->db.get_revision();
+        } else {  // changes with any shard's commit and any new shard list
+            uint64_t sum = db->generation;
+            for (auto &shard : db->shards) sum += shard.get_revision();
+            *out = sum;
+        }
+    });
 }
 
 wts_status wts_xdb_get_metadata(wts_xdb *db, const char *key, char **out) {
     if (!out) return WTS_ERR_INVALID;
     *out = nullptr;
     if (!db || !key || !*key) return WTS_ERR_INVALID;
-    WTS_GUARD(db->message, *out = dup_bytes(db->db.get_metadata(key), nullptr));
+    WTS_GUARD(db->message, {
+        std::string v;
+        if (db->shards.empty()) v = db->db.get_metadata(key);
+        for (size_t i = 0; i < db->shards.size() && v.empty(); i++) v = db->shards[i].get_metadata(key);
+        *out = dup_bytes(v, nullptr);
+    });
 }
 
 wts_status wts_xdb_termfreq(wts_xdb *db, const char *term, uint32_t *out) {
@@ -339,10 +433,13 @@ wts_status wts_xdb_metadata_keys(wts_xdb *db, const char *prefix, wts_xterm_cb c
     if (!db || !cb) return WTS_ERR_INVALID;
     const std::string pfx = prefix ? prefix : "";
     WTS_GUARD(db->message, {
-        for (auto k = db->db.metadata_keys_begin(pfx); k != db->db.metadata_keys_end(pfx); ++k) {
-            const std::string key = *k;
-            if (cb(ud, key.data(), key.size(), 0)) break;
-        }
+        // Shard by shard: keys are in byte order within each shard only.
+        std::vector<Xapian::Database> one{db->db};
+        for (const Xapian::Database &d : db->shards.empty() ? one : db->shards)
+            for (auto k = d.metadata_keys_begin(pfx); k != d.metadata_keys_end(pfx); ++k) {
+                const std::string key = *k;
+                if (cb(ud, key.data(), key.size(), 0)) return WTS_OK;
+            }
     });
 }
 
@@ -384,12 +481,117 @@ wts_status wts_xdb_check(const char *path, char **report) {
     std::ostringstream out;
     std::string msg;
     try {
-        size_t errors = Xapian::Database::check(path, Xapian::DBCHECK_SHORT_TREE, &out);
+        std::string text;
+        std::vector<std::string> names;
+        uint64_t generation;
+        if (!read_whole(std::string(path) + "/" + STUB_NAME, text)) {
+            names.push_back(path);
+        } else if (!parse_stub(text, names, generation)) {
+            throw Xapian::DatabaseCorruptError(std::string("unreadable shard list ") + path + "/" + STUB_NAME);
+        } else {
+            for (std::string &n : names)
+                if (n[0] != '/') n = std::string(path) + "/" + n;
+        }
+        size_t errors = 0;
+        for (const std::string &n : names) {
+            if (names.size() > 1) out << "shard " << n << ":\n";
+            errors += Xapian::Database::check(n, Xapian::DBCHECK_SHORT_TREE, &out);
+        }
         if (report) *report = dup_bytes(out.str(), nullptr);
         return errors ? WTS_ERR_CORRUPT : WTS_OK;
     } catch (...) {
         wts_status st = map_current_exception(msg);
         give_message(report, msg);
+        return st;
+    }
+}
+
+/* ---- shard lists ---- */
+
+wts_status wts_xstub_read(const char *dir, char ***names, size_t *n, uint64_t *generation,
+                          char **errmsg) {
+    if (errmsg) *errmsg = nullptr;
+    if (!dir || !names || !n) return WTS_ERR_INVALID;
+    *names = nullptr;
+    *n = 0;
+    if (generation) *generation = 0;
+    std::string msg;
+    try {
+        std::string text;
+        if (!read_whole(std::string(dir) + "/" + STUB_NAME, text)) return WTS_OK;
+        std::vector<std::string> v;
+        uint64_t g = 0;
+        if (!parse_stub(text, v, g)) {
+            give_message(errmsg, std::string("unreadable shard list ") + dir + "/" + STUB_NAME);
+            return WTS_ERR_CORRUPT;
+        }
+        char **out = static_cast<char **>(std::calloc(v.size(), sizeof *out));
+        if (!out) throw std::bad_alloc();
+        for (size_t i = 0; i < v.size(); i++) {
+            out[i] = dup_bytes(v[i], nullptr);
+            if (!out[i]) {
+                wts_xstub_free(out, i);
+                throw std::bad_alloc();
+            }
+        }
+        *names = out;
+        *n = v.size();
+        if (generation) *generation = g;
+        return WTS_OK;
+    } catch (...) {
+        wts_status st = map_current_exception(msg);
+        give_message(errmsg, msg);
+        return st;
+    }
+}
+
+void wts_xstub_free(char **names, size_t n) {
+    for (size_t i = 0; names && i < n; i++) std::free(names[i]);
+    std::free(names);
+}
+
+wts_status wts_xstub_write(const char *dir, const char *const *names, size_t n, uint64_t generation,
+                           char **errmsg) {
+    if (errmsg) *errmsg = nullptr;
+    if (!dir || (!names && n)) return WTS_ERR_INVALID;
+    std::string text = "# wtosearch index: its shards, searched as one\n# generation " +
+                       std::to_string(generation) + "\n";
+    for (size_t i = 0; i < n; i++) text += std::string("glass ") + names[i] + "\n";
+    const std::string final_name = std::string(dir) + "/" + STUB_NAME, tmp = final_name + ".new";
+    // Written aside, synced, then renamed over the old one: a reader or a
+    // crash sees the old list or the new one, never half of either.
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    bool ok = fd >= 0;
+    if (ok) ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    if (ok) ok = ::fsync(fd) == 0;
+    int err = errno;
+    if (fd >= 0) ::close(fd);
+    if (ok) ok = ::rename(tmp.c_str(), final_name.c_str()) == 0, err = errno;
+    if (!ok) {
+        ::unlink(tmp.c_str());
+        give_message(errmsg, "cannot write " + final_name + ": " + std::strerror(err));
+        return WTS_ERR_IO;
+    }
+    int dfd = ::open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        (void)::fsync(dfd);
+        ::close(dfd);
+    }
+    return WTS_OK;
+}
+
+wts_status wts_xcompact(const char *src, const char *dst, char **errmsg) {
+    if (errmsg) *errmsg = nullptr;
+    if (!src || !dst) return WTS_ERR_INVALID;
+    std::string msg;
+    try {
+        Xapian::Database in(src, Xapian::DB_BACKEND_GLASS);
+        // Full blocks: the output is smaller and read in fewer blocks.
+        in.compact(dst, Xapian::DBCOMPACT_NO_RENUMBER | Xapian::Compactor::FULLER);
+        return WTS_OK;
+    } catch (...) {
+        wts_status st = map_current_exception(msg);
+        give_message(errmsg, msg);
         return st;
     }
 }

@@ -120,6 +120,27 @@ wts_status wts_xdb_spelling(wts_xdb *db, const char *word, char **out);
 wts_status wts_xdb_check(const char *path, char **report);
 
 /* ------------------------------------------------------------------ */
+/* Shards                                                              */
+
+/* An index may be a directory of shards written side by side: a stub file
+ * XAPIANDB in it names each shard's directory ("glass NAME", relative to
+ * it) and carries a generation number that changes with every rewrite.
+ * wts_xdb_open opens such a directory as one index (and so does Xapian's
+ * own tooling); a writer opens one shard at a time. */
+
+/* The shard names of the stub in dir, malloc'd (free with wts_xstub_free);
+ * *n = 0 when dir holds no stub. */
+wts_status wts_xstub_read(const char *dir, char ***names, size_t *n, uint64_t *generation,
+                          char **errmsg);
+void wts_xstub_free(char **names, size_t n);
+/* Replaces the stub in dir atomically (written aside, synced, renamed). */
+wts_status wts_xstub_write(const char *dir, const char *const *names, size_t n, uint64_t generation,
+                           char **errmsg);
+/* Writes a compacted copy of the single database src to the new
+ * directory dst (document ids kept). */
+wts_status wts_xcompact(const char *src, const char *dst, char **errmsg);
+
+/* ------------------------------------------------------------------ */
 /* Writer                                                              */
 
 typedef struct wts_xwriter wts_xwriter;

@@ -1,0 +1,566 @@
+/* run.c: one indexing run over every core.
+ *
+ * The index is a directory of shards.  The run locks the directory, then
+ * forks one process per shard; each walks the same paths but reads only
+ * the files that hash to its shard, so shards never share a file and need
+ * no coordination while they write.  Processes rather than threads: each
+ * has its own Xapian writer and its own copy of everything else, and one
+ * that crashes on a file cannot take the others with it.  Children report
+ * to the parent over a pipe each (files done, skips, counts); the parent
+ * draws the progress bar, sums the counts and, last, swaps in the shards
+ * that were compacted by rewriting the shard list atomically. */
+#include "wts_indexer.h"
+#include "shard.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* More shards than this gain nothing on the machines this runs on and
+ * cost open files and per-query work. */
+#define MAX_SHARDS 64
+/* Directory depth counted for the progress bar (as the walk's own limit). */
+#define COUNT_MAX_DEPTH 64
+
+static const char SHARD_PREFIX[] = "shard-";
+
+/* ---- messages from a shard's process to the parent ---- */
+
+enum { MSG_FILE = 'F', MSG_SKIP = 'S', MSG_STATS = 'T', MSG_ERROR = 'E', MSG_NOTE = 'N', MSG_COMPACTED = 'C' };
+
+static void send_msg(int fd, char type, const void *data, uint32_t len) {
+    char head[5];
+    head[0] = type;
+    memcpy(head + 1, &len, 4);
+    wts_buf b = WTS_BUF_INIT;
+    wts_buf_add(&b, head, sizeof head);
+    if (len) wts_buf_add(&b, data, len);
+    for (size_t off = 0; off < b.len;) {
+        ssize_t n = write(fd, b.data + off, b.len - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break; /* the parent is gone: nothing to tell */
+        off += (size_t)n;
+    }
+    wts_buf_free(&b);
+}
+
+static void send_str(int fd, char type, const char *s) { send_msg(fd, type, s, (uint32_t)strlen(s)); }
+
+/* ---- shard directories ---- */
+
+static char *join_path(const char *dir, const char *name) {
+    wts_buf b = WTS_BUF_INIT;
+    if (name[0] == '/') wts_buf_adds(&b, name);
+    else wts_buf_printf(&b, "%s/%s", dir, name);
+    return wts_buf_steal(&b);
+}
+
+/* A shard's directory holds only files (Xapian's tables and lock). */
+static void remove_shard_dir(const char *path) {
+    DIR *d = opendir(path);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        char *f = join_path(path, e->d_name);
+        unlink(f);
+        free(f);
+    }
+    closedir(d);
+    rmdir(path);
+}
+
+static bool listed(char **names, size_t n, const char *name) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0) return true;
+    return false;
+}
+
+/* Removes what a run killed halfway left behind: compacted shards never
+ * swapped in, a shard list never renamed into place. */
+static void remove_leftovers(const char *root, char **names, size_t n) {
+    DIR *d = opendir(root);
+    if (!d) return;
+    struct dirent *e;
+    wts_strlist gone = {NULL, 0};
+    while ((e = readdir(d)))
+        if ((strncmp(e->d_name, SHARD_PREFIX, strlen(SHARD_PREFIX)) == 0 && !listed(names, n, e->d_name)) ||
+            strcmp(e->d_name, "XAPIANDB.new") == 0)
+            wts_strlist_add(&gone, e->d_name);
+    closedir(d);
+    for (size_t i = 0; i < gone.n; i++) {
+        char *p = join_path(root, gone.v[i]);
+        struct stat sb;
+        if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) remove_shard_dir(p);
+        else unlink(p);
+        free(p);
+    }
+    wts_strlist_free(&gone);
+}
+
+static bool dir_is_empty(const char *path) {
+    DIR *d = opendir(path);
+    if (!d) return false;
+    struct dirent *e;
+    bool empty = true;
+    while (empty && (e = readdir(d))) empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+    closedir(d);
+    return empty;
+}
+
+/* The shard list of root, creating the index when root is new or empty.
+ * *single: root is itself one database (no list, no compaction). */
+static wts_status layout(const wts_index_job *job, char ***names, size_t *n, uint64_t *gen, bool *single,
+                         char **errmsg) {
+    *single = false;
+    wts_status st = wts_xstub_read(job->db_path, names, n, gen, errmsg);
+    if (st != WTS_OK || *n) return st;
+    char *glass = join_path(job->db_path, "iamglass");
+    bool is_db = access(glass, F_OK) == 0;
+    free(glass);
+    if (is_db) {
+        *single = true;
+        *names = wts_xcalloc(1, sizeof **names);
+        (*names)[0] = wts_xstrdup(".");
+        *n = 1;
+        return WTS_OK;
+    }
+    if (!dir_is_empty(job->db_path)) {
+        wts_buf b = WTS_BUF_INIT;
+        wts_buf_printf(&b, "%s is neither an index nor empty: not writing into it", job->db_path);
+        *errmsg = wts_buf_steal(&b);
+        return WTS_ERR_INVALID;
+    }
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    uint32_t count = job->shards ? job->shards : cpus > 0 ? (uint32_t)cpus : 1;
+    if (count > MAX_SHARDS) count = MAX_SHARDS;
+    *names = wts_xcalloc(count, sizeof **names);
+    for (uint32_t k = 0; k < count; k++) {
+        wts_buf b = WTS_BUF_INIT;
+        wts_buf_printf(&b, "%s%u.0", SHARD_PREFIX, k);
+        (*names)[k] = wts_buf_steal(&b);
+    }
+    *n = count;
+    *gen = 0;
+    /* The list first: a run killed before a shard exists leaves a list
+     * whose missing shards the next run creates. */
+    return wts_xstub_write(job->db_path, (const char *const *)*names, count, 0, errmsg);
+}
+
+/* ---- one shard's process ---- */
+
+typedef struct shard_run {
+    const wts_index_job *job;
+    const char *root;
+    const char *shard_path;
+    const char *compacted_name; /* where a compacted copy goes; NULL: never */
+    uint32_t index, count;
+    int fd;
+} shard_run;
+
+static void report_file(void *ud, uint64_t bytes) {
+    const shard_run *r = ud;
+    send_msg(r->fd, MSG_FILE, &bytes, sizeof bytes);
+}
+
+static bool worth_compacting(const shard_run *r, const wts_index_stats *s) {
+    if (!r->compacted_name || r->job->compact < 0) return false;
+    if (r->job->compact > 0) return s->paragraphs + s->files_removed > 0;
+    if (s->paragraphs == 0) return false;
+    wts_xdb *db = NULL;
+    uint32_t docs = 0;
+    if (wts_xdb_open(r->shard_path, &db, NULL) != WTS_OK) return false;
+    bool ok = wts_xdb_doccount(db, &docs) == WTS_OK;
+    wts_xdb_close(db);
+    return ok && (uint64_t)s->paragraphs * 10 >= docs; /* a tenth or more is new */
+}
+
+static int shard_main(const shard_run *r) {
+    wts_indexer *ix = NULL;
+    char *msg = NULL;
+    /* Shards after the first keep quiet about manifests (all read them). */
+    wts_status st = wts_indexer_open(r->shard_path, r->job->manifest, r->index == 0 ? r->job->report : NULL,
+                                     &ix, &msg);
+    if (st != WTS_OK) {
+        wts_buf b = WTS_BUF_INIT;
+        wts_buf_printf(&b, "cannot open shard %s for writing: %s", r->shard_path, msg ? msg : wts_status_name(st));
+        send_str(r->fd, MSG_ERROR, b.data);
+        wts_buf_free(&b);
+        free(msg);
+        return EXIT_FAILURE;
+    }
+    shard_hooks h = {r->index, r->count, r->root, r->job->report, report_file, (void *)r};
+    indexer_set_shard(ix, &h);
+    if (r->job->commit_every) wts_indexer_commit_every(ix, r->job->commit_every);
+    for (size_t i = 0; i < r->job->npaths && st == WTS_OK; i++) st = wts_indexer_add(ix, r->job->paths[i]);
+    const wts_strlist *sk = wts_indexer_skipped(ix);
+    for (size_t i = 0; i < sk->n; i++) send_str(r->fd, MSG_SKIP, sk->v[i]);
+    wts_index_stats stats;
+    char *close_msg = NULL;
+    wts_status cst = wts_indexer_close(ix, &stats, &close_msg);
+    send_msg(r->fd, MSG_STATS, &stats, sizeof stats);
+    if (st == WTS_OK) st = cst;
+    if (st != WTS_OK) {
+        wts_buf b = WTS_BUF_INIT;
+        wts_buf_printf(&b, "shard %s: %s", r->shard_path, close_msg && *close_msg ? close_msg : wts_status_name(st));
+        send_str(r->fd, MSG_ERROR, b.data);
+        wts_buf_free(&b);
+    } else if (worth_compacting(r, &stats)) {
+        char *dst = join_path(r->root, r->compacted_name), *cmsg = NULL;
+        remove_shard_dir(dst);
+        wts_status xs = wts_xcompact(r->shard_path, dst, &cmsg);
+        if (xs == WTS_OK) {
+            send_str(r->fd, MSG_COMPACTED, r->compacted_name);
+        } else { /* the shard as written stays: complete, only larger */
+            wts_buf b = WTS_BUF_INIT;
+            wts_buf_printf(&b, "could not compact shard %s (kept as it is): %s", r->shard_path,
+                           cmsg ? cmsg : wts_status_name(xs));
+            send_str(r->fd, MSG_NOTE, b.data);
+            wts_buf_free(&b);
+            remove_shard_dir(dst);
+        }
+        free(cmsg);
+        free(dst);
+    }
+    free(close_msg);
+    return st == WTS_OK ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+/* ---- the progress bar ---- */
+
+typedef struct progress {
+    bool on;
+    uint64_t files_total, bytes_total; /* counted by a first walk */
+    uint64_t files_done, bytes_done;
+    struct timespec start, last;
+} progress;
+
+static double seconds_since(const struct timespec *t) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void count_tree(progress *pg, const char *path, int depth) {
+    struct stat sb;
+    if (depth > COUNT_MAX_DEPTH || stat(path, &sb) != 0) return;
+    if (S_ISREG(sb.st_mode)) {
+        pg->files_total++;
+        pg->bytes_total += (uint64_t)sb.st_size;
+        return;
+    }
+    if (!S_ISDIR(sb.st_mode)) return;
+    DIR *d = opendir(path);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.' || strcmp(e->d_name, "MANIFEST.tsv") == 0) continue;
+        char *child = join_path(path, e->d_name);
+        count_tree(pg, child, depth + 1);
+        free(child);
+    }
+    closedir(d);
+}
+
+static void progress_draw(progress *pg, bool final) {
+    if (!pg->on) return;
+    if (!final && seconds_since(&pg->last) < 0.1) return;
+    clock_gettime(CLOCK_MONOTONIC, &pg->last);
+    double el = seconds_since(&pg->start), mbs = el > 0 ? (double)pg->bytes_done / 1e6 / el : 0;
+    double frac = pg->bytes_total ? (double)pg->bytes_done / (double)pg->bytes_total : 1;
+    if (frac > 1) frac = 1;
+    int width = 30, filled = (int)(frac * width);
+    char bar[64];
+    for (int i = 0; i < width; i++) bar[i] = i < filled ? '#' : '-';
+    bar[width] = '\0';
+    double eta = frac > 0.01 ? el / frac - el : 0;
+    fprintf(stderr, "\r[%s] %llu/%llu files  %.1f MB/s  ETA %d:%02d ", bar, (unsigned long long)pg->files_done,
+            (unsigned long long)pg->files_total, mbs, (int)eta / 60, (int)eta % 60);
+    if (final) fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/* ---- the parent ---- */
+
+typedef struct child {
+    pid_t pid;
+    int fd;      /* read end; -1 once closed */
+    wts_buf in;  /* bytes received, not yet a whole message */
+    char *compacted;
+    bool failed; /* it sent an error */
+} child;
+
+typedef struct run_state {
+    wts_index_stats stats;
+    wts_strlist *skipped;
+    wts_buf errors;
+    progress prog;
+    FILE *report;
+} run_state;
+
+static void take_messages(run_state *rs, child *c) {
+    size_t off = 0;
+    while (c->in.len - off >= 5) {
+        char type = c->in.data[off];
+        uint32_t len;
+        memcpy(&len, c->in.data + off + 1, 4);
+        if (c->in.len - off - 5 < len) break;
+        const char *p = c->in.data + off + 5;
+        char *s = wts_xstrndup(p, len);
+        switch (type) {
+        case MSG_FILE: {
+            uint64_t bytes;
+            memcpy(&bytes, p, len < sizeof bytes ? len : sizeof bytes);
+            rs->prog.files_done++;
+            rs->prog.bytes_done += bytes;
+            progress_draw(&rs->prog, false);
+            break;
+        }
+        case MSG_SKIP:
+            if (rs->skipped) wts_strlist_add(rs->skipped, s);
+            break;
+        case MSG_STATS: {
+            wts_index_stats t;
+            memset(&t, 0, sizeof t);
+            memcpy(&t, p, len < sizeof t ? len : sizeof t);
+            rs->stats.files_indexed += t.files_indexed;
+            rs->stats.files_unchanged += t.files_unchanged;
+            rs->stats.files_skipped += t.files_skipped;
+            rs->stats.files_removed += t.files_removed;
+            rs->stats.paragraphs += t.paragraphs;
+            break;
+        }
+        case MSG_ERROR:
+            c->failed = true;
+            if (rs->errors.len) wts_buf_adds(&rs->errors, "; ");
+            wts_buf_adds(&rs->errors, s);
+            break;
+        case MSG_NOTE:
+            if (rs->report) fprintf(rs->report, "wtosearch: %s\n", s);
+            break;
+        case MSG_COMPACTED:
+            free(c->compacted);
+            c->compacted = wts_xstrdup(s);
+            break;
+        default: break;
+        }
+        free(s);
+        off += 5 + len;
+    }
+    if (off) {
+        memmove(c->in.data, c->in.data + off, c->in.len - off);
+        c->in.len -= off;
+    }
+}
+
+/* Reads every child's pipe until all are closed. */
+static void gather(run_state *rs, child *kids, size_t n) {
+    struct pollfd *pf = wts_xcalloc(n, sizeof *pf);
+    for (;;) {
+        size_t open_fds = 0;
+        for (size_t i = 0; i < n; i++) {
+            pf[i].fd = kids[i].fd;
+            pf[i].events = POLLIN;
+            pf[i].revents = 0;
+            open_fds += kids[i].fd >= 0;
+        }
+        if (!open_fds) break;
+        if (poll(pf, n, 1000) < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (kids[i].fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            char chunk[65536];
+            ssize_t got = read(kids[i].fd, chunk, sizeof chunk);
+            if (got < 0 && errno == EINTR) continue;
+            if (got <= 0) {
+                close(kids[i].fd);
+                kids[i].fd = -1;
+                continue;
+            }
+            wts_buf_add(&kids[i].in, chunk, (size_t)got);
+            take_messages(rs, &kids[i]);
+        }
+    }
+    free(pf);
+}
+
+/* Takes the run's lock on the index directory; a second run waits. */
+static int lock_index(const char *path, FILE *report) {
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (report) fprintf(report, "wtosearch: %s is being written by another run; waiting for it\n", path);
+        while (flock(fd, LOCK_EX) != 0 && errno == EINTR) {
+        }
+    }
+    return fd;
+}
+
+/* Points the shard list at the compacted shards, then removes the old
+ * ones.  A reader that opened them before keeps its open files; one that
+ * must reopen a table by name then fails once and opens the new list
+ * (the daemon does so by itself). */
+static wts_status swap_compacted(const wts_index_job *job, char **names, size_t n, uint64_t gen, child *kids,
+                                 run_state *rs, char **errmsg) {
+    char **next = wts_xcalloc(n, sizeof *next);
+    size_t swapped = 0;
+    for (size_t i = 0; i < n; i++) {
+        next[i] = kids[i].compacted ? kids[i].compacted : names[i];
+        swapped += kids[i].compacted != NULL;
+    }
+    wts_status st = WTS_OK;
+    if (swapped) st = wts_xstub_write(job->db_path, (const char *const *)next, n, gen + 1, errmsg);
+    if (st == WTS_OK)
+        for (size_t i = 0; i < n; i++)
+            if (kids[i].compacted) {
+                char *old = join_path(job->db_path, names[i]);
+                remove_shard_dir(old);
+                free(old);
+                rs->stats.shards_compacted++;
+            }
+    free(next);
+    return st;
+}
+
+wts_status wts_index_run(const wts_index_job *job, wts_index_stats *stats, wts_strlist *skipped, char **errmsg) {
+    *errmsg = NULL;
+    if (stats) memset(stats, 0, sizeof *stats);
+    if (!job || !job->db_path || (!job->paths && job->npaths)) return WTS_ERR_INVALID;
+    if (mkdir(job->db_path, 0755) != 0 && errno != EEXIST) {
+        wts_buf b = WTS_BUF_INIT;
+        wts_buf_printf(&b, "cannot create %s: %s", job->db_path, strerror(errno));
+        *errmsg = wts_buf_steal(&b);
+        return WTS_ERR_IO;
+    }
+    int lock = lock_index(job->db_path, job->report);
+    if (lock < 0) {
+        wts_buf b = WTS_BUF_INIT;
+        wts_buf_printf(&b, "cannot open %s: %s", job->db_path, strerror(errno));
+        *errmsg = wts_buf_steal(&b);
+        return WTS_ERR_IO;
+    }
+    char **names = NULL;
+    size_t n = 0;
+    uint64_t gen = 0;
+    bool single = false;
+    wts_status st = layout(job, &names, &n, &gen, &single, errmsg);
+    if (st != WTS_OK) {
+        close(lock);
+        return st;
+    }
+    if (!single) remove_leftovers(job->db_path, names, n);
+
+    run_state rs;
+    memset(&rs, 0, sizeof rs);
+    rs.skipped = skipped;
+    rs.report = job->report;
+    rs.stats.shards = (uint32_t)n;
+    if (job->progress) {
+        rs.prog.on = true;
+        for (size_t i = 0; i < job->npaths; i++) count_tree(&rs.prog, job->paths[i], 0);
+        clock_gettime(CLOCK_MONOTONIC, &rs.prog.start);
+        rs.prog.last = rs.prog.start;
+    }
+    child *kids = wts_xcalloc(n, sizeof *kids);
+    for (size_t i = 0; i < n; i++) kids[i].fd = -1;
+    pid_t parent = getpid();
+    fflush(NULL); /* nothing buffered may be written twice */
+    for (size_t k = 0; k < n && st == WTS_OK; k++) {
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) != 0) {
+            st = WTS_ERR_IO;
+            break;
+        }
+        char compacted[64];
+        snprintf(compacted, sizeof compacted, "%s%zu.%llu", SHARD_PREFIX, k, (unsigned long long)gen + 1);
+        char *shard_path = join_path(job->db_path, names[k]);
+        pid_t pid = fork();
+        if (pid == 0) {
+            /* A shard's process dies with the run: a killed run leaves no
+             * writer behind holding a shard. */
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != parent) _exit(EXIT_FAILURE);
+            close(p[0]);
+            for (size_t j = 0; j < k; j++) close(kids[j].fd);
+            shard_run r = {job, job->db_path, shard_path, single ? NULL : compacted, (uint32_t)k, (uint32_t)n, p[1]};
+            int rc = shard_main(&r);
+            close(p[1]);
+            free(shard_path);
+            for (size_t j = 0; j < n; j++) free(names[j]);
+            free(names);
+            free(kids);
+            exit(rc);
+        }
+        free(shard_path);
+        close(p[1]);
+        if (pid < 0) {
+            close(p[0]);
+            st = WTS_ERR_IO;
+            break;
+        }
+        kids[k].pid = pid;
+        kids[k].fd = p[0];
+    }
+    if (st != WTS_OK) *errmsg = wts_xstrdup("cannot start the shards' processes");
+    gather(&rs, kids, n);
+    bool all_ok = st == WTS_OK;
+    for (size_t k = 0; k < n; k++) {
+        if (!kids[k].pid) continue;
+        int ws = 0;
+        while (waitpid(kids[k].pid, &ws, 0) < 0 && errno == EINTR) {
+        }
+        if (WIFSIGNALED(ws) || (WIFEXITED(ws) && WEXITSTATUS(ws) != 0)) {
+            all_ok = false;
+            if (!kids[k].failed) { /* it died without a word */
+                if (rs.errors.len) wts_buf_adds(&rs.errors, "; ");
+                if (WIFSIGNALED(ws))
+                    wts_buf_printf(&rs.errors, "the process writing shard %s was killed by signal %d", names[k],
+                                   WTERMSIG(ws));
+                else
+                    wts_buf_printf(&rs.errors, "the process writing shard %s failed", names[k]);
+            }
+        }
+    }
+    progress_draw(&rs.prog, true);
+    if (!all_ok && st == WTS_OK) st = WTS_ERR_IO;
+    if (rs.errors.len && !*errmsg) *errmsg = wts_buf_steal(&rs.errors);
+    /* Shards compacted by processes that succeeded are swapped in even if
+     * another failed: each is whole on its own. */
+    char *swap_msg = NULL;
+    wts_status sst = swap_compacted(job, names, n, gen, kids, &rs, &swap_msg);
+    if (sst != WTS_OK) {
+        if (!*errmsg) *errmsg = swap_msg;
+        else free(swap_msg);
+        if (st == WTS_OK) st = sst;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (kids[k].fd >= 0) close(kids[k].fd);
+        wts_buf_free(&kids[k].in);
+        if (sst != WTS_OK && kids[k].compacted) { /* never listed: not to be left lying */
+            char *p = join_path(job->db_path, kids[k].compacted);
+            remove_shard_dir(p);
+            free(p);
+        }
+        free(kids[k].compacted);
+    }
+    free(kids);
+    wts_buf_free(&rs.errors);
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    close(lock);
+    if (stats) *stats = rs.stats;
+    return st;
+}
