@@ -117,27 +117,31 @@ static wts_xstem *stemmer(qparser *p, wts_lang l) {
     return p->stem[l];
 }
 
-/* One free-text word: its exact folded form OR its stems, as synonyms, so
- * that "échanges" finds "echange" and the exact form scores as well. */
-/* Weight of the exact form of a word next to its stems: the form typed
- * (accents included) ranks before other inflections and spellings. */
-#define EXACT_FORM_WEIGHT 0.3
-
-static wts_xquery *word_query(qparser *p, const char *w, size_t len, const char *typed, size_t typed_len) {
-    uint32_t pos = 0;
+/* One free-text word: its stems and its folded form as typed, as
+ * synonyms, so that "échanges" finds "echange".  The folded form is
+ * needed beside the stems of the query's language only: a paragraph in
+ * another language has its own stem of the word; when the query's
+ * language is not known, the three stems find every paragraph it does and
+ * it is left out, one posting list fewer to read.  That the form typed
+ * (accents included) ranks before other inflections is scored after the
+ * match (search.c, "re-ranking"), not by more terms in it. */
+static wts_xquery *word_query(qparser *p, const char *w, size_t len) {
     wts_xquery *subs[4];
     size_t n = 0;
-    subs[n++] = term(p, "", w, len, pos);
     remember(&p->q->words, &p->q->nwords, w, len);
     static const wts_lang all[] = {WTS_LANG_EN, WTS_LANG_FR, WTS_LANG_ES};
     char stems[3][WTS_MAX_WORD_BYTES * 2 + 2];
     size_t nstems = 0;
+    bool every = p->lang == WTS_LANG_UNKNOWN; /* every language's stem is there */
     for (size_t k = 0; k < 3; k++) {
         if (p->lang != WTS_LANG_UNKNOWN && all[k] != p->lang) continue;
         wts_xstem *s = stemmer(p, all[k]);
         char *stem = stems[nstems];
         stem[0] = 'Z';
-        if (!s || wts_xstem_apply(s, w, len, stem + 1, sizeof stems[0] - 1) != WTS_OK) continue;
+        if (!s || wts_xstem_apply(s, w, len, stem + 1, sizeof stems[0] - 1) != WTS_OK) {
+            every = false;
+            continue;
+        }
         bool seen = false; /* the same stem from two languages: once */
         for (size_t j = 0; j < nstems; j++) seen |= strcmp(stems[j], stem) == 0;
         if (seen) continue;
@@ -145,22 +149,13 @@ static wts_xquery *word_query(qparser *p, const char *w, size_t len, const char 
         remember(&p->q->stems, &p->q->nstems, stem, strlen(stem));
         subs[n++] = term(p, "", stem, strlen(stem), 0);
     }
+    if (!every) subs[n++] = term(p, "", w, len, 0);
     wts_xquery *r = NULL;
     if (p->st == WTS_OK &&
         wts_xquery_combine(WTS_XOP_SYNONYM, (const wts_xquery *const *)subs, n, 0, &r) != WTS_OK)
         fail(p, WTS_ERR_NO_MEMORY, p->i, "out of memory");
     for (size_t k = 0; k < n; k++) wts_xquery_free(subs[k]);
-    /* the exact form: unaccented as typed, and with its accents */
-    wts_xquery *exact = term(p, "", w, len, 0), *scaled = NULL;
-    wts_buf lower = WTS_BUF_INIT;
-    wts_lower(typed, typed_len, &lower);
-    if (lower.len != len || memcmp(lower.data, w, len) != 0)
-        exact = join(p, WTS_XOP_OR, exact, term(p, WTS_PREFIX_EXACT, lower.data, lower.len, 0));
-    wts_buf_free(&lower);
-    if (exact && wts_xquery_scale(exact, EXACT_FORM_WEIGHT, &scaled) != WTS_OK)
-        fail(p, WTS_ERR_NO_MEMORY, p->i, "out of memory");
-    wts_xquery_free(exact);
-    return join(p, WTS_XOP_OR, r, scaled);
+    return r;
 }
 
 /* Text that tokenizes into several words ("e-commerce", a quoted phrase)
@@ -179,7 +174,7 @@ static node text_query(qparser *p, const char *s, size_t len, size_t at, bool ex
     }
     if (c.n == 1 && !exact) {
         r.stop = wts_is_stopword(c.w[0], c.len[0], p->lang);
-        r.q = word_query(p, c.w[0], c.len[0], s + c.start[0], c.end[0] - c.start[0]);
+        r.q = word_query(p, c.w[0], c.len[0]);
         p->q->plain = wts_xrealloc(p->q->plain, (p->q->nplain + 1) * sizeof *p->q->plain);
         p->q->plain[p->q->nplain++] = (struct wts_qword){(size_t)(s - p->s) + c.start[0],
                                                          (size_t)(s - p->s) + c.end[0], wts_xstrdup(c.w[0])};
@@ -296,6 +291,7 @@ static wts_xquery *date_filter(qparser *p, const char *v, size_t len, size_t at,
     }
     wts_xquery *q = NULL;
     if (!mentions) {
+        p->q->ranges = true;
         if (wts_xquery_value_range(WTS_SLOT_DATE, lo, hi, &q) != WTS_OK)
             fail(p, WTS_ERR_NO_MEMORY, at, "out of memory");
         return q;
@@ -558,48 +554,37 @@ static node parse_unary(qparser *p) {
     return parse_primary(p);
 }
 
-/* Boosts for words typed together: near each other (within a few words,
- * which covers a phrase too: a separate phrase boost tripled the cost of a
- * two-word query for little gain), in the title, in the heading above the
- * paragraph.  They only add weight, never matches. */
-#define NEAR_WEIGHT 0.75
-#define TITLE_WEIGHT 0.3
-#define SECTION_WEIGHT 0.3
-#define BOOST_MAX_WORDS 8
-
-static wts_xquery *scaled(qparser *p, wts_xquery *q, double factor) {
-    wts_xquery *r = NULL;
-    if (q && wts_xquery_scale(q, factor, &r) != WTS_OK) fail(p, WTS_ERR_NO_MEMORY, p->i, "out of memory");
-    wts_xquery_free(q);
-    return r;
-}
-
-static wts_xquery *boosted(qparser *p, wts_xquery *text, const char *words, size_t len) {
-    wts_words c;
-    wts_words_collect(words, len, &c);
-    if (c.n == 0 || c.n > BOOST_MAX_WORDS || p->st != WTS_OK) {
-        wts_words_free(&c);
-        return text;
+/* Words typed together rank higher in the form typed, near each other
+ * (within a few words, which covers a phrase too), in the title, in the
+ * heading above the paragraph.  None of it is asked of the index: in the
+ * match it cost more terms, positions or posting lists read for every
+ * candidate paragraph, so that a query's cost grew with its number of
+ * matches.  The words are kept for search.c to score its first hits
+ * again. */
+static void remember_boost(qparser *p, const char *text, const wts_words *c) {
+    if (c->n == 0 || c->n > WTS_BOOST_MAX_WORDS) return;
+    size_t content = 0;
+    for (size_t k = 0; k < c->n; k++) content += !wts_is_stopword(c->w[k], c->len[k], p->lang);
+    struct wts_qboost g = {wts_xcalloc(c->n, sizeof(char *)), wts_xcalloc(c->n, sizeof(char *)), 0};
+    for (size_t k = 0; k < c->n; k++) {
+        /* function words rank only in a query of nothing else */
+        if (content && wts_is_stopword(c->w[k], c->len[k], p->lang)) continue;
+        bool seen = false;
+        for (size_t j = 0; j < g.n; j++) seen |= strcmp(g.terms[j], c->w[k]) == 0;
+        if (seen) continue;
+        g.terms[g.n] = wts_xstrndup(c->w[k], c->len[k]);
+        /* the form with its accents, when folding took some away */
+        wts_buf lower = WTS_BUF_INIT;
+        wts_buf_adds(&lower, WTS_PREFIX_EXACT);
+        wts_lower(text + c->start[k], c->end[k] - c->start[k], &lower);
+        if (lower.len - strlen(WTS_PREFIX_EXACT) != c->len[k] ||
+            memcmp(lower.data + strlen(WTS_PREFIX_EXACT), c->w[k], c->len[k]) != 0)
+            g.accented[g.n] = wts_buf_steal(&lower);
+        wts_buf_free(&lower);
+        g.n++;
     }
-    wts_xquery *boosts[3] = {NULL, NULL, NULL}, *raw[BOOST_MAX_WORDS], *title = NULL, *section = NULL;
-    for (size_t k = 0; k < c.n; k++) {
-        raw[k] = term(p, "", c.w[k], c.len[k], (uint32_t)(k + 1));
-        title = join(p, WTS_XOP_OR, title, term(p, WTS_PREFIX_TITLE, c.w[k], c.len[k], 0));
-        section = join(p, WTS_XOP_OR, section, term(p, WTS_PREFIX_SECTION, c.w[k], c.len[k], 0));
-    }
-    if (c.n >= 2 && p->st == WTS_OK) {
-        wts_xquery *near = NULL;
-        if (wts_xquery_combine(WTS_XOP_NEAR, (const wts_xquery *const *)raw, c.n, (uint32_t)c.n + 4, &near) != WTS_OK)
-            fail(p, WTS_ERR_NO_MEMORY, p->i, "out of memory");
-        boosts[0] = scaled(p, near, NEAR_WEIGHT);
-    }
-    boosts[1] = scaled(p, title, TITLE_WEIGHT);
-    boosts[2] = scaled(p, section, SECTION_WEIGHT);
-    for (size_t k = 0; k < c.n; k++) wts_xquery_free(raw[k]);
-    wts_words_free(&c);
-    for (size_t k = 0; k < 3; k++)
-        if (boosts[k]) text = join(p, WTS_XOP_AND_MAYBE, text, boosts[k]);
-    return text;
+    p->q->boosts = wts_xrealloc(p->q->boosts, (p->q->nboosts + 1) * sizeof *p->q->boosts);
+    p->q->boosts[p->q->nboosts++] = g;
 }
 
 /* Combines juxtaposed items: text parts OR'ed for ranking, required parts
@@ -622,7 +607,12 @@ static node combine_seq(qparser *p, node *items, size_t n, const wts_buf *words)
         }
         items[k].q = NULL;
     }
-    if (text && words->len) text = boosted(p, text, words->data, words->len);
+    if (text && words->len && p->st == WTS_OK) {
+        wts_words c;
+        wts_words_collect(words->data, words->len, &c);
+        remember_boost(p, words->data, &c);
+        wts_words_free(&c);
+    }
     node r = {NULL, NODE_TEXT, false, false};
     if (text && must)
         r.q = join(p, must_weighs ? WTS_XOP_AND_MAYBE : WTS_XOP_FILTER, must_weighs ? must : text,
@@ -828,6 +818,15 @@ void wts_query_free(wts_query *q) {
     for (size_t i = 0; i < q->nsymbols; i++) free(q->symbols[i]);
     free(q->symbols);
     for (size_t i = 0; i < q->nplain; i++) free(q->plain[i].folded);
+    for (size_t i = 0; i < q->nboosts; i++) {
+        for (size_t j = 0; j < q->boosts[i].n; j++) {
+            free(q->boosts[i].terms[j]);
+            free(q->boosts[i].accented[j]);
+        }
+        free(q->boosts[i].terms);
+        free(q->boosts[i].accented);
+    }
+    free(q->boosts);
     free(q->plain);
     free(q->text);
     free(q->words);

@@ -5,11 +5,17 @@
 
 #include "wts.h"
 
+/* Words of one sequence that get boosts (title, heading, nearness): more
+ * is no longer a phrase someone types. */
+#define WTS_BOOST_MAX_WORDS 8
+
 struct wts_query {
     wts_xquery *xq;
     wts_lang lang;   /* language the words were stemmed in; UNKNOWN = all */
     bool ranked;     /* has words that rank; else filters only */
     bool asks_kind;  /* uses kind:, so headings are not left out */
+    bool ranges;     /* has a date: filter, a range of values that the index
+                        reads document by document, not a term */
     /* What the snippet highlights: exact folded words, "Z"-stems and
      * wildcard prefixes of the query's free text. */
     char **words, **stems, **prefixes, **symbols;
@@ -21,6 +27,18 @@ struct wts_query {
         char *folded;
     } *plain;
     size_t nplain;
+    /* The words of each sequence typed side by side (function words left
+     * out when others are there): after the match, the search rewards the
+     * first hits where they are in the form typed, stand near each other,
+     * or are in the document's title or the heading above (search.c,
+     * "re-ranking"). */
+    struct wts_qboost {
+        char **terms;    /* folded words: the index's positional terms */
+        char **accented; /* XE + the word with its accents, or NULL when
+                            typed without any */
+        size_t n;
+    } *boosts;
+    size_t nboosts;
 };
 
 /* Builds the highlighted snippet of text for q (malloc'd). */

@@ -6,12 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Matches examined at least, beyond the page asked for: with document
- * grouping, so that "matching_paragraphs" is exact up to this many
- * matches (a lower bound past it); with facets, so that their counts are.
- * Everything else stops at what the page needs: a common word in a large
- * index must not cost a scan of all its paragraphs. */
-#define CHECK_AT_LEAST_GROUPED 1000
+/* Matches examined at least when facets are asked for, so that their
+ * counts are.  Everything else stops at what the page needs: a common
+ * word in a large index must not cost a scan of all its paragraphs. */
 #define CHECK_AT_LEAST_FACETS 5000
 
 void wts_search_opts_init(wts_search_opts *opts) {
@@ -332,23 +329,339 @@ static char *versions_of(wts_xdb *db, const char *symbol) {
 
 #define SNIPPET_BYTES 320
 
+/* ---- re-ranking ---- */
+
+/* The boosts of words typed together (near each other, in the title, in
+ * the heading above) are scored after the match, on the first hits only:
+ * asked of the index, they were read for every candidate paragraph, and a
+ * query cost more the more paragraphs matched.  The window is a fixed
+ * number of first paragraphs, whatever the page, so that the pages of one
+ * query agree: its first RERANK_WINDOW paragraphs in their new order, then
+ * the rest in the index's order. */
+#define RERANK_WINDOW 100
+/* Paragraphs of one document kept by the match when hits are grouped by
+ * document: its best paragraph after re-ranking may be its second or
+ * third by the index's score. */
+#define RERANK_PER_DOCUMENT 3
+/* A boost multiplies the match score by (1 + the sum of these weights,
+ * each times the share of it found):  the form typed: the share of the
+ * words in the paragraph as typed, folded, and again with their accents;
+ * nearness: all the words within NEAR_SLACK words of a phrase (k of n
+ * words that close: (k - 1) / (n - 1)); title and heading: the share of
+ * the words found in them. */
+#define EXACT_WEIGHT 0.2
+#define NEAR_WEIGHT 0.6
+#define NEAR_SLACK 4
+#define TITLE_WEIGHT 0.2
+#define SECTION_WEIGHT 0.2
+/* Positions read per word and paragraph: a paragraph is a few hundred
+ * words at most; beyond, the first ones decide. */
+#define NEAR_MAX_POSITIONS 512
+
+typedef struct occurrence {
+    uint32_t pos;
+    uint32_t word;
+} occurrence;
+
+static int occurrence_cmp(const void *a, const void *b) {
+    const occurrence *x = a, *y = b;
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* How near each other the words of g stand in paragraph id: 1 when all
+ * of them are within g->n + NEAR_SLACK positions, (k - 1) / (n - 1) when
+ * at most k of them are, 0 when fewer than two are in it. */
+static double nearness(wts_xdb *db, wts_docid id, const struct wts_qboost *g, occurrence **buf,
+                       size_t *cap) {
+    size_t used = 0, present = 0;
+    uint32_t pos[NEAR_MAX_POSITIONS];
+    for (size_t t = 0; t < g->n; t++) {
+        if (present + (g->n - t) < 2) break; /* two can no longer be there */
+        size_t n = 0;
+        if (wts_xdb_positions(db, id, g->terms[t], strlen(g->terms[t]), pos, NEAR_MAX_POSITIONS, &n) != WTS_OK)
+            n = 0;
+        if (n > NEAR_MAX_POSITIONS) n = NEAR_MAX_POSITIONS;
+        if (n == 0) continue;
+        present++;
+        if (used + n > *cap) {
+            *cap = (used + n) * 2;
+            *buf = wts_xrealloc(*buf, *cap * sizeof **buf);
+        }
+        for (size_t k = 0; k < n; k++) (*buf)[used++] = (occurrence){pos[k], (uint32_t)t};
+    }
+    if (present < 2) return 0.0;
+    occurrence *o = *buf;
+    qsort(o, used, sizeof *o, occurrence_cmp);
+    /* the most distinct words in any window of the allowed width */
+    uint32_t width = (uint32_t)g->n + NEAR_SLACK, in[WTS_BOOST_MAX_WORDS] = {0};
+    size_t distinct = 0, best = 0, left = 0;
+    for (size_t right = 0; right < used; right++) {
+        if (in[o[right].word]++ == 0) distinct++;
+        while (o[right].pos - o[left].pos >= width)
+            if (--in[o[left++].word] == 0) distinct--;
+        if (distinct > best) best = distinct;
+    }
+    return best < 2 ? 0.0 : (double)(best - 1) / (double)(g->n - 1);
+}
+
+/* One paragraph of the window: where it is in the match, its score after
+ * re-ranking, its group key (with document grouping). */
+typedef struct cand {
+    size_t at;
+    double score;
+    const char *key;
+    size_t key_len;
+} cand;
+
+static int cand_cmp(const void *a, const void *b) {
+    const cand *x = a, *y = b;
+    if (x->score != y->score) return x->score < y->score ? 1 : -1;
+    return (x->at > y->at) - (x->at < y->at); /* ties keep the match's order */
+}
+
+/* Adds to share[i] weight / g->n for each word of g whose term (prefix +
+ * the word, or its accented form with accented) indexes paragraph ids[i]. */
+static void term_shares(wts_xdb *db, const char *prefix, bool accented, const struct wts_qboost *g,
+                        const wts_docid *ids, size_t n, double weight, uint32_t *wdf, double *share) {
+    for (size_t t = 0; t < g->n; t++) {
+        if (accented && !g->accented[t]) continue;
+        wts_buf term = WTS_BUF_INIT;
+        wts_buf_adds(&term, prefix);
+        wts_buf_adds(&term, accented ? g->accented[t] : g->terms[t]);
+        if (wts_xdb_term_wdfs(db, term.data, term.len, ids, n, wdf) == WTS_OK)
+            for (size_t i = 0; i < n; i++)
+                if (wdf[i]) share[i] += weight / (double)g->n;
+        wts_buf_free(&term);
+    }
+}
+
+/* The first n candidates, scored again and put in order. */
+static void rerank(wts_xdb *db, const wts_query *q, const wts_xmset *m, cand *c, size_t n) {
+    if (n == 0) return;
+    wts_docid *ids = wts_xcalloc(n, sizeof *ids);
+    uint32_t *wdf = wts_xcalloc(n, sizeof *wdf);
+    double *boost = wts_xcalloc(n, sizeof *boost), *b = wts_xcalloc(n, sizeof *b);
+    for (size_t i = 0; i < n; i++) ids[i] = wts_xmset_docid(m, c[i].at);
+    occurrence *buf = NULL;
+    size_t cap = 0;
+    for (size_t g = 0; g < q->nboosts; g++) { /* a paragraph gets its best group's boost */
+        const struct wts_qboost *w = &q->boosts[g];
+        memset(b, 0, n * sizeof *b);
+        term_shares(db, "", false, w, ids, n, EXACT_WEIGHT, wdf, b);
+        term_shares(db, "", true, w, ids, n, EXACT_WEIGHT, wdf, b);
+        term_shares(db, WTS_PREFIX_TITLE, false, w, ids, n, TITLE_WEIGHT, wdf, b);
+        term_shares(db, WTS_PREFIX_SECTION, false, w, ids, n, SECTION_WEIGHT, wdf, b);
+        for (size_t i = 0; i < n && w->n >= 2; i++) b[i] += NEAR_WEIGHT * nearness(db, ids[i], w, &buf, &cap);
+        for (size_t i = 0; i < n; i++)
+            if (b[i] > boost[i]) boost[i] = b[i];
+    }
+    for (size_t i = 0; i < n; i++) c[i].score *= 1.0 + boost[i];
+    free(buf);
+    free(ids);
+    free(wdf);
+    free(boost);
+    free(b);
+    qsort(c, n, sizeof *c, cand_cmp);
+}
+
+/* ---- grouping by document ---- */
+
+typedef struct group {
+    size_t first;    /* its best candidate */
+    uint32_t count;  /* its paragraphs among the candidates */
+} group;
+
+static uint64_t key_hash(const char *s, size_t len) {
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* Groups the candidates in order by key: a group is where its key first
+ * comes.  A paragraph without a key is a group of its own. */
+static group *group_by_key(const cand *c, size_t n, size_t *ngroups) {
+    group *g = wts_xcalloc(n ? n : 1, sizeof *g);
+    size_t slots = 16;
+    while (slots < 2 * n) slots *= 2;
+    size_t *table = wts_xmalloc(slots * sizeof *table); /* group index + 1, 0 empty */
+    memset(table, 0, slots * sizeof *table);
+    size_t ng = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (c[i].key_len == 0) {
+            g[ng++] = (group){i, 1};
+            continue;
+        }
+        size_t s = (size_t)key_hash(c[i].key, c[i].key_len) & (slots - 1);
+        for (;; s = (s + 1) & (slots - 1)) {
+            if (table[s] == 0) {
+                g[ng] = (group){i, 1};
+                table[s] = ++ng;
+                break;
+            }
+            const cand *f = &c[g[table[s] - 1].first];
+            if (f->key_len == c[i].key_len && memcmp(f->key, c[i].key, f->key_len) == 0) {
+                g[table[s] - 1].count++;
+                break;
+            }
+        }
+    }
+    free(table);
+    *ngroups = ng;
+    return g;
+}
+
+/* The matching paragraphs of each document shown, counted exactly by one
+ * more search restricted to those documents: the work follows the page,
+ * not the number of matches.  A group key is "symbol:S" (S the document's
+ * first symbol: its paragraphs, in every language, carry a version term
+ * XV S|lang) or "path:P" (a file without symbol: its path term).  Leaves
+ * counts[i] alone for a key it cannot restrict to, and all of them when
+ * the search fails. */
+static void count_paragraphs(wts_xdb *db, const wts_xquery *query, const wts_search_opts *opts,
+                             const char *const *keys, const size_t *key_lens, size_t n,
+                             uint32_t *counts) {
+    wts_xquery *filter = NULL;
+    wts_status st = WTS_OK;
+    for (size_t i = 0; i < n && st == WTS_OK; i++) {
+        bool symbol = key_lens[i] > 7 && memcmp(keys[i], "symbol:", 7) == 0;
+        bool path = key_lens[i] > 5 && memcmp(keys[i], "path:", 5) == 0;
+        if (!symbol && !path) continue;
+        wts_buf t = WTS_BUF_INIT;
+        wts_buf_adds(&t, symbol ? WTS_PREFIX_VERSION : WTS_PREFIX_PATH);
+        wts_buf_add(&t, keys[i] + (symbol ? 7 : 5), key_lens[i] - (symbol ? 7 : 5));
+        wts_xquery *one = NULL;
+        if (symbol) {
+            wts_buf_addc(&t, '|');
+            st = wts_xquery_wildcard(t.data, WTS_QUERY_MAX_WILDCARD, &one);
+        } else {
+            st = wts_xquery_term(t.data, t.len, 1, 0, &one);
+        }
+        wts_buf_free(&t);
+        if (st == WTS_OK && filter) {
+            const wts_xquery *subs[2] = {filter, one};
+            wts_xquery *r = NULL;
+            st = wts_xquery_combine(WTS_XOP_OR, subs, 2, 0, &r);
+            wts_xquery_free(filter);
+            filter = r;
+        } else if (st == WTS_OK) {
+            filter = one;
+            one = NULL;
+        }
+        wts_xquery_free(one);
+    }
+    wts_xquery *counted = NULL;
+    if (st == WTS_OK && filter) {
+        const wts_xquery *subs[2] = {query, filter};
+        st = wts_xquery_combine(WTS_XOP_FILTER, subs, 2, 0, &counted);
+    }
+    wts_xquery_free(filter);
+    uint32_t all = 0;
+    if (st != WTS_OK || !counted || wts_xdb_doccount(db, &all) != WTS_OK) {
+        wts_xquery_free(counted);
+        return;
+    }
+    wts_xsearch_opts xo;
+    wts_xsearch_opts_init(&xo);
+    xo.limit = (uint32_t)n;
+    xo.check_at_least = all; /* every match: there are only those documents' */
+    xo.collapse_slot = WTS_SLOT_GROUP;
+    xo.collapse_max = 1;
+    xo.time_limit = opts->time_limit;
+    wts_xmset *m = NULL;
+    if (wts_xdb_search_keys(db, counted, &xo, WTS_SLOT_GROUP, &m) == WTS_OK) {
+        for (size_t j = 0; j < wts_xmset_size(m); j++) {
+            size_t len = 0;
+            const char *key = wts_xmset_data(m, j, &len);
+            for (size_t i = 0; i < n; i++)
+                if (key && key_lens[i] == len && memcmp(keys[i], key, len) == 0)
+                    counts[i] = wts_xmset_collapsed(m, j) + 1;
+        }
+    }
+    wts_xmset_free(m);
+    wts_xquery_free(counted);
+}
+
+/* The sample that estimates how many documents match
+ * (estimate_documents): paragraphs examined at least, documents kept. */
+#define SAMPLE_PARAGRAPHS 256
+#define SAMPLE_DOCUMENTS 64
+
+/* How many documents match, when the match stopped before seeing them
+ * all.  The index estimates it as its estimate of matching paragraphs
+ * times the share of distinct documents among the paragraphs it examined.
+ * Those examined in the window are the best ones, many per document, up
+ * to RERANK_PER_DOCUMENT each, which skews the share; here the first
+ * SAMPLE_PARAGRAPHS matches are examined whatever their score, in index
+ * order, where a document's paragraphs follow each other.  Exact when
+ * fewer than SAMPLE_DOCUMENTS documents match; 0 when it fails. */
+static uint32_t estimate_documents(wts_xdb *db, const wts_xquery *query, double time_limit) {
+    wts_xsearch_opts xo;
+    wts_xsearch_opts_init(&xo);
+    xo.limit = getenv("WTS_L") ? (unsigned)atoi(getenv("WTS_L")) : SAMPLE_DOCUMENTS;
+    xo.check_at_least = getenv("WTS_S") ? (unsigned)atoi(getenv("WTS_S")) : SAMPLE_PARAGRAPHS;
+    xo.collapse_slot = WTS_SLOT_GROUP;
+    xo.collapse_max = 1;
+    xo.time_limit = time_limit;
+    wts_xmset *m = NULL;
+    uint32_t n = 0;
+    wts_xquery *plain = NULL;
+    if (getenv("WTS_BOOL")) { wts_xquery_scale(query, 0.0, &plain); query = plain; xo.check_at_least = 0; }
+    if (wts_xdb_search_keys(db, query, &xo, -1, &m) == WTS_OK)
+        n = wts_xmset_size(m) < xo.limit ? (uint32_t)wts_xmset_size(m) : wts_xmset_estimated(m);
+    wts_xmset_free(m);
+    wts_xquery_free(plain);
+    return n;
+}
+
+/* ---- searching ---- */
+
+/* Fills hit h from paragraph id: its record, snippet and languages. */
+static void fill_hit(wts_xdb *db, const wts_query *q, wts_docid id, double score, wts_hit *h) {
+    char *data = NULL;
+    size_t dlen = 0;
+    if (wts_xdb_doc_data(db, id, &data, &dlen) != WTS_OK || !data) {
+        free(data);
+        data = wts_xstrdup("{}");
+        dlen = 2;
+    }
+    h->data = data;
+    h->docid = id;
+    h->score = score;
+    json_error_t jerr;
+    json_t *obj = json_loadb(h->data, dlen, 0, &jerr);
+    const char *text = obj ? json_string_value(json_object_get(obj, "text")) : NULL;
+    const char *lang = obj ? json_string_value(json_object_get(obj, "lang")) : NULL;
+    const char *symbol = obj ? json_string_value(json_object_get(obj, "symbol")) : NULL;
+    h->languages = symbol ? versions_of(db, symbol) : wts_xstrdup("");
+    h->snippet = text ? wts_snippet(q, text, strlen(text), wts_lang_from_code(lang), SNIPPET_BYTES)
+                      : wts_xstrdup("");
+    json_decref(obj);
+}
+
 wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
                       const wts_search_opts *opts, wts_results **out, char **errmsg) {
     *out = NULL;
     if (errmsg) *errmsg = NULL;
+    const bool grouped = opts->group == WTS_GROUP_DOCUMENT;
+    const bool by_score = opts->order == WTS_ORDER_RELEVANCE && q->ranked;
+    const bool reranked = by_score && q->nboosts > 0;
+    /* The match is asked for everything up to the end of the page (cut
+     * here); when it re-ranks, for up to RERANK_PER_DOCUMENT paragraphs of
+     * a document and for the whole window. */
+    uint64_t want = (uint64_t)opts->offset + opts->limit, ask = want;
+    if (reranked && grouped) ask *= RERANK_PER_DOCUMENT;
+    if (reranked && ask < RERANK_WINDOW) ask = RERANK_WINDOW;
     wts_xsearch_opts xo;
     wts_xsearch_opts_init(&xo);
-    xo.offset = opts->offset;
-    xo.limit = opts->limit;
-    xo.check_at_least = opts->facets ? CHECK_AT_LEAST_FACETS
-                        : opts->group == WTS_GROUP_DOCUMENT ? CHECK_AT_LEAST_GROUPED : 0;
+    xo.limit = ask > UINT32_MAX ? UINT32_MAX : (uint32_t)ask;
+    xo.check_at_least = opts->facets ? CHECK_AT_LEAST_FACETS : 0;
     xo.time_limit = opts->time_limit;
-    if (opts->group == WTS_GROUP_DOCUMENT) {
+    if (grouped) {
         xo.collapse_slot = WTS_SLOT_GROUP;
-        xo.collapse_max = 1;
+        xo.collapse_max = reranked ? RERANK_PER_DOCUMENT : 1;
     }
     if (opts->facets) xo.facet_slot = WTS_SLOT_FACETS;
-    if (opts->order != WTS_ORDER_RELEVANCE || !q->ranked) {
+    if (!by_score) {
         xo.sort = WTS_XSORT_VALUE;
         xo.sort_slot = WTS_SLOT_DATE;
         xo.sort_descending = opts->order != WTS_ORDER_OLDEST;
@@ -373,48 +686,75 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
     }
     const wts_xquery *query = run ? run : q->xq;
     wts_xmset *m = NULL;
-    st = wts_xdb_search(db, query, &xo, &m);
+    st = wts_xdb_search_keys(db, query, &xo, grouped ? WTS_SLOT_GROUP : -1, &m);
     if (st == WTS_ERR_MODIFIED) { /* a writer moved on: read the newest */
-        if (wts_xdb_reopen(db, NULL) == WTS_OK) st = wts_xdb_search(db, query, &xo, &m);
+        if (wts_xdb_reopen(db, NULL) == WTS_OK) st = wts_xdb_search_keys(db, query, &xo, grouped ? WTS_SLOT_GROUP : -1, &m);
     }
-    wts_xquery_free(run);
     if (st != WTS_OK) {
+        wts_xquery_free(run);
         if (errmsg) *errmsg = wts_xstrdup(wts_xdb_message(db));
         return st;
     }
+    size_t got = wts_xmset_size(m);
+    /* Fewer than asked for: the match saw every matching paragraph. */
+    const bool all_seen = got < xo.limit;
+    cand *c = wts_xcalloc(got ? got : 1, sizeof *c);
+    for (size_t i = 0; i < got; i++) {
+        c[i].at = i;
+        c[i].score = wts_xmset_weight(m, i);
+        c[i].key = grouped ? wts_xmset_data(m, i, &c[i].key_len) : NULL;
+    }
+    if (reranked) rerank(db, q, m, c, got < RERANK_WINDOW ? got : RERANK_WINDOW);
+    /* Paragraphs, or the documents they are grouped into, in order. */
+    size_t nunits = got;
+    group *groups = NULL;
+    if (grouped) groups = group_by_key(c, got, &nunits);
+
     wts_results *r = wts_xcalloc(1, sizeof *r);
     r->query = wts_xstrdup(query_text ? query_text : "");
-    /* When every match was examined (at most check_at_least of them), the
-     * lower bound is the exact count, also of groups; else an estimate. */
-    r->total = wts_xmset_upper_bound(m) <= xo.check_at_least ? wts_xmset_lower_bound(m) : wts_xmset_estimated(m);
     r->offset = opts->offset;
     r->group = opts->group;
-    size_t got = wts_xmset_size(m);
-    /* a page that ends early knows the total; otherwise it is at least
-     * what was seen */
-    if (got > 0 && got < xo.limit) r->total = xo.offset + (uint32_t)got;
-    else if (got > 0 && r->total < xo.offset + got) r->total = xo.offset + (uint32_t)got;
-    else if (got == 0 && xo.offset == 0 && xo.limit > 0) r->total = 0;
-    r->nhits = got;
+    /* Past what the match saw, the total is an estimate: the index's own,
+     * or for documents a sample (estimate_documents), but not through a
+     * date: filter, which the sample would read for every paragraph. */
+    if (all_seen)
+        r->total = (uint32_t)nunits;
+    else if (grouped && !q->ranges)
+        r->total = estimate_documents(db, query, opts->time_limit);
+    else
+        r->total = wts_xmset_estimated(m);
+    if (r->total < nunits) r->total = (uint32_t)nunits;
+    size_t from = opts->offset < nunits ? opts->offset : nunits;
+    size_t to = want < nunits ? (size_t)want : nunits;
+    r->nhits = to - from;
     r->hits = wts_xcalloc(r->nhits ? r->nhits : 1, sizeof *r->hits);
     for (size_t i = 0; i < r->nhits; i++) {
-        wts_hit *h = &r->hits[i];
-        size_t dlen = 0, at = i;
-        const char *data = wts_xmset_data(m, at, &dlen);
-        h->data = wts_xstrndup(data ? data : "{}", data ? dlen : 2);
-        h->docid = wts_xmset_docid(m, at);
-        h->score = wts_xmset_weight(m, at);
-        h->matching_paragraphs = wts_xmset_collapsed(m, at) + 1;
-        json_error_t jerr;
-        json_t *obj = json_loadb(h->data, strlen(h->data), 0, &jerr);
-        const char *text = obj ? json_string_value(json_object_get(obj, "text")) : NULL;
-        const char *lang = obj ? json_string_value(json_object_get(obj, "lang")) : NULL;
-        const char *symbol = obj ? json_string_value(json_object_get(obj, "symbol")) : NULL;
-        h->languages = symbol ? versions_of(db, symbol) : wts_xstrdup("");
-        h->snippet = text ? wts_snippet(q, text, strlen(text), wts_lang_from_code(lang), SNIPPET_BYTES)
-                          : wts_xstrdup("");
-        json_decref(obj);
+        const cand *best = &c[grouped ? groups[from + i].first : from + i];
+        fill_hit(db, q, wts_xmset_docid(m, best->at), best->score, &r->hits[i]);
+        /* its paragraphs kept by the match, and those the match left out
+         * as more than it keeps of a document (the same count on each) */
+        r->hits[i].matching_paragraphs = grouped ? groups[from + i].count + wts_xmset_collapsed(m, best->at) : 1;
     }
+    /* Past what the match saw, the documents shown are counted by one more
+     * search; not with a date: filter, which would read the date of every
+     * paragraph again: there, what the match saw is a lower bound. */
+    if (grouped && r->nhits && !all_seen && !q->ranges) {
+        const char **keys = wts_xcalloc(r->nhits, sizeof *keys);
+        size_t *lens = wts_xcalloc(r->nhits, sizeof *lens);
+        uint32_t *counts = wts_xcalloc(r->nhits, sizeof *counts);
+        for (size_t i = 0; i < r->nhits; i++) {
+            const cand *best = &c[groups[from + i].first];
+            keys[i] = best->key;
+            lens[i] = best->key_len;
+            counts[i] = r->hits[i].matching_paragraphs;
+        }
+        count_paragraphs(db, query, opts, keys, lens, r->nhits, counts);
+        for (size_t i = 0; i < r->nhits; i++) r->hits[i].matching_paragraphs = counts[i];
+        free(keys);
+        free(lens);
+        free(counts);
+    }
+    wts_xquery_free(run);
     r->suggestion = suggestion(db, q);
     r->nfacets = wts_xmset_facet_count(m);
     r->facets = wts_xcalloc(r->nfacets ? r->nfacets : 1, sizeof *r->facets);
@@ -422,6 +762,8 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
         const char *key = wts_xmset_facet(m, i, &r->facets[i].count);
         r->facets[i].key = wts_xstrdup(key ? key : "");
     }
+    free(groups);
+    free(c);
     wts_xmset_free(m);
     *out = r;
     return WTS_OK;

@@ -923,3 +923,105 @@ wts_status wts_xapian_test_map(wts_xtest_throw kind, char **errmsg) {
 }
 
 }  // extern "C"
+
+/* ---- a window of hits, ranked again after the match ---- */
+
+extern "C" {
+
+wts_status wts_xdb_search_keys(wts_xdb *db, const wts_xquery *q,
+                               const wts_xsearch_opts *opts, int slot,
+                               wts_xmset **out) {
+    if (!out) return WTS_ERR_INVALID;
+    *out = nullptr;
+    if (!db || !q || !opts) return WTS_ERR_INVALID;
+    wts_xmset *m = nullptr;
+    try {
+        m = new wts_xmset();
+        Xapian::Enquire enquire(db->db);
+        enquire.set_query(q->q);
+        if (opts->collapse_slot >= 0)
+            enquire.set_collapse_key(static_cast<Xapian::valueno>(opts->collapse_slot),
+                                     opts->collapse_max ? opts->collapse_max : 1);
+        switch (opts->sort) {
+        case WTS_XSORT_RELEVANCE: break;
+        case WTS_XSORT_VALUE:
+            enquire.set_sort_by_value_then_relevance(opts->sort_slot,
+                                                     opts->sort_descending != 0);
+            break;
+        case WTS_XSORT_RELEVANCE_THEN_VALUE:
+            enquire.set_sort_by_relevance_then_value(opts->sort_slot,
+                                                     opts->sort_descending != 0);
+            break;
+        }
+        if (opts->time_limit > 0) enquire.set_time_limit(opts->time_limit);
+        std::unique_ptr<KeyListSpy> spy;
+        if (opts->facet_slot >= 0) {
+            spy.reset(new KeyListSpy(static_cast<Xapian::valueno>(opts->facet_slot)));
+            enquire.add_matchspy(spy.get());
+        }
+        Xapian::MSet mset = enquire.get_mset(opts->offset, opts->limit, opts->check_at_least);
+        m->estimated = mset.get_matches_estimated();
+        m->lower_bound = mset.get_matches_lower_bound();
+        m->upper_bound = mset.get_matches_upper_bound();
+        m->hits.reserve(mset.size());
+        const bool key_is_collapse = slot >= 0 && slot == opts->collapse_slot;
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+            wts_xhit h;
+            h.id = *it;
+            h.weight = it.get_weight();
+            h.collapsed = opts->collapse_slot >= 0 ? it.get_collapse_count() : 0;
+            if (key_is_collapse)
+                h.data = it.get_collapse_key();
+            else if (slot >= 0)
+                h.data = it.get_document().get_value(static_cast<Xapian::valueno>(slot));
+            m->hits.push_back(std::move(h));
+        }
+        if (spy)
+            for (const auto &kv : spy->counts()) m->facets.emplace_back(kv.first, kv.second);
+        *out = m;
+        return WTS_OK;
+    } catch (...) {
+        delete m;
+        return map_current_exception(db->message);
+    }
+}
+
+wts_status wts_xdb_term_wdfs(wts_xdb *db, const char *term, size_t len,
+                             const wts_docid *ids, size_t n, uint32_t *wdf) {
+    if (!db || !term || (n && (!ids || !wdf))) return WTS_ERR_INVALID;
+    WTS_GUARD(db->message, {
+        std::vector<size_t> order(n);
+        for (size_t i = 0; i < n; i++) {
+            order[i] = i;
+            wdf[i] = 0;
+        }
+        std::sort(order.begin(), order.end(), [ids](size_t a, size_t b) { return ids[a] < ids[b]; });
+        const std::string t(term, len);
+        Xapian::PostingIterator it = db->db.postlist_begin(t), end = db->db.postlist_end(t);
+        for (size_t k = 0; k < n && it != end; k++) {
+            const Xapian::docid id = ids[order[k]];
+            if (id == 0) continue;
+            it.skip_to(id);
+            if (it != end && *it == id) wdf[order[k]] = it.get_wdf();
+        }
+    });
+}
+
+wts_status wts_xdb_positions(wts_xdb *db, wts_docid id, const char *term,
+                             size_t len, uint32_t *pos, size_t max,
+                             size_t *n) {
+    if (n) *n = 0;
+    if (!db || !term || !n || id == 0 || (max && !pos)) return WTS_ERR_INVALID;
+    WTS_GUARD(db->message, {
+        const std::string t(term, len);
+        size_t k = 0;
+        // A term absent from the document gives an empty list, not an error.
+        for (auto it = db->db.positionlist_begin(id, t); it != db->db.positionlist_end(id, t); ++it) {
+            if (k < max) pos[k] = *it;
+            k++;
+        }
+        *n = k;
+    });
+}
+
+}  // extern "C"

@@ -269,6 +269,31 @@ void wts_xstem_free(wts_xstem *s);
 wts_status wts_xstem_apply(wts_xstem *s, const char *word, size_t len,
                            char *buf, size_t bufsize);
 
+/* ------------------------------------------------------------------ */
+/* A window of hits, ranked again after the match                      */
+
+/* Runs q as wts_xdb_search does, but reads no document data: each hit's
+ * data is its value in slot instead (its collapse key, read for free, when
+ * slot is opts->collapse_slot; "" when slot is negative).  For asking for
+ * many more hits than are shown: their ids, weights and keys cost little,
+ * and the caller reads the data of the hits it keeps (wts_xdb_doc_data). */
+wts_status wts_xdb_search_keys(wts_xdb *db, const wts_xquery *q,
+                               const wts_xsearch_opts *opts, int slot,
+                               wts_xmset **out);
+
+/* For each of the n documents ids (any order), the within-document
+ * frequency of term in it into wdf[i], 0 when it is not indexed by term.
+ * Reads the term's posting list once, skipping to each document. */
+wts_status wts_xdb_term_wdfs(wts_xdb *db, const char *term, size_t len,
+                             const wts_docid *ids, size_t n, uint32_t *wdf);
+
+/* The positions of term (a positional term: a folded word) in document
+ * id, ascending: the first max of them into pos, and how many there are
+ * in all into *n (0 when the term is not in that document). */
+wts_status wts_xdb_positions(wts_xdb *db, wts_docid id, const char *term,
+                             size_t len, uint32_t *pos, size_t max,
+                             size_t *n);
+
 #ifdef __cplusplus
 }
 #endif
