@@ -114,7 +114,7 @@ static void skip(wts_indexer *ix, const char *path, const char *reason) {
  * manifest's directory.  Problems are reported, naming file and line. */
 static void manifest_load(wts_indexer *ix, const char *file, manifest *m) {
     /* every shard reads the manifest; the first one tells of its problems */
-    FILE *report = ix->shard.index == 0 ? report : NULL;
+    FILE *report = ix->shard.index == 0 ? ix->report : NULL;
     FILE *f = fopen(file, "r");
     if (!f) {
         if (report) fprintf(report, "wtosearch: cannot read manifest %s: %s\n", file, strerror(errno));

@@ -445,6 +445,21 @@ class T04bShards(unittest.TestCase):
             self.assertEqual(c.rc, 0, c)
             self.assertIn('%d files' % (docs - 1), c.out, c)
 
+    def test_manifest_problems_told_once(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = os.path.join(tmp, 'c')
+            os.mkdir(corpus)
+            with open(os.path.join(corpus, 'a.txt'), 'w', encoding='utf-8') as f:
+                f.write('1. The Group discussed trade finance.\n')
+            with open(os.path.join(corpus, 'MANIFEST.tsv'), 'w', encoding='utf-8') as f:
+                f.write('path\tsymbol\tdate\n')
+                f.write('a.txt\tINF/MSME/W/99\tnot-a-date\n')
+            r = run('index', '--db', os.path.join(tmp, 'db'), '--shards', '3', corpus)
+            self.assertEqual(r.rc, 0, r)
+            lines = [l for l in r.err.splitlines() if 'MANIFEST.tsv:2' in l]
+            self.assertEqual(len(lines), 1, r)
+            self.assertIn('not-a-date', lines[0])
+
     def test_not_an_index(self):
         with tempfile.TemporaryDirectory() as tmp:
             db = os.path.join(tmp, 'notes')
