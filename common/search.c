@@ -54,7 +54,16 @@ wts_status wts_index_open(const char *path, wts_xdb **out, char **errmsg) {
     }
     char *version = NULL;
     st = wts_xdb_get_metadata(db, WTS_META_SCHEMA, &version);
-    if (st == WTS_OK && strcmp(version, WTS_SCHEMA_VERSION) != 0) {
+    uint32_t docs = 0;
+    if (st == WTS_OK && !*version && wts_xdb_doccount(db, &docs) == WTS_OK && docs == 0) {
+        /* shards created by a first run that committed nothing yet */
+        if (errmsg) {
+            wts_buf b = WTS_BUF_INIT;
+            wts_buf_printf(&b, "no index at %s yet: its first indexing run has committed nothing", path);
+            *errmsg = wts_buf_steal(&b);
+        }
+        st = WTS_ERR_NO_INDEX;
+    } else if (st == WTS_OK && strcmp(version, WTS_SCHEMA_VERSION) != 0) {
         if (errmsg) {
             wts_buf b = WTS_BUF_INIT;
             wts_buf_printf(&b, "index %s has schema version '%s', this program reads version %s: re-index it",
