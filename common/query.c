@@ -565,13 +565,18 @@ static void remember_boost(qparser *p, const char *text, const wts_words *c) {
     if (c->n == 0 || c->n > WTS_BOOST_MAX_WORDS) return;
     size_t content = 0;
     for (size_t k = 0; k < c->n; k++) content += !wts_is_stopword(c->w[k], c->len[k], p->lang);
-    struct wts_qboost g = {wts_xcalloc(c->n, sizeof(char *)), wts_xcalloc(c->n, sizeof(char *)), 0};
+    struct wts_qboost g = {wts_xcalloc(c->n, sizeof(char *)), wts_xcalloc(c->n, sizeof(char *)), 0,
+                           wts_xcalloc(c->n, sizeof(char *)), 0};
     for (size_t k = 0; k < c->n; k++) {
-        /* function words rank only in a query of nothing else */
-        if (content && wts_is_stopword(c->w[k], c->len[k], p->lang)) continue;
         bool seen = false;
         for (size_t j = 0; j < g.n; j++) seen |= strcmp(g.terms[j], c->w[k]) == 0;
+        for (size_t j = 0; j < g.nfunction; j++) seen |= strcmp(g.function[j], c->w[k]) == 0;
         if (seen) continue;
+        /* function words rank only in a query of nothing else */
+        if (content && wts_is_stopword(c->w[k], c->len[k], p->lang)) {
+            g.function[g.nfunction++] = wts_xstrndup(c->w[k], c->len[k]);
+            continue;
+        }
         g.terms[g.n] = wts_xstrndup(c->w[k], c->len[k]);
         /* the form with its accents, when folding took some away */
         wts_buf lower = WTS_BUF_INIT;
@@ -823,8 +828,10 @@ void wts_query_free(wts_query *q) {
             free(q->boosts[i].terms[j]);
             free(q->boosts[i].accented[j]);
         }
+        for (size_t j = 0; j < q->boosts[i].nfunction; j++) free(q->boosts[i].function[j]);
         free(q->boosts[i].terms);
         free(q->boosts[i].accented);
+        free(q->boosts[i].function);
     }
     free(q->boosts);
     free(q->plain);

@@ -5,8 +5,8 @@
 
 #include "wts.h"
 
-/* Words of one sequence that get boosts (title, heading, nearness): more
- * is no longer a phrase someone types. */
+/* Words of one sequence that get boosts (form typed, nearness, title,
+ * heading): more is no longer a phrase someone types. */
 #define WTS_BOOST_MAX_WORDS 8
 
 struct wts_query {
@@ -37,6 +37,9 @@ struct wts_query {
         char **accented; /* XE + the word with its accents, or NULL when
                             typed without any */
         size_t n;
+        char **function; /* the function words left out, which still
+                            count in the title and the heading */
+        size_t nfunction;
     } *boosts;
     size_t nboosts;
 };

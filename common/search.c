@@ -3,6 +3,7 @@
 #include "query_internal.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -340,29 +341,29 @@ static char *versions_of(wts_xdb *db, const char *symbol) {
 
 /* ---- re-ranking ---- */
 
-/* The boosts of words typed together (near each other, in the title, in
- * the heading above) are scored after the match, on the first hits only:
- * asked of the index, they were read for every candidate paragraph, and a
- * query cost more the more paragraphs matched.  The window is a fixed
- * number of first paragraphs, whatever the page, so that the pages of one
- * query agree: its first RERANK_WINDOW paragraphs in their new order, then
- * the rest in the index's order. */
+/* The boosts of words typed together (the form typed, near each other, in
+ * the title, in the heading above) are scored after the match, on the
+ * first hits only: asked of the index, they were read for every candidate
+ * paragraph, and a query cost more the more paragraphs matched.  The
+ * window is a fixed number of first paragraphs, whatever the page, so
+ * that the pages of one query agree: its first RERANK_WINDOW paragraphs in
+ * their new order, then the rest in the index's order. */
 #define RERANK_WINDOW 100
 /* Paragraphs of one document kept by the match when hits are grouped by
  * document: its best paragraph after re-ranking may be its second or
  * third by the index's score. */
 #define RERANK_PER_DOCUMENT 3
-/* A boost multiplies the match score by (1 + the sum of these weights,
- * each times the share of it found):  the form typed: the share of the
- * words in the paragraph as typed, folded, and again with their accents;
- * nearness: all the words within NEAR_SLACK words of a phrase (k of n
- * words that close: (k - 1) / (n - 1)); title and heading: the share of
- * the words found in them. */
-#define EXACT_WEIGHT 0.2
-#define NEAR_WEIGHT 0.6
+/* Each boost adds, like the terms the match once had for it, the BM25
+ * weight of the terms found times a factor: the form typed (the folded
+ * word, and the word with its accents: before other inflections), the
+ * words near each other (all within NEAR_SLACK words of a phrase; k of n
+ * words that close give (k - 1) / (n - 1) of it), in the title, in the
+ * heading above. */
+#define EXACT_WEIGHT 0.3
+#define NEAR_WEIGHT 0.75
 #define NEAR_SLACK 4
-#define TITLE_WEIGHT 0.2
-#define SECTION_WEIGHT 0.2
+#define TITLE_WEIGHT 0.3
+#define SECTION_WEIGHT 0.3
 /* Positions read per word and paragraph: a paragraph is a few hundred
  * words at most; beyond, the first ones decide. */
 #define NEAR_MAX_POSITIONS 512
@@ -428,48 +429,81 @@ static int cand_cmp(const void *a, const void *b) {
     return (x->at > y->at) - (x->at < y->at); /* ties keep the match's order */
 }
 
-/* Adds to share[i] weight / g->n for each word of g whose term (prefix +
- * the word, or its accented form with accented) indexes paragraph ids[i]. */
-static void term_shares(wts_xdb *db, const char *prefix, bool accented, const struct wts_qboost *g,
-                        const wts_docid *ids, size_t n, double weight, uint32_t *wdf, double *share) {
-    for (size_t t = 0; t < g->n; t++) {
-        if (accented && !g->accented[t]) continue;
-        wts_buf term = WTS_BUF_INIT;
-        wts_buf_adds(&term, prefix);
-        wts_buf_adds(&term, accented ? g->accented[t] : g->terms[t]);
-        if (wts_xdb_term_wdfs(db, term.data, term.len, ids, n, wdf) == WTS_OK)
-            for (size_t i = 0; i < n; i++)
-                if (wdf[i]) share[i] += weight / (double)g->n;
-        wts_buf_free(&term);
+/* The window's paragraphs, with what weighs terms in them. */
+typedef struct window {
+    wts_xdb *db;
+    const wts_docid *ids;
+    size_t n;
+    uint32_t doccount;
+    double *normlen; /* each paragraph's length over the average */
+    uint32_t *wdf;   /* scratch: one term's wdf in each paragraph */
+} window;
+
+/* Adds factor times the BM25 weight of term in each paragraph of w it
+ * indexes to add[i] (and to sum[i] when sum is not NULL): the match's own
+ * weight (Xapian's BM25 and its defaults, k1 = 1, b = 0.5, the least
+ * normalised length 0.5, the idf it clamps). */
+static void add_term_weight(const window *w, const char *prefix, const char *word, double factor,
+                            double *add, double *sum) {
+    wts_buf term = WTS_BUF_INIT;
+    wts_buf_adds(&term, prefix);
+    wts_buf_adds(&term, word);
+    uint32_t tf = 0;
+    if (wts_xdb_termfreq(w->db, term.data, &tf) == WTS_OK && tf > 0 &&
+        wts_xdb_term_wdfs(w->db, term.data, term.len, w->ids, w->n, w->wdf) == WTS_OK) {
+        double ratio = ((double)w->doccount - tf + 0.5) / (tf + 0.5);
+        if (ratio < 2) ratio = ratio * 0.5 + 1;
+        double idf = log(ratio);
+        for (size_t i = 0; i < w->n; i++) {
+            if (!w->wdf[i]) continue;
+            double weight = idf * 2.0 * w->wdf[i] / (0.5 * w->normlen[i] + 0.5 + w->wdf[i]);
+            add[i] += factor * weight;
+            if (sum) sum[i] += weight;
+        }
     }
+    wts_buf_free(&term);
 }
 
 /* The first n candidates, scored again and put in order. */
 static void rerank(wts_xdb *db, const wts_query *q, const wts_xmset *m, cand *c, size_t n) {
     if (n == 0) return;
     wts_docid *ids = wts_xcalloc(n, sizeof *ids);
-    uint32_t *wdf = wts_xcalloc(n, sizeof *wdf);
-    double *boost = wts_xcalloc(n, sizeof *boost), *b = wts_xcalloc(n, sizeof *b);
     for (size_t i = 0; i < n; i++) ids[i] = wts_xmset_docid(m, c[i].at);
+    window w = {db, ids, n, 0, wts_xcalloc(n, sizeof(double)), wts_xcalloc(n, sizeof(uint32_t))};
+    double avg = 0;
+    if (wts_xdb_doccount(db, &w.doccount) != WTS_OK) w.doccount = 0;
+    if (wts_xdb_doc_lengths(db, ids, n, w.wdf, &avg) != WTS_OK) avg = 0;
+    for (size_t i = 0; i < n; i++) {
+        w.normlen[i] = avg > 0 ? w.wdf[i] / avg : 1.0;
+        if (w.normlen[i] < 0.5) w.normlen[i] = 0.5;
+    }
+    double *boost = wts_xcalloc(n, sizeof *boost), *words = wts_xcalloc(n, sizeof *words);
     occurrence *buf = NULL;
     size_t cap = 0;
-    for (size_t g = 0; g < q->nboosts; g++) { /* a paragraph gets its best group's boost */
-        const struct wts_qboost *w = &q->boosts[g];
-        memset(b, 0, n * sizeof *b);
-        term_shares(db, "", false, w, ids, n, EXACT_WEIGHT, wdf, b);
-        term_shares(db, "", true, w, ids, n, EXACT_WEIGHT, wdf, b);
-        term_shares(db, WTS_PREFIX_TITLE, false, w, ids, n, TITLE_WEIGHT, wdf, b);
-        term_shares(db, WTS_PREFIX_SECTION, false, w, ids, n, SECTION_WEIGHT, wdf, b);
-        for (size_t i = 0; i < n && w->n >= 2; i++) b[i] += NEAR_WEIGHT * nearness(db, ids[i], w, &buf, &cap);
-        for (size_t i = 0; i < n; i++)
-            if (b[i] > boost[i]) boost[i] = b[i];
+    for (size_t g = 0; g < q->nboosts; g++) {
+        const struct wts_qboost *b = &q->boosts[g];
+        memset(words, 0, n * sizeof *words);
+        for (size_t t = 0; t < b->n; t++) {
+            add_term_weight(&w, "", b->terms[t], EXACT_WEIGHT, boost, words);
+            if (b->accented[t]) add_term_weight(&w, "", b->accented[t], EXACT_WEIGHT, boost, NULL);
+            add_term_weight(&w, WTS_PREFIX_TITLE, b->terms[t], TITLE_WEIGHT, boost, NULL);
+            add_term_weight(&w, WTS_PREFIX_SECTION, b->terms[t], SECTION_WEIGHT, boost, NULL);
+        }
+        for (size_t t = 0; t < b->nfunction; t++) {
+            add_term_weight(&w, WTS_PREFIX_TITLE, b->function[t], TITLE_WEIGHT, boost, NULL);
+            add_term_weight(&w, WTS_PREFIX_SECTION, b->function[t], SECTION_WEIGHT, boost, NULL);
+        }
+        /* nearness weighs what the words weigh where they stand */
+        for (size_t i = 0; i < n && b->n >= 2; i++)
+            if (words[i] > 0) boost[i] += NEAR_WEIGHT * words[i] * nearness(db, ids[i], b, &buf, &cap);
     }
-    for (size_t i = 0; i < n; i++) c[i].score *= 1.0 + boost[i];
+    for (size_t i = 0; i < n; i++) c[i].score += boost[i];
     free(buf);
     free(ids);
-    free(wdf);
+    free(w.wdf);
+    free(w.normlen);
     free(boost);
-    free(b);
+    free(words);
     qsort(c, n, sizeof *c, cand_cmp);
 }
 
@@ -590,35 +624,22 @@ static void count_paragraphs(wts_xdb *db, const wts_xquery *query, const wts_sea
     wts_xquery_free(counted);
 }
 
-/* The sample that estimates how many documents match
- * (estimate_documents): paragraphs examined at least, documents kept. */
-#define SAMPLE_PARAGRAPHS 256
+/* Documents read in index order to estimate how many match. */
 #define SAMPLE_DOCUMENTS 64
 
 /* How many documents match, when the match stopped before seeing them
- * all.  The index estimates it as its estimate of matching paragraphs
- * times the share of distinct documents among the paragraphs it examined.
- * Those examined in the window are the best ones, many per document, up
- * to RERANK_PER_DOCUMENT each, which skews the share; here the first
- * SAMPLE_PARAGRAPHS matches are examined whatever their score, in index
- * order, where a document's paragraphs follow each other.  Exact when
- * fewer than SAMPLE_DOCUMENTS documents match; 0 when it fails. */
+ * all.  The index's own estimate for grouped hits scales its estimate of
+ * matching paragraphs by the share of distinct documents among the
+ * paragraphs it examined: the best ones, many per document (up to
+ * RERANK_PER_DOCUMENT of them kept), which makes it several times too
+ * large.  Here the share is read from the first SAMPLE_DOCUMENTS matching
+ * documents in index order, where a document's paragraphs follow each
+ * other; exact when fewer match.  0 when it fails. */
 static uint32_t estimate_documents(wts_xdb *db, const wts_xquery *query, double time_limit) {
-    wts_xsearch_opts xo;
-    wts_xsearch_opts_init(&xo);
-    xo.limit = getenv("WTS_L") ? (unsigned)atoi(getenv("WTS_L")) : SAMPLE_DOCUMENTS;
-    xo.check_at_least = getenv("WTS_S") ? (unsigned)atoi(getenv("WTS_S")) : SAMPLE_PARAGRAPHS;
-    xo.collapse_slot = WTS_SLOT_GROUP;
-    xo.collapse_max = 1;
-    xo.time_limit = time_limit;
-    wts_xmset *m = NULL;
     uint32_t n = 0;
-    wts_xquery *plain = NULL;
-    if (getenv("WTS_BOOL")) { wts_xquery_scale(query, 0.0, &plain); query = plain; xo.check_at_least = 0; }
-    if (wts_xdb_search_keys(db, query, &xo, -1, &m) == WTS_OK)
-        n = wts_xmset_size(m) < xo.limit ? (uint32_t)wts_xmset_size(m) : wts_xmset_estimated(m);
-    wts_xmset_free(m);
-    wts_xquery_free(plain);
+    int exact = 0;
+    if (wts_xdb_estimate_values(db, query, WTS_SLOT_GROUP, SAMPLE_DOCUMENTS, time_limit, &n, &exact) != WTS_OK)
+        return 0;
     return n;
 }
 

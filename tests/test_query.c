@@ -72,6 +72,16 @@ int main(void) {
     CHECK_HAS(describe("trade AND finance", WTS_LANG_UNKNOWN), "AND");
     CHECK_HAS(describe("trade OR finance", WTS_LANG_UNKNOWN), "OR");
     CHECK_HAS(describe("NOT finance", WTS_LANG_UNKNOWN), "AND_NOT");
+    /* The boosts of words typed together (nearness, title, heading, the
+     * form typed) are scored after the match, not asked of the index. */
+    char *plain = describe("cyber readiness", WTS_LANG_EN);
+    CHECK(plain && !strstr(plain, "NEAR") && !strstr(plain, "Scyber") && !strstr(plain, "XHcyber") &&
+          !strstr(plain, "AND_MAYBE"));
+    free(plain);
+    /* one posting list fewer: with every language's stem, not the folded form */
+    plain = describe("trade", WTS_LANG_UNKNOWN);
+    CHECK(plain && strstr(plain, "Ztrade") && !strstr(plain, "(trade ") && !strstr(plain, " trade)"));
+    free(plain);
 
     /* errors: a message with the column, the right status, never a crash */
     static const struct {
