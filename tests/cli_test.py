@@ -18,6 +18,8 @@ import sys
 import tempfile
 import unittest
 
+from unit_runner import run_module
+
 EXE = REAL = SAMPLE = None
 SCRATCH = None          # TemporaryDirectory holding HOME and WTOSEARCH_DB
 TIMEOUT = 30            # seconds per command; a hang is a failure
@@ -858,16 +860,6 @@ class T11Help(unittest.TestCase):
         self.assertEqual(r.rc, 2, r)
 
 
-class CountingResult(unittest.TextTestResult):
-    def __init__(self, *a, **kw):
-        super().__init__(*a, **kw)
-        self.passed = 0
-
-    def addSuccess(self, test):
-        super().addSuccess(test)
-        self.passed += 1
-
-
 def main():
     global EXE, REAL, SAMPLE, SCRATCH
     if len(sys.argv) != 4:
@@ -881,16 +873,9 @@ def main():
     T08Grouping.corpora = (REAL, SAMPLE)
     T12BatchAndFormats.corpora = (REAL, SAMPLE)
     T09Languages.corpora = (SAMPLE,)
-    suite = unittest.TestLoader().loadTestsFromModule(sys.modules[__name__])
-    runner = unittest.TextTestRunner(stream=sys.stdout, verbosity=2,
-                                     resultclass=CountingResult)
-    result = runner.run(suite)
-    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    rc = run_module(sys.modules[__name__])
     SCRATCH.cleanup()
-    print('%d passed, %d failed' % (result.passed, failed))
-    sys.stdout.flush()
-    return 0 if failed == 0 and result.testsRun > 0 else 1
-
+    return rc
 
 if __name__ == '__main__':
     sys.exit(main())

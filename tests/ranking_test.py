@@ -16,6 +16,8 @@ import sys
 import tempfile
 import unittest
 
+from unit_runner import run_module
+
 EXE = None
 TIMEOUT = 30
 
@@ -129,28 +131,13 @@ class Ranking(unittest.TestCase):
         self.assertGreater(h[0]['score'], h[1]['score'])
 
 
-class CountingResult(unittest.TextTestResult):
-    def __init__(self, *a, **kw):
-        super().__init__(*a, **kw)
-        self.passed = 0
-
-    def addSuccess(self, test):
-        super().addSuccess(test)
-        self.passed += 1
-
-
 def main():
     global EXE
     if len(sys.argv) != 2:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     EXE = os.path.abspath(sys.argv[1])
-    suite = unittest.TestLoader().loadTestsFromModule(sys.modules[__name__])
-    result = unittest.TextTestRunner(stream=sys.stdout, verbosity=2,
-                                     resultclass=CountingResult).run(suite)
-    failed = len(result.failures) + len(result.errors)
-    print('%d passed, %d failed' % (result.passed, failed))
-    return 0 if failed == 0 and result.testsRun > 0 else 1
+    return run_module(sys.modules[__name__])
 
 
 if __name__ == '__main__':

@@ -761,8 +761,16 @@ void wts_xsearch_opts_init(wts_xsearch_opts *opts) {
     opts->facet_slot = -1;
 }
 
-wts_status wts_xdb_search(wts_xdb *db, const wts_xquery *q,
-                          const wts_xsearch_opts *opts, wts_xmset **out) {
+namespace {
+
+// What each hit of a search carries in its data.
+const int HIT_DOCUMENT_DATA = -2;  // the document's data (one read per hit)
+const int HIT_NOTHING = -1;        // nothing; any slot >= 0: that value
+
+// One search, shared by wts_xdb_search and wts_xdb_search_keys: they
+// differ only in what each hit carries.
+wts_status run_search(wts_xdb *db, const wts_xquery *q, const wts_xsearch_opts *opts,
+                      int carry, wts_xmset **out) {
     if (!out) return WTS_ERR_INVALID;
     *out = nullptr;
     if (!db || !q || !opts) return WTS_ERR_INVALID;
@@ -786,24 +794,28 @@ wts_status wts_xdb_search(wts_xdb *db, const wts_xquery *q,
             break;
         }
         if (opts->time_limit > 0) enquire.set_time_limit(opts->time_limit);
-        KeyListSpy *spy = nullptr;
-        std::unique_ptr<KeyListSpy> spy_owner;
+        std::unique_ptr<KeyListSpy> spy;
         if (opts->facet_slot >= 0) {
-            spy_owner.reset(new KeyListSpy(static_cast<Xapian::valueno>(opts->facet_slot)));
-            spy = spy_owner.get();
-            enquire.add_matchspy(spy);
+            spy.reset(new KeyListSpy(static_cast<Xapian::valueno>(opts->facet_slot)));
+            enquire.add_matchspy(spy.get());
         }
         Xapian::MSet mset = enquire.get_mset(opts->offset, opts->limit, opts->check_at_least);
         m->estimated = mset.get_matches_estimated();
         m->lower_bound = mset.get_matches_lower_bound();
         m->upper_bound = mset.get_matches_upper_bound();
         m->hits.reserve(mset.size());
+        const bool key_is_collapse = carry >= 0 && carry == opts->collapse_slot;
         for (auto it = mset.begin(); it != mset.end(); ++it) {
             wts_xhit h;
             h.id = *it;
             h.weight = it.get_weight();
             h.collapsed = opts->collapse_slot >= 0 ? it.get_collapse_count() : 0;
-            h.data = it.get_document().get_data();
+            if (carry == HIT_DOCUMENT_DATA)
+                h.data = it.get_document().get_data();
+            else if (key_is_collapse)  // read for free during the match
+                h.data = it.get_collapse_key();
+            else if (carry >= 0)
+                h.data = it.get_document().get_value(static_cast<Xapian::valueno>(carry));
             m->hits.push_back(std::move(h));
         }
         if (spy)
@@ -814,6 +826,13 @@ wts_status wts_xdb_search(wts_xdb *db, const wts_xquery *q,
         delete m;
         return map_current_exception(db->message);
     }
+}
+
+}  // namespace
+
+wts_status wts_xdb_search(wts_xdb *db, const wts_xquery *q,
+                          const wts_xsearch_opts *opts, wts_xmset **out) {
+    return run_search(db, q, opts, HIT_DOCUMENT_DATA, out);
 }
 
 void wts_xmset_free(wts_xmset *m) { delete m; }
@@ -996,59 +1015,7 @@ wts_status wts_xdb_estimate_values(wts_xdb *db, const wts_xquery *q, unsigned sl
 wts_status wts_xdb_search_keys(wts_xdb *db, const wts_xquery *q,
                                const wts_xsearch_opts *opts, int slot,
                                wts_xmset **out) {
-    if (!out) return WTS_ERR_INVALID;
-    *out = nullptr;
-    if (!db || !q || !opts) return WTS_ERR_INVALID;
-    wts_xmset *m = nullptr;
-    try {
-        m = new wts_xmset();
-        Xapian::Enquire enquire(db->db);
-        enquire.set_query(q->q);
-        if (opts->collapse_slot >= 0)
-            enquire.set_collapse_key(static_cast<Xapian::valueno>(opts->collapse_slot),
-                                     opts->collapse_max ? opts->collapse_max : 1);
-        switch (opts->sort) {
-        case WTS_XSORT_RELEVANCE: break;
-        case WTS_XSORT_VALUE:
-            enquire.set_sort_by_value_then_relevance(opts->sort_slot,
-                                                     opts->sort_descending != 0);
-            break;
-        case WTS_XSORT_RELEVANCE_THEN_VALUE:
-            enquire.set_sort_by_relevance_then_value(opts->sort_slot,
-                                                     opts->sort_descending != 0);
-            break;
-        }
-        if (opts->time_limit > 0) enquire.set_time_limit(opts->time_limit);
-        std::unique_ptr<KeyListSpy> spy;
-        if (opts->facet_slot >= 0) {
-            spy.reset(new KeyListSpy(static_cast<Xapian::valueno>(opts->facet_slot)));
-            enquire.add_matchspy(spy.get());
-        }
-        Xapian::MSet mset = enquire.get_mset(opts->offset, opts->limit, opts->check_at_least);
-        m->estimated = mset.get_matches_estimated();
-        m->lower_bound = mset.get_matches_lower_bound();
-        m->upper_bound = mset.get_matches_upper_bound();
-        m->hits.reserve(mset.size());
-        const bool key_is_collapse = slot >= 0 && slot == opts->collapse_slot;
-        for (auto it = mset.begin(); it != mset.end(); ++it) {
-            wts_xhit h;
-            h.id = *it;
-            h.weight = it.get_weight();
-            h.collapsed = opts->collapse_slot >= 0 ? it.get_collapse_count() : 0;
-            if (key_is_collapse)
-                h.data = it.get_collapse_key();
-            else if (slot >= 0)
-                h.data = it.get_document().get_value(static_cast<Xapian::valueno>(slot));
-            m->hits.push_back(std::move(h));
-        }
-        if (spy)
-            for (const auto &kv : spy->counts()) m->facets.emplace_back(kv.first, kv.second);
-        *out = m;
-        return WTS_OK;
-    } catch (...) {
-        delete m;
-        return map_current_exception(db->message);
-    }
+    return run_search(db, q, opts, slot >= 0 ? slot : HIT_NOTHING, out);
 }
 
 wts_status wts_xdb_term_wdfs(wts_xdb *db, const char *term, size_t len,
