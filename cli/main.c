@@ -114,7 +114,6 @@ int main(int argc, char **argv) {
         printf("wtosearch %s (index schema %s)\n", WTS_VERSION, WTS_SCHEMA_VERSION);
         return EXIT_OK;
     }
-    if (strcmp(argv[1], "__extract") == 0) return wts_extract_main(argc - 1, argv + 1);
     const cli_command *c = cli_find(argv[1]);
     if (!c) {
         cli_error("unknown command '%s'", argv[1]);

@@ -218,20 +218,31 @@ static bool looks_binary(const char *s, size_t len) {
 #define CHILD_SECONDS 30
 #define CHILD_MEMORY (1024ull << 20)
 
-static char *self_exe(void) {
+/* The extractor program: beside the running one (a build tree, or both
+ * installed in one directory), else where it was installed. */
+static char *extractor_path(void) {
     char buf[4096];
     ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0) return NULL;
-    buf[n] = '\0';
-    return wts_xstrdup(buf);
+    if (n > 0) {
+        buf[n] = '\0';
+        char *slash = strrchr(buf, '/');
+        if (slash) {
+            wts_buf beside = WTS_BUF_INIT;
+            wts_buf_add(&beside, buf, (size_t)(slash - buf) + 1);
+            wts_buf_adds(&beside, "wtosearch-extract");
+            if (access(beside.data, X_OK) == 0) return wts_buf_steal(&beside);
+            wts_buf_free(&beside);
+        }
+    }
+    return access(WTS_EXTRACTOR_PATH, X_OK) == 0 ? wts_xstrdup(WTS_EXTRACTOR_PATH) : NULL;
 }
 
-/* Runs `wtosearch __extract FORMAT -` with data on its stdin; its stdout
+/* Runs `wtosearch-extract FORMAT -` with data on its stdin; its stdout
  * is the text, its stderr the reason of a failure. */
 static wts_status run_child(const char *format, const char *data, size_t len, wts_buf *text, wts_buf *reason) {
-    char *exe = self_exe();
+    char *exe = extractor_path();
     if (!exe) {
-        wts_buf_adds(reason, "cannot find the extractor program");
+        wts_buf_adds(reason, "cannot find the extractor program wtosearch-extract (beside wtosearch or in " WTS_EXTRACTOR_PATH ")");
         return WTS_ERR_INTERNAL;
     }
     int in[2], out[2], err[2];
@@ -258,7 +269,7 @@ static wts_status run_child(const char *format, const char *data, size_t len, wt
         dup2(in[0], 0);
         dup2(out[1], 1);
         dup2(err[1], 2);
-        char *argv[] = {exe, (char *)"__extract", (char *)format, (char *)"-", NULL};
+        char *argv[] = {exe, (char *)format, (char *)"-", NULL};
         execv(exe, argv);
         _exit(127);
     }

@@ -1,5 +1,5 @@
 /* extract_child.c: the extractor that runs in a child process:
- * `wtosearch __extract pdf|docx|html -` reads a file on stdin and writes a
+ * `wtosearch-extract pdf|docx|html -` reads a file on stdin and writes a
  * line of JSON ({"title": ...}) and then the text on stdout, or one line
  * saying why not on stderr and exits 1.  The parent (extract.c) sets its
  * time and memory limits, so nothing here needs to be trusted.
@@ -456,7 +456,7 @@ static int extract_pdf(const char *data, size_t len) {
 }
 
 int wts_extract_main(int argc, char **argv) {
-    if (argc != 3 || strcmp(argv[2], "-") != 0) return fail("usage: wtosearch __extract pdf|docx|html -%s", NULL);
+    if (argc != 3 || strcmp(argv[2], "-") != 0) return fail("usage: wtosearch-extract pdf|docx|html -%s", NULL);
     wts_buf in = WTS_BUF_INIT;
     char chunk[65536];
     ssize_t r;

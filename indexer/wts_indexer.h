@@ -128,8 +128,8 @@ typedef struct wts_index_job {
 wts_status wts_index_run(const wts_index_job *job, wts_index_stats *stats, wts_strlist *skipped,
                          char **errmsg);
 
-/* The extractor of untrusted formats, run as `wtosearch __extract FORMAT -`
- * in a child process by the indexer itself (the command line calls it). */
+/* The extractor of untrusted formats, the main of `wtosearch-extract
+ * FORMAT -`, which the indexer runs in a child process per file. */
 int wts_extract_main(int argc, char **argv);
 
 /* The reasons files were skipped so far, "path: reason" each; owned by
