@@ -136,7 +136,16 @@ static int mark_token(void *ud, const wts_token *t) {
         size_t pl = strlen(h->q->prefixes[i]);
         hit = pl <= t->folded_len && memcmp(t->folded, h->q->prefixes[i], pl) == 0;
     }
-    if (!hit && h->stem && h->q->nstems) {
+    /* Stemming only strips and alters endings: a word whose first two
+     * bytes start no stem of the query has none of them (and stemming
+     * every word of a snippet cost more than the rest of it). */
+    bool may_stem = false;
+    for (size_t i = 0; !may_stem && i < h->q->nstems; i++) {
+        const char *st = h->q->stems[i] + 1; /* past the 'Z' */
+        size_t k = strnlen(st, 2);
+        may_stem = k <= t->folded_len && memcmp(st, t->folded, k) == 0;
+    }
+    if (!hit && may_stem && h->stem) {
         char stem[WTS_MAX_WORD_BYTES * 2 + 2];
         stem[0] = 'Z';
         if (wts_xstem_apply(h->stem, t->folded, t->folded_len, stem + 1, sizeof stem - 1) == WTS_OK)
@@ -464,8 +473,50 @@ static void add_term_weight(const window *w, const char *prefix, const char *wor
     wts_buf_free(&term);
 }
 
-/* The first n candidates, scored again and put in order. */
-static void rerank(wts_xdb *db, const wts_query *q, const wts_xmset *m, cand *c, size_t n) {
+/* Whether candidates a and b belong to one unit of the answer: the same
+ * document when grouped, else only when they are one. */
+static bool same_unit(const cand *a, const cand *b, bool grouped) {
+    if (!grouped) return a == b;
+    return a->key_len == b->key_len && (a->key_len == 0 || memcmp(a->key, b->key, a->key_len) == 0);
+}
+
+/* How many units (documents when grouped, else paragraphs) have a
+ * candidate among the first nd of done that scores above bound. */
+static size_t units_above(const cand *c, const size_t *done, size_t nd, double bound, bool grouped) {
+    size_t units = 0;
+    for (size_t k = 0; k < nd; k++) {
+        const cand *a = &c[done[k]];
+        if (a->score <= bound) continue;
+        bool seen = false;
+        for (size_t j = 0; j < k && !seen; j++) {
+            const cand *b = &c[done[j]];
+            seen = b->score > bound && same_unit(a, b, grouped);
+        }
+        units += !seen;
+    }
+    return units;
+}
+
+typedef struct bound_at {
+    double bound;
+    size_t at;
+} bound_at;
+
+static int bound_cmp(const void *a, const void *b) {
+    const bound_at *x = a, *y = b;
+    if (x->bound != y->bound) return x->bound < y->bound ? 1 : -1;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+/* The first n candidates, scored again and put in order.  Nearness needs
+ * each paragraph's positions (a B-tree descent per word and paragraph),
+ * so it is read best bound first and no further than the first `want`
+ * units need: once that many units score above the best any paragraph
+ * left could reach with all its words together, the rest keep their
+ * score without nearness.  The first `want` are then in their exact
+ * order, and a later page, asking for more, reads further. */
+static void rerank(wts_xdb *db, const wts_query *q, const wts_xmset *m, cand *c, size_t n, size_t want,
+                   bool grouped) {
     if (n == 0) return;
     wts_docid *ids = wts_xcalloc(n, sizeof *ids);
     for (size_t i = 0; i < n; i++) ids[i] = wts_xmset_docid(m, c[i].at);
@@ -477,14 +528,15 @@ static void rerank(wts_xdb *db, const wts_query *q, const wts_xmset *m, cand *c,
         w.normlen[i] = avg > 0 ? w.wdf[i] / avg : 1.0;
         if (w.normlen[i] < 0.5) w.normlen[i] = 0.5;
     }
-    double *boost = wts_xcalloc(n, sizeof *boost), *words = wts_xcalloc(n, sizeof *words);
-    occurrence *buf = NULL;
-    size_t cap = 0;
+    double *boost = wts_xcalloc(n, sizeof *boost);
+    /* words[g * n + i]: what the words of boost g weigh in paragraph i */
+    double *words = wts_xcalloc(n * (q->nboosts ? q->nboosts : 1), sizeof *words);
+    bool near = false;
     for (size_t g = 0; g < q->nboosts; g++) {
         const struct wts_qboost *b = &q->boosts[g];
-        memset(words, 0, n * sizeof *words);
+        double *wg = words + g * n;
         for (size_t t = 0; t < b->n; t++) {
-            add_term_weight(&w, "", b->terms[t], EXACT_WEIGHT, boost, words);
+            add_term_weight(&w, "", b->terms[t], EXACT_WEIGHT, boost, wg);
             if (b->accented[t]) add_term_weight(&w, "", b->accented[t], EXACT_WEIGHT, boost, NULL);
             add_term_weight(&w, WTS_PREFIX_TITLE, b->terms[t], TITLE_WEIGHT, boost, NULL);
             add_term_weight(&w, WTS_PREFIX_SECTION, b->terms[t], SECTION_WEIGHT, boost, NULL);
@@ -493,12 +545,37 @@ static void rerank(wts_xdb *db, const wts_query *q, const wts_xmset *m, cand *c,
             add_term_weight(&w, WTS_PREFIX_TITLE, b->function[t], TITLE_WEIGHT, boost, NULL);
             add_term_weight(&w, WTS_PREFIX_SECTION, b->function[t], SECTION_WEIGHT, boost, NULL);
         }
-        /* nearness weighs what the words weigh where they stand */
-        for (size_t i = 0; i < n && b->n >= 2; i++)
-            if (words[i] > 0) boost[i] += NEAR_WEIGHT * words[i] * nearness(db, ids[i], b, &buf, &cap);
+        near = near || b->n >= 2;
     }
-    for (size_t i = 0; i < n; i++) c[i].score += boost[i];
-    free(buf);
+    /* each paragraph's score without nearness, and the most it can reach */
+    bound_at *order = wts_xcalloc(n, sizeof *order);
+    for (size_t i = 0; i < n; i++) {
+        c[i].score += boost[i];
+        order[i] = (bound_at){c[i].score, i};
+        for (size_t g = 0; g < q->nboosts; g++)
+            if (q->boosts[g].n >= 2) order[i].bound += NEAR_WEIGHT * words[g * n + i];
+    }
+    if (near) {
+        qsort(order, n, sizeof *order, bound_cmp);
+        size_t *done = wts_xcalloc(n, sizeof *done), nd = 0;
+        occurrence *buf = NULL;
+        size_t cap = 0;
+        for (size_t k = 0; k < n; k++) {
+            /* nothing left can reach the units already above it */
+            if (nd >= want && units_above(c, done, nd, order[k].bound, grouped) >= want) break;
+            size_t i = order[k].at;
+            for (size_t g = 0; g < q->nboosts; g++) {
+                const struct wts_qboost *b = &q->boosts[g];
+                /* nearness weighs what the words weigh where they stand */
+                if (b->n >= 2 && words[g * n + i] > 0)
+                    c[i].score += NEAR_WEIGHT * words[g * n + i] * nearness(db, ids[i], b, &buf, &cap);
+            }
+            done[nd++] = i;
+        }
+        free(buf);
+        free(done);
+    }
+    free(order);
     free(ids);
     free(w.wdf);
     free(w.normlen);
@@ -659,13 +736,17 @@ static void fill_hit(wts_xdb *db, const wts_query *q, wts_docid id, double score
     h->score = score;
     json_error_t jerr;
     json_t *obj = json_loadb(h->data, dlen, 0, &jerr);
+    if (obj && !json_is_object(obj)) {
+        json_decref(obj);
+        obj = NULL;
+    }
     const char *text = obj ? json_string_value(json_object_get(obj, "text")) : NULL;
     const char *lang = obj ? json_string_value(json_object_get(obj, "lang")) : NULL;
     const char *symbol = obj ? json_string_value(json_object_get(obj, "symbol")) : NULL;
     h->languages = symbol ? versions_of(db, symbol) : wts_xstrdup("");
     h->snippet = text ? wts_snippet(q, text, strlen(text), wts_lang_from_code(lang), SNIPPET_BYTES)
                       : wts_xstrdup("");
-    json_decref(obj);
+    h->record = (wts_record *)obj; /* the writers print from it: parsed once */
 }
 
 wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
@@ -734,7 +815,7 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
         c[i].score = wts_xmset_weight(m, i);
         c[i].key = grouped ? wts_xmset_data(m, i, &c[i].key_len) : NULL;
     }
-    if (reranked) rerank(db, q, m, c, got < RERANK_WINDOW ? got : RERANK_WINDOW);
+    if (reranked) rerank(db, q, m, c, got < RERANK_WINDOW ? got : RERANK_WINDOW, (size_t)want, grouped);
     /* Paragraphs, or the documents they are grouped into, in order. */
     size_t nunits = got;
     group *groups = NULL;
@@ -803,6 +884,7 @@ void wts_results_free(wts_results *r) {
     if (!r) return;
     for (size_t i = 0; i < r->nhits; i++) {
         free(r->hits[i].data);
+        json_decref((json_t *)r->hits[i].record);
         free(r->hits[i].snippet);
         free(r->hits[i].languages);
     }

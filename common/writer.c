@@ -18,10 +18,19 @@ static json_t *array_or_empty(json_t *rec, const char *key) {
     return json_is_array(v) ? json_incref(v) : json_array();
 }
 
-static json_t *hit_json(const wts_results *r, const wts_hit *h) {
+/* The record of h as a JSON object, a new reference: the one the search
+ * parsed, else parsed here, else an empty object. */
+static json_t *hit_record(const wts_hit *h) {
+    if (h->record) return json_incref((json_t *)h->record);
     json_error_t err;
-    json_t *rec = json_loads(h->data, 0, &err);
-    if (!rec) rec = json_object();
+    json_t *rec = h->data ? json_loads(h->data, 0, &err) : NULL;
+    if (json_is_object(rec)) return rec;
+    json_decref(rec);
+    return json_object();
+}
+
+static json_t *hit_json(const wts_results *r, const wts_hit *h) {
+    json_t *rec = hit_record(h);
     json_t *o = json_object();
     json_object_set_new(o, "path", str_or_null(rec, "path"));
     json_object_set_new(o, "symbol", str_or_null(rec, "symbol"));
@@ -173,8 +182,7 @@ static void write_text(const wts_results *r, bool colour, wts_buf *out) {
     if (colour) wts_buf_adds(out, ANSI_OFF);
     for (size_t i = 0; i < r->nhits; i++) {
         const wts_hit *h = &r->hits[i];
-        json_error_t err;
-        json_t *rec = json_loads(h->data, 0, &err);
+        json_t *rec = hit_record(h);
         const char *symbol = field(rec, "symbol"), *path = field(rec, "path");
         const char *para = field(rec, "para"), *date = field(rec, "date");
         const char *title = field(rec, "title"), *lang = field(rec, "lang");
@@ -235,8 +243,7 @@ static void write_csv(const wts_results *r, wts_buf *out) {
     for (size_t c = 0; c < ncols; c++) csv_field(out, cols[c], c + 1 == ncols);
     for (size_t i = 0; i < r->nhits; i++) {
         const wts_hit *h = &r->hits[i];
-        json_error_t err;
-        json_t *rec = json_loads(h->data, 0, &err);
+        json_t *rec = hit_record(h);
         char rank[24], score[32], matching[24];
         snprintf(rank, sizeof rank, "%zu", r->offset + i + 1);
         snprintf(score, sizeof score, "%.4f", h->score);

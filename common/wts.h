@@ -288,10 +288,15 @@ void wts_query_help(FILE *out);
 /* The Xapian-level form of the query, malloc'd (for tests and --explain). */
 char *wts_query_describe(const wts_query *q);
 
+/* The stored record of a hit, parsed once by the search for its snippet
+ * and kept for the writers (a JSON object; opaque outside common/). */
+typedef struct wts_record wts_record;
+
 /* One hit.  data is the paragraph's stored record (a JSON object with the
  * fields listed in README "JSON output"); the writer prints from it. */
 typedef struct wts_hit {
     char *data;
+    wts_record *record; /* data parsed; NULL when it is no JSON object */
     char *snippet; /* highlights between WTS_HL_OPEN and WTS_HL_CLOSE */
     double score;
     wts_docid docid;
