@@ -2,16 +2,24 @@
 # bench/run.sh: the speed benchmarks of wtosearch and its peers, in one
 # command.  See bench/README.md.
 #
-#   bash bench/run.sh [--sizes 10000,100000] [--runs 3] [--seed 1]
-#                     [--work DIR] [--out FILE] [--no-profile] [--wrk-seconds 30]
+#   bash bench/run.sh [--sizes 10000,100000] [--runs 3,1] [--seed 1]
+#                     [--corpus DIR] [--queries FILE] [--work DIR] [--out FILE]
+#                     [--no-profile] [--wrk-seconds 30]
 #
 # For each size: generates the corpus (corpus/gen), then measures, --runs
 # times, wtosearch (index, re-index, queries in one process, one search
 # process, the daemon under wrk) and its peers on the same corpus (a
 # minimal Xapian indexer and query loop, omindex + quest, SQLite FTS5).
-# Writes bench/RESULTS.md (or --out): medians of the runs with min-max,
-# and the machine it ran on.  Work files (corpora, indexes, logs) go to
-# --work (default /tmp/wtosearch-bench); they are kept for inspection.
+# --runs R applies to every size; --runs 3,1 means 3 runs of the first size
+# and 1 of the second (one count per size).  --corpus DIR measures the files
+# already under DIR instead (no generator; --sizes and --seed are then
+# ignored, the size is the number of files, hidden ones and MANIFEST.tsv
+# left out as the indexer leaves them).  --queries FILE: one query per line,
+# '#' comments and blank lines skipped (default bench/speed/queries.txt).
+# Then, unless --no-profile, profiles the indexer and the queries (at the
+# largest size).  Writes bench/RESULTS.md (or --out): medians of the runs
+# with min-max, and the machine it ran on.  Work files (corpora, indexes,
+# logs) go to --work (default /tmp/wtosearch-bench); they are kept.
 set -euo pipefail
 export LC_ALL=C
 
@@ -19,17 +27,27 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SIZES=10000
 RUNS=3
 SEED=1
+CORPUS=
+QUERIES_IN=$ROOT/bench/speed/queries.txt
 WORK=${BENCH_WORK:-/tmp/wtosearch-bench}
 OUT=$ROOT/bench/RESULTS.md
 PROFILE=1
 WRK_SECONDS=30
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; }
+needs_value() {
+    [ $# -ge 2 ] && [[ $2 != --* ]] || { echo "run.sh: $1 wants a value" >&2; usage >&2; exit 2; }
+}
 while [ $# -gt 0 ]; do
+    case $1 in
+    --sizes|--runs|--seed|--corpus|--queries|--work|--out|--wrk-seconds) needs_value "$@" ;;
+    esac
     case $1 in
     --sizes) SIZES=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
     --seed) SEED=$2; shift 2 ;;
+    --corpus) CORPUS=$2; shift 2 ;;
+    --queries) QUERIES_IN=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --no-profile) PROFILE=0; shift ;;
@@ -38,8 +56,37 @@ while [ $# -gt 0 ]; do
     *) echo "run.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
 done
-[[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --runs wants a positive number" >&2; exit 2; }
-[[ $SIZES =~ ^[0-9]+(,[0-9]+)*$ ]] || { echo "run.sh: --sizes wants numbers separated by commas" >&2; exit 2; }
+[[ $RUNS =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || {
+    echo "run.sh: --runs wants a positive number, or one per size separated by commas" >&2; exit 2; }
+[[ $SIZES =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || {
+    echo "run.sh: --sizes wants positive numbers separated by commas" >&2; exit 2; }
+[[ $WRK_SECONDS =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --wrk-seconds wants a positive number" >&2; exit 2; }
+[ -r "$QUERIES_IN" ] && [ ! -d "$QUERIES_IN" ] || { echo "run.sh: --queries $QUERIES_IN: no such readable file" >&2; exit 2; }
+QUERIES_IN=$(cd "$(dirname "$QUERIES_IN")" && pwd)/$(basename "$QUERIES_IN")
+# The query lines, as every program here reads them: '#' comments and blank
+# lines out (as qlat.py, fts5.py, xapian_min and search.lua skip them; batch
+# would take a comment for a query), carriage returns of DOS line ends too.
+query_lines() { sed 's/\r$//' "$1" | grep -v -e '^#' -e '^[[:space:]]*$' || true; }
+[ -n "$(query_lines "$QUERIES_IN")" ] || { echo "run.sh: $QUERIES_IN holds no query" >&2; exit 2; }
+# The documents of a corpus directory as the indexer sees them: regular
+# files, hidden entries and MANIFEST.tsv (metadata) left out.  $2: find's
+# -printf format.
+corpus_files() { find "$1" -mindepth 1 -name '.*' -prune -o -type f ! -name MANIFEST.tsv -printf "$2"; }
+if [ -n "$CORPUS" ]; then
+    [ -d "$CORPUS" ] || { echo "run.sh: --corpus $CORPUS: no such directory" >&2; exit 2; }
+    CORPUS=$(cd "$CORPUS" && pwd)
+    SIZES=$(corpus_files "$CORPUS" 'x\n' | wc -l)
+    [ "$SIZES" -gt 0 ] || { echo "run.sh: --corpus $CORPUS holds no file" >&2; exit 2; }
+fi
+IFS=, read -r -a sizes <<< "$SIZES"
+IFS=, read -r -a runs_of <<< "$RUNS"
+if [ ${#runs_of[@]} -eq 1 ]; then
+    for i in "${!sizes[@]}"; do runs_of[i]=${runs_of[0]}; done
+elif [ ${#runs_of[@]} -ne ${#sizes[@]} ]; then
+    echo "run.sh: --runs $RUNS gives ${#runs_of[@]} counts for ${#sizes[@]} size(s)${CORPUS:+ (with --corpus there is one size)}" >&2
+    exit 2
+fi
+RUNS_PER_SIZE=$(IFS=,; echo "${runs_of[*]}")
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -75,21 +122,28 @@ if [ ! -f "$ROOT/build/build.ninja" ]; then
 fi
 log "building"
 ninja -C "$ROOT/build" >/dev/null
-mkdir -p "$WORK"
 mkdir -p "$WORK/bin"
+WORK=$(cd "$WORK" && pwd)
 # The programs measured are copies taken now: a rebuild of the tree during
 # the run (others at work on the same checkout) changes nothing measured,
 # and the profile's symbols match the program that ran.
-for p in cli/wtosearch corpus/gen/wtosearch-gen searchd/wtosearchd; do
+for p in cli/wtosearch cli/wtosearch-extract corpus/gen/wtosearch-gen searchd/wtosearchd; do
     rm -f "$WORK/bin/${p##*/}"
-    [ -x "$ROOT/build/$p" ] && cp "$ROOT/build/$p" "$WORK/bin/"
+    if [ -x "$ROOT/build/$p" ]; then cp "$ROOT/build/$p" "$WORK/bin/"; fi
 done
 WTS=$WORK/bin/wtosearch
 GEN=$WORK/bin/wtosearch-gen
 WTSD=$WORK/bin/wtosearchd
-QUERIES=$ROOT/bench/speed/queries.txt
+# The query lines every program reads (see query_lines).
+QUERIES=$WORK/queries.txt
+query_lines "$QUERIES_IN" > "$QUERIES"
+NQ=$(wc -l < "$QUERIES")
 XMIN=$WORK/xapian_min
 g++ -O2 -std=c++17 -o "$XMIN" "$ROOT/bench/speed/xapian_min.cc" $(pkg-config --cflags --libs xapian-core)
+TCK=$(getconf CLK_TCK)
+# The interpreter itself, not a wrapper (pyenv's shims take a fraction of a
+# second to start): treerss.py must be polling before a short command ends.
+PY=$(python3 -c 'import sys; print(sys.executable)')
 
 RES=$WORK/results.jsonl
 : > "$RES"
@@ -100,15 +154,52 @@ now() { echo "$EPOCHREALTIME"; }
 since() { python3 -c "import sys; print(round($(now) - $1, 4))"; }
 jget() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 rss_kb() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }
+cpu_ticks() { # PID: its user + system CPU time so far (all its threads), in clock ticks
+    sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
+}
 
-# timed SIZE RUN NAME LOG cmd...: wall time and peak RSS of cmd
+# Processes run in the background (the timed command, its RSS poller, the
+# daemon): ended, with what they started, if run.sh stops early.
+CUR_TP= CUR_WP= DPID=
+kill_tree() {
+    local k
+    for k in $(cat /proc/"$1"/task/*/children 2>/dev/null); do kill_tree "$k"; done
+    kill "$1" 2>/dev/null || true
+}
+cleanup() { local p; for p in $CUR_TP $CUR_WP $DPID; do kill_tree "$p"; done; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# timed SIZE RUN NAME LOG cmd...: wall time and peak RSS of cmd (/usr/bin/time:
+# its largest process).  With TREE_RSS=1, also the peak of the sum of RSS of
+# all its processes (speed/treerss.py, every 0.2 s).  With OK_RC=N, exit
+# status N is accepted too (wtosearch index: 1 when files were skipped).
 timed() {
     local size=$1 run=$2 name=$3 logf=$4; shift 4
-    local t0; t0=$(now)
-    /usr/bin/time -v -o "$logf.time" "$@" > "$logf" 2> "$logf.err" || {
-        echo "run.sh: $name failed; see $logf.err" >&2; tail -5 "$logf.err" >&2; return 1; }
-    rec "$size" "$run" "${name}_s" "$(since "$t0")"
+    local t0 t1 rc=0
+    t0=$(now)
+    /usr/bin/time -v -o "$logf.time" "$@" > "$logf" 2> "$logf.err" &
+    CUR_TP=$!
+    if [ "${TREE_RSS:-0}" = 1 ]; then
+        "$PY" "$ROOT/bench/speed/treerss.py" "$CUR_TP" > "$logf.rss" &
+        CUR_WP=$!
+    fi
+    wait "$CUR_TP" || rc=$?
+    t1=$(now)
+    CUR_TP=
+    if [ -n "$CUR_WP" ]; then wait "$CUR_WP" || true; CUR_WP=; fi
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne "${OK_RC:-0}" ]; then
+        echo "run.sh: $name failed (exit status $rc); see $logf.err" >&2; tail -5 "$logf.err" >&2; return 1
+    fi
+    rec "$size" "$run" "${name}_s" "$(python3 -c "print(round($t1 - $t0, 4))")"
     rec "$size" "$run" "${name}_rss_kb" "$(rss_kb "$logf.time")"
+    if [ "${TREE_RSS:-0}" = 1 ] && [ -s "$logf.rss" ]; then
+        local j; j=$(cat "$logf.rss")
+        if [ "$(jget "$j" max_procs)" -gt 0 ]; then  # else it ended before the first poll
+            rec "$size" "$run" "${name}_rss_all_kb" "$(jget "$j" max_rss_kb)"
+            rec "$size" "$run" "${name}_procs" "$(jget "$j" max_procs)"
+        fi
+    fi
 }
 
 # The three queries of the whole-process comparison (words all three
@@ -128,33 +219,56 @@ start_daemon() { # DB → sets DPID, DURL
     done
     [ -n "$DURL" ]
 }
+stop_daemon() {
+    kill "$DPID" 2>/dev/null || true
+    wait "$DPID" 2>/dev/null || true
+    DPID=
+}
+
+# corpus_subset N DEST: the first N documents of $CORPUS (by path), copied
+# with their directories (for the profiles, on a corpus too large for them)
+corpus_subset() {
+    rm -rf "$2"
+    mkdir -p "$2"
+    (cd "$CORPUS" && corpus_files . '%P\n' | sort | sed -n "1,$1p" | xargs -r -d '\n' cp --parents -t "$2")
+}
 
 # ---- the runs ---------------------------------------------------------------
-IFS=, read -r -a sizes <<< "$SIZES"
 T_START=$(now)
-for size in "${sizes[@]}"; do
-    corpus=$WORK/corpus-$size
-    rm -rf "$corpus"
-    log "size $size: generating the corpus"
-    t0=$(now)
-    genout=$("$GEN" --seed "$SEED" --count "$size" --out "$corpus")
-    rec "$size" 0 gen_s "$(since "$t0")"
-    raw=$(echo "$genout" | sed -n 's/.*documents, \([0-9]*\) bytes.*/\1/p')
+for i in "${!sizes[@]}"; do
+    size=${sizes[i]}
+    if [ -n "$CORPUS" ]; then
+        corpus=$CORPUS
+        log "size $size: the files of $corpus"
+        raw=$(corpus_files "$corpus" '%s\n' | awk '{s += $1} END {printf "%.0f\n", s}')
+    else
+        corpus=$WORK/corpus-$size
+        rm -rf "$corpus"
+        log "size $size: generating the corpus"
+        t0=$(now)
+        genout=$("$GEN" --seed "$SEED" --count "$size" --out "$corpus")
+        rec "$size" 0 gen_s "$(since "$t0")"
+        raw=$(echo "$genout" | sed -n 's/.*documents, \([0-9]*\) bytes.*/\1/p')
+    fi
     rec "$size" 0 raw_bytes "$raw"
     rec "$size" 0 docs "$size"
-    for run in $(seq "$RUNS"); do
+    rec "$size" 0 runs "${runs_of[i]}"
+    rec "$size" 0 queries "$NQ"
+    for run in $(seq "${runs_of[i]}"); do
         L=$WORK/logs-$size-$run
         mkdir -p "$L"
         rec "$size" "$run" loadavg_1m "$(cut -d' ' -f1 /proc/loadavg)"
         db=$WORK/wts-$size
         log "size $size run $run: wtosearch index"
         rm -rf "$db"
-        timed "$size" "$run" wts_index "$L/index" "$WTS" index --db "$db" "$corpus"
+        TREE_RSS=1 OK_RC=1 timed "$size" "$run" wts_index "$L/index" "$WTS" index --db "$db" "$corpus"
         rec "$size" "$run" wts_index_bytes "$(du -sb "$db" | cut -f1)"
         paras=$(sed -n 's/.*(\([0-9]*\) paragraphs).*/\1/p' "$L/index" | tail -1)
         rec "$size" "$run" wts_paragraphs "${paras:-0}"
+        skipped=$(sed -n 's/^indexed .* \([0-9][0-9]*\) skipped.*/\1/p' "$L/index" | tail -1)
+        rec "$size" "$run" wts_index_skipped "${skipped:-0}"
         log "size $size run $run: wtosearch re-index (unchanged)"
-        timed "$size" "$run" wts_reindex "$L/reindex" "$WTS" index --db "$db" "$corpus"
+        OK_RC=1 timed "$size" "$run" wts_reindex "$L/reindex" "$WTS" index --db "$db" "$corpus"
 
         log "size $size run $run: queries, whole file through batch --threads 1"
         t0=$(now)
@@ -171,6 +285,7 @@ for size in "${sizes[@]}"; do
         rm -rf "$xdb"
         timed "$size" "$run" xmin_index "$L/xmin" "$XMIN" index "$xdb" "$corpus"
         rec "$size" "$run" xmin_index_bytes "$(du -sb "$xdb" | cut -f1)"
+        rec "$size" "$run" xmin_docs "$(jget "$(cat "$L/xmin")" docs)"
         j=$("$XMIN" query "$xdb" "$QUERIES")
         echo "$j" > "$L/xmin-query.json"
         for k in mean p50 p90 p99; do rec "$size" "$run" "xmin_q_${k}_ms" "$(jget "$j" ${k}_ms)"; done
@@ -185,6 +300,7 @@ for size in "${sizes[@]}"; do
         fdb=$WORK/fts5-$size.db
         timed "$size" "$run" fts5_index "$L/fts5" python3 "$ROOT/bench/speed/fts5.py" index "$fdb" "$corpus"
         rec "$size" "$run" fts5_index_bytes "$(stat -c %s "$fdb")"
+        rec "$size" "$run" fts5_docs "$(jget "$(cat "$L/fts5")" docs)"
         j=$(python3 "$ROOT/bench/speed/fts5.py" query "$fdb" "$QUERIES")
         echo "$j" > "$L/fts5-query.json"
         for k in mean p50 p90 p99; do rec "$size" "$run" "fts5_q_${k}_ms" "$(jget "$j" ${k}_ms)"; done
@@ -210,65 +326,136 @@ EOF
             log "size $size run $run: wtosearchd under wrk (16 connections, ${WRK_SECONDS} s)"
             if start_daemon "$db"; then
                 WTS_QUERIES=$QUERIES wrk -t2 -c16 -d5s -s "$ROOT/bench/speed/search.lua" "$DURL" > /dev/null 2>&1 || true
-                WTS_QUERIES=$QUERIES wrk -t2 -c16 -d"${WRK_SECONDS}s" --latency -s "$ROOT/bench/speed/search.lua" "$DURL" \
+                # the daemon's CPU time (utime + stime of all its threads) over the timed run only
+                c0=$(cpu_ticks "$DPID" 2>/dev/null || echo)
+                WTS_QUERIES=$QUERIES /usr/bin/time -f '%U %S' -o "$L/wrk.cpu" \
+                    wrk -t2 -c16 -d"${WRK_SECONDS}s" --latency -s "$ROOT/bench/speed/search.lua" "$DURL" \
                     > "$L/wrk.txt" 2>&1 || true
-                kill "$DPID" 2>/dev/null || true
-                wait "$DPID" 2>/dev/null || true
+                c1=$(cpu_ticks "$DPID" 2>/dev/null || echo)
+                stop_daemon
                 j=$(sed -n 's/^WRK_JSON //p' "$L/wrk.txt")
                 if [ -n "$j" ]; then
                     req=$(jget "$j" requests); dur=$(jget "$j" duration_s)
                     rec "$size" "$run" searchd_qps "$(python3 -c "print(round($req / $dur, 1))")"
                     for k in p50 p99; do rec "$size" "$run" "searchd_${k}_ms" "$(jget "$j" ${k}_ms)"; done
                     rec "$size" "$run" searchd_errors "$(( $(jget "$j" non2xx) + $(jget "$j" socket_errors) ))"
+                    rec "$size" "$run" searchd_requests "$req"
+                    rec "$size" "$run" searchd_wall_s "$dur"
+                    if [ -n "$c0" ] && [ -n "$c1" ]; then
+                        rec "$size" "$run" searchd_cpu_s "$(python3 -c "print(round(($c1 - $c0) / $TCK, 3))")"
+                    fi
+                    wcpu=$(tail -1 "$L/wrk.cpu" 2>/dev/null | awk 'NF == 2 {print $1 + $2}')
+                    if [ -n "$wcpu" ]; then rec "$size" "$run" searchd_wrk_cpu_s "$wcpu"; fi
                 fi
             else
                 log "wtosearchd did not start; see $WORK/searchd.out.err"
-                kill "$DPID" 2>/dev/null || true
+                stop_daemon
             fi
         fi
     done
 done
 
-# ---- the profile of the indexer ---------------------------------------------
 PROF=$WORK/profile.txt
-rm -f "$PROF"
+QPROF=$WORK/profile-queries.txt
+rm -f "$PROF" "$QPROF"
 if [ "$PROFILE" = 1 ]; then
-    psize=10000
-    pcorpus=$WORK/corpus-$psize
-    if perf stat -e instructions true >/dev/null 2>&1; then
-        [ -d "$pcorpus" ] || "$GEN" --seed "$SEED" --count "$psize" --out "$pcorpus" > /dev/null
-        log "profile: perf record (DWARF call stacks) of wtosearch index, $psize documents"
+    PERF_OK=0
+    if perf stat -e instructions true >/dev/null 2>&1; then PERF_OK=1; fi
+
+    # ---- the profile of the queries, at the largest size --------------------
+    qsize=$(printf '%s\n' "${sizes[@]}" | sort -n | tail -1)
+    qdb=$WORK/wts-$qsize
+    qwhat="wtosearch batch --threads 1 of the $NQ queries over the index of $qsize documents"
+    "$WTS" batch --threads 1 --db "$qdb" "$QUERIES" > /dev/null 2>&1 || true  # page cache warm
+    if [ "$PERF_OK" = 1 ]; then
+        log "profile: perf record (DWARF call stacks) of $qwhat"
+        rm -f "$WORK/perf-queries.data"
+        perf record -F 999 --call-graph dwarf -o "$WORK/perf-queries.data" \
+            "$WTS" batch --threads 1 --db "$qdb" "$QUERIES" > /dev/null 2> "$WORK/perf-queries.err" || true
+        if [ -s "$WORK/perf-queries.data" ]; then
+            log "profile: reading the stacks"
+            { echo "tool: perf record -F 999 --call-graph dwarf, $qwhat"
+              echo "self: share of samples in the function itself"
+              perf report -i "$WORK/perf-queries.data" --stdio --no-children --sort dso,symbol --percent-limit 0.3 \
+                  2>/dev/null | grep -E '^ +[0-9.]+%' | sed 's/  */ /g' | sed -n '1,40p' || true
+              echo "--- stacks"
+              perf script -F ip,sym,dso -i "$WORK/perf-queries.data" 2>/dev/null \
+                  | python3 "$ROOT/bench/speed/qprof.py" || true
+            } > "$QPROF"
+        else
+            log "profile: perf record of the queries failed; see $WORK/perf-queries.err"
+        fi
+    else
+        log "profile: callgrind of $qwhat (perf is not allowed here)"
+        valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind-queries.out" \
+            "$WTS" batch --threads 1 --db "$qdb" "$QUERIES" > /dev/null 2>&1 || true
+        { echo "tool: valgrind --tool=callgrind, $qwhat"
+          echo "self: share of instructions in the function itself (user space only: callgrind does not see the kernel, so neither pread64's system call)"
+          callgrind_annotate "$WORK/callgrind-queries.out" 2>/dev/null | sed -n '/^ *Ir/,$p' | sed -n '1,45p' || true
+          echo "--- stacks"
+          callgrind_annotate --inclusive=yes "$WORK/callgrind-queries.out" 2>/dev/null | sed -n '/^ *Ir/,$p' \
+              | sed -n '1,45p' || true
+        } > "$QPROF"
+    fi
+
+    # ---- the profile of the indexer ------------------------------------------
+    if [ "$PERF_OK" = 1 ]; then
+        psize=10000
+        if [ -n "$CORPUS" ]; then
+            pcorpus=$CORPUS pwhat="wtosearch index of the $SIZES files of $CORPUS"
+            if [ "$SIZES" -gt "$psize" ]; then
+                pcorpus=$WORK/corpus-prof-$psize pwhat="wtosearch index of the first $psize files of $CORPUS"
+                corpus_subset "$psize" "$pcorpus"
+            fi
+        else
+            pcorpus=$WORK/corpus-$psize pwhat="wtosearch index of $psize documents"
+            [ -d "$pcorpus" ] || "$GEN" --seed "$SEED" --count "$psize" --out "$pcorpus" > /dev/null
+        fi
+        log "profile: perf record (DWARF call stacks) of $pwhat"
         rm -rf "$WORK/prof-db"
         perf record -F 99 --call-graph dwarf,32768 -o "$WORK/perf.data" \
-            "$WTS" index --db "$WORK/prof-db" "$pcorpus" > /dev/null 2> "$WORK/perf.err"
+            "$WTS" index --db "$WORK/prof-db" "$pcorpus" > /dev/null 2> "$WORK/perf.err" || true
         log "profile: reading the stacks"
-        { echo "tool: perf record -F 99 --call-graph dwarf, wtosearch index of $psize documents"
+        { echo "tool: perf record -F 99 --call-graph dwarf, $pwhat"
           echo "self: share of samples in the function itself"
           perf report -i "$WORK/perf.data" --stdio --no-children --sort dso,symbol --percent-limit 0.5 2>/dev/null \
-              | grep -E '^ +[0-9.]+%' | sed 's/  */ /g' | head -40
+              | grep -E '^ +[0-9.]+%' | sed 's/  */ /g' | sed -n '1,40p' || true
           echo "--- stacks"
-          perf script -F ip,sym,dso -i "$WORK/perf.data" 2>/dev/null | python3 "$ROOT/bench/speed/stages.py"
+          perf script -F ip,sym,dso -i "$WORK/perf.data" 2>/dev/null | python3 "$ROOT/bench/speed/stages.py" || true
         } > "$PROF"
     else
         psize=1000
         pcorpus=$WORK/corpus-prof-$psize
-        "$GEN" --seed "$SEED" --count "$psize" --out "$pcorpus" > /dev/null
-        log "profile: callgrind of wtosearch index, $psize documents (perf is not allowed here)"
-        rm -rf "$WORK/prof-db"
-        valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind.out" \
-            "$WTS" index --db "$WORK/prof-db" "$pcorpus" > /dev/null 2>&1
-        { echo "tool: valgrind --tool=callgrind, wtosearch index of $psize documents"
-          echo "self: share of instructions in the function itself"
-          callgrind_annotate "$WORK/callgrind.out" 2>/dev/null | sed -n '/^ *Ir/,$p' | head -45
-          echo "--- stacks"
-          callgrind_annotate --inclusive=yes "$WORK/callgrind.out" 2>/dev/null | sed -n '/^ *Ir/,$p' | head -45
-        } > "$PROF"
+        if [ -n "$CORPUS" ]; then
+            corpus_subset "$psize" "$pcorpus"
+            pwhat="wtosearch index of the first $(corpus_files "$pcorpus" 'x\n' | wc -l) files of $CORPUS"
+        else
+            "$GEN" --seed "$SEED" --count "$psize" --out "$pcorpus" > /dev/null
+            pwhat="wtosearch index of $psize documents"
+        fi
+        log "profile: callgrind of $pwhat (perf is not allowed here)"
+        rm -rf "$WORK/prof-db" "$WORK"/callgrind.out.*
+        # One output per process (%p): the indexer forks one per shard.
+        valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind.out.%p" \
+            "$WTS" index --db "$WORK/prof-db" "$pcorpus" > /dev/null 2>&1 || true
+        nout=$(ls "$WORK"/callgrind.out.* 2>/dev/null | wc -l)
+        cgout=$(grep -H '^totals:' "$WORK"/callgrind.out.* 2>/dev/null | sort -t' ' -k2,2n | tail -1 | cut -d: -f1 || true)
+        if [ -n "$cgout" ]; then
+            [ "$nout" -le 1 ] || pwhat="$pwhat (the busiest of its $nout processes: one per shard, and the parent)"
+            { echo "tool: valgrind --tool=callgrind, $pwhat"
+              echo "self: share of instructions in the function itself"
+              callgrind_annotate "$cgout" 2>/dev/null | sed -n '/^ *Ir/,$p' | sed -n '1,45p' || true
+              echo "--- stacks"
+              callgrind_annotate --inclusive=yes "$cgout" 2>/dev/null | sed -n '/^ *Ir/,$p' | sed -n '1,45p' || true
+            } > "$PROF"
+        fi
     fi
 fi
 
 rec 0 0 loadavg_1m_end "$(cut -d' ' -f1 /proc/loadavg)"
 log "writing $OUT"
-python3 "$ROOT/bench/speed/report.py" --results "$RES" --out "$OUT" --queries "$QUERIES" \
-    --profile "$PROF" --runs "$RUNS" --sizes "$SIZES" --seed "$SEED" --wrk-seconds "$WRK_SECONDS" \
+python3 "$ROOT/bench/speed/report.py" --results "$RES" --out "$OUT" --queries "$QUERIES_IN" \
+    --queries-used "$QUERIES" --profile "$PROF" --query-profile "$QPROF" --runs "$RUNS_PER_SIZE" \
+    --sizes "$SIZES" --seed "$SEED" --corpus "$CORPUS" --wrk-seconds "$WRK_SECONDS" --no-profile "$((1 - PROFILE))" \
     --elapsed "$(since "$T_START")" --wts "$WTS" --wtsd "$WTSD"
 log "done in $(since "$T_START") s"

@@ -36,7 +36,7 @@ def do_index(db, root):
             if not name.endswith(".txt"):
                 continue
             path = os.path.join(dirpath, name)
-            with open(path, encoding="utf-8") as f:
+            with open(path, encoding="utf-8", errors="replace") as f:
                 body = f.read()
             con.execute("INSERT INTO docs(path, body) VALUES (?, ?)", (path, body))
             n += 1

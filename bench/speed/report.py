@@ -65,18 +65,70 @@ def summary(vals, fmt):
     return f"{fmt.format(med)} ({fmt.format(min(vals))}–{fmt.format(max(vals))})"
 
 
+def read_profile(path):
+    return open(path, encoding="utf-8", errors="replace").read() \
+        if path and os.path.exists(path) and os.path.getsize(path) else ""
+
+
+def top_functions(w, prof, about):
+    """The first line of a profile (tool: ...) and its top 10 self functions as a table."""
+    head = prof.partition("--- stacks\n")[0]
+    w(f"{prof.splitlines()[0]}. Top 10 functions by their own cost (self; {about}):")
+    w("")
+    w("| # | self | library | function |")
+    w("| --- | --- | --- | --- |")
+    n = 0
+    for line in head.splitlines()[2:]:
+        m = re.match(r"\s*([0-9.]+%)\s+(\S+)\s+\[.\]\s+(.*?)(\s+-\s+-)?\s*$", line)
+        if m:
+            pct_, dso, fn = m.group(1), m.group(2), m.group(3)
+        else:  # callgrind: "123,456 (12.34%)  file:function [lib]"
+            m = re.match(r"\s*[0-9,]+\s+\(\s*([0-9.]+%)\)\s+(.*)", line)
+            if not m:
+                continue
+            pct_, fn = m.group(1), m.group(2)
+            dso = ""
+            if fn.strip() == "PROGRAM TOTALS":
+                continue
+        n += 1
+        if re.match(r"^0x[0-9a-f]+$", fn):
+            fn = f"{fn} (internal, no symbol)"
+        w(f"| {n} | {pct_} | {dso} | `{fn.strip()[:100].replace('|', '/')}` |")
+        if n == 10:
+            break
+    if not n:
+        w("| | | | no sample read |")
+    w("")
+
+
+def code_block(w, text):
+    w("```")
+    for line in text.splitlines():
+        w(line.rstrip()[:140])
+    w("```")
+
+
 def main():
     ap = argparse.ArgumentParser()
     for a in ("results", "out", "queries", "profile", "runs", "sizes", "seed", "wrk-seconds", "elapsed",
               "wts", "wtsd"):
         ap.add_argument("--" + a, required=True)
+    ap.add_argument("--queries-used", help="the query lines as run (default: --queries)")
+    ap.add_argument("--query-profile", default="", help="the profile of the queries (run.sh's profile-queries.txt)")
+    ap.add_argument("--corpus", default="", help="the directory measured, instead of a generated corpus")
+    ap.add_argument("--no-profile", default="0", help="1 when run.sh ran with --no-profile")
     args = ap.parse_args()
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
     data = defaultdict(lambda: defaultdict(dict))  # size → metric → run → value
     for line in open(args.results):
         r = json.loads(line)
         data[r["size"]][r["metric"]][r["run"]] = r["value"]
-    nq = sum(1 for l in open(args.queries, encoding="utf-8") if l.strip() and not l.startswith("#"))
+    nq = sum(1 for l in open(args.queries_used or args.queries, encoding="utf-8", errors="replace")
+             if l.strip() and not l.startswith("#"))
+    qname = os.path.relpath(args.queries, root) if args.queries.startswith(root + os.sep) else args.queries
+    runs_given = args.runs.split(",")
+    sizes_given = [int(x) for x in args.sizes.split(",")]
 
     def runs(size, metric):
         return data[size].get(metric, {})
@@ -102,10 +154,26 @@ def main():
     w = L.append
     w("# Benchmark results")
     w("")
-    w(f"Produced by `bash bench/run.sh --sizes {args.sizes} --runs {args.runs} --seed {args.seed}` "
+    runs_arg = runs_given[0] if len(set(runs_given)) == 1 else args.runs
+    cmd = "bash bench/run.sh " + (f"--corpus {args.corpus} --runs {runs_arg}" if args.corpus else
+                                  f"--sizes {args.sizes} --runs {runs_arg} --seed {args.seed}")
+    if qname != "bench/speed/queries.txt":
+        cmd += f" --queries {qname}"
+    if str(args.wrk_seconds) != "30":
+        cmd += f" --wrk-seconds {args.wrk_seconds}"
+    if args.no_profile == "1":
+        cmd += " --no-profile"
+    if set(runs_given) == {"1"}:
+        runs_words = "Each figure is the value of **one run** (no median, no range). "
+    elif len(set(runs_given)) == 1:
+        runs_words = f"Each figure is the **median of {runs_given[0]} runs, with min–max** in brackets. "
+    else:
+        runs_words = ("Each figure is the **median of the runs of its size, with min–max** in brackets (" +
+                      ", ".join(f"{r} run{'s' if r != '1' else ''} at {n:,}" for r, n in zip(runs_given, sizes_given))
+                      + " documents; one value where there was one run). ")
+    w(f"Produced by `{cmd}` "
       f"on {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}, in {float(args.elapsed) / 60:.1f} minutes. "
-      f"Each figure is the **median of {args.runs} runs, with min–max** in brackets "
-      "(one value when there was one run). The machine is shared and noisy: read differences "
+      f"{runs_words}The machine is shared and noisy: read differences "
       "under about 10% as noise. Megabytes are 10^6 bytes; MB/s is raw text per second. "
       "How each figure is measured: `bench/README.md`.")
     w("")
@@ -126,12 +194,24 @@ def main():
                  "other work was competing for them) |")
     for size in sorted(s for s in data if s):
         raw = data[size]["raw_bytes"][0]
+        nruns = len([k for k in runs(size, "wts_index_s") if k])
         w(f"## {size:,} documents")
         w("")
         paras = summary(list(runs(size, "wts_paragraphs").values()), "{:,.0f}")
-        w(f"Corpus: `wtosearch-gen --seed {args.seed} --count {size}`: {raw / MB:,.1f} MB of text, "
-          f"{raw / size:,.0f} bytes per document, generated in {data[size]['gen_s'][0]:.1f} s; "
-          f"wtosearch made {paras} paragraphs of it. Queries: the {nq} lines of `bench/speed/queries.txt`.")
+        skipped = [v for v in runs(size, "wts_index_skipped").values() if v]
+        skipped = (f" ({summary(skipped, '{:,.0f}')} file{'s' if max(skipped) > 1 else ''} skipped: see "
+                   f"`logs-{size}-*/index.err` in the work directory)") if skipped else ""
+        if args.corpus:
+            corpus = (f"Corpus: the {size:,} files of `{args.corpus}` (hidden ones and MANIFEST.tsv left out, "
+                      f"as the indexer leaves them): {raw / MB:,.1f} MB, {raw / size:,.0f} bytes per file "
+                      "(the files' sizes, counted as raw text)")
+        else:
+            gen = data[size].get("gen_s", {}).get(0)
+            corpus = (f"Corpus: `wtosearch-gen --seed {args.seed} --count {size}`: {raw / MB:,.1f} MB of text, "
+                      f"{raw / size:,.0f} bytes per document" + (f", generated in {gen:.1f} s" if gen else ""))
+        w(f"{corpus}; wtosearch made {paras} paragraphs of it{skipped}. Queries: the {nq} queries of "
+          f"`{qname}` (its lines but '#' comments and blank lines). "
+          f"{nruns} run{'s' if nruns != 1 else ''}.")
         w("")
         w("| what | measure | median (min–max) |")
         w("| --- | --- | --- |")
@@ -142,7 +222,12 @@ def main():
         row("**wtosearch index**", "wall time, s", list(runs(size, "wts_index_s").values()), "{:.1f}")
         row("", "documents/s", per_run(size, lambda t: size / t, "wts_index_s"), "{:,.0f}")
         row("", "MB/s of raw text", per_run(size, lambda t, b: b / MB / t, "wts_index_s", "raw_bytes"), "{:.2f}")
-        row("", "peak RSS, MB", per_run(size, lambda k: k * 1024 / MB, "wts_index_rss_kb"), "{:.0f}")
+        row("", "peak RSS of the largest process (/usr/bin/time), MB",
+            per_run(size, lambda k: k * 1024 / MB, "wts_index_rss_kb"), "{:.0f}")
+        row("", "peak RSS, all processes (sum of VmRSS every 0.2 s), MB",
+            per_run(size, lambda k: k * 1024 / MB, "wts_index_rss_all_kb"), "{:.0f}")
+        row("", "processes at once (indexer and its shards)", list(runs(size, "wts_index_procs").values()),
+            "{:.0f}")
         row("", "index size, MB", per_run(size, lambda b: b / MB, "wts_index_bytes"), "{:.1f}")
         row("", "index size / raw text", per_run(size, lambda b, r: b / r, "wts_index_bytes", "raw_bytes"),
             "{:.2f}×")
@@ -164,6 +249,15 @@ def main():
             row("", "p50, ms", list(runs(size, "searchd_p50_ms").values()), "{:.1f}")
             row("", "p99, ms", list(runs(size, "searchd_p99_ms").values()), "{:.1f}")
             row("", "non-2xx answers and socket errors", list(runs(size, "searchd_errors").values()), "{:.0f}")
+            row("", "daemon's CPU time (user + system, /proc) per request, ms",
+                per_run(size, lambda c, r: c * 1000 / r, "searchd_cpu_s", "searchd_requests"), "{:.2f}")
+            row("", "daemon's CPU time / wall time, cores busy",
+                per_run(size, lambda c, t: c / t, "searchd_cpu_s", "searchd_wall_s"), "{:.2f}")
+            row("", "wrk's own CPU time / wall time, cores (same machine)",
+                per_run(size, lambda c, t: c / t, "searchd_wrk_cpu_s", "searchd_wall_s"), "{:.2f}")
+        elif os.path.exists(args.wtsd):
+            w("| **wtosearchd** under wrk | queries/s, p99 | not measured: the daemon did not start, or wrk "
+              "printed no result (see `searchd.out.err` and `logs-*/wrk.txt` in the work directory) |")
         else:
             w("| **wtosearchd** under wrk | queries/s, p99 | not run: no daemon yet "
               "(`build/searchd/wtosearchd` missing) |")
@@ -232,8 +326,10 @@ def main():
                "{:.2f}× its MB/s")
         target("index time ≤ 5× the minimal Xapian indexer's (if \"within 5×\" was meant)",
                1 / xr if xr else None, lambda v: v <= 5, "{:.2f}× its time")
-        target("peak RSS ≤ 600 MB", med(size, lambda k: k * 1024 / MB, "wts_index_rss_kb"), lambda v: v <= 600,
-               "{:.0f} MB")
+        target("peak RSS ≤ 600 MB: the largest process (/usr/bin/time)",
+               med(size, lambda k: k * 1024 / MB, "wts_index_rss_kb"), lambda v: v <= 600, "{:.0f} MB")
+        target("peak RSS ≤ 600 MB: all processes (sum of VmRSS, an upper bound)",
+               med(size, lambda k: k * 1024 / MB, "wts_index_rss_all_kb"), lambda v: v <= 600, "{:.0f} MB")
         target("index ≤ 2.5× raw text", med(size, lambda b, r: b / r, "wts_index_bytes", "raw_bytes"),
                lambda v: v <= 2.5, "{:.2f}×")
         target("unchanged re-index ≤ 2 s", med(size, lambda t: t, "wts_reindex_s"), lambda v: v <= 2, "{:.2f} s")
@@ -244,48 +340,77 @@ def main():
         if runs(size, "searchd_qps"):
             target("searchd ≥ 1,500 q/s", med(size, lambda t: t, "searchd_qps"), lambda v: v >= 1500, "{:,.0f} q/s")
             target("searchd p99 ≤ 30 ms", med(size, lambda t: t, "searchd_p99_ms"), lambda v: v <= 30, "{:.1f} ms")
+        elif os.path.exists(args.wtsd):
+            w("| searchd ≥ 1,500 q/s | not measured: the daemon did not start, or wrk printed no result | – |")
+            w("| searchd p99 ≤ 30 ms | not measured | – |")
         else:
-            w("| searchd ≥ 1,500 q/s with p99 ≤ 30 ms | not run: no daemon yet | – |")
+            w("| searchd ≥ 1,500 q/s | not run: no daemon yet | – |")
+            w("| searchd p99 ≤ 30 ms | not run: no daemon yet | – |")
         w("")
+        peers = [(name, vals) for name, vals in (("the minimal Xapian indexer", runs(size, "xmin_docs")),
+                                                  ("SQLite FTS5", runs(size, "fts5_docs")))
+                 if vals and any(v != size for v in vals.values())]
+        if peers:
+            w("Not like for like: " + "; ".join(f"{name} indexed {summary(list(v.values()), '{:,.0f}')} of the "
+                                                 f"{size:,} files (only `*.txt`)" for name, v in peers) +
+              ", so its MB/s and ratios above count the bytes of files it did not read.")
+            w("")
 
     w("## Profile of the indexer")
     w("")
-    prof = open(args.profile).read() if os.path.exists(args.profile) and os.path.getsize(args.profile) else ""
+    prof = read_profile(args.profile)
     if not prof:
-        w("Not recorded in this run (`--no-profile`).")
+        w("Not recorded in this run (`--no-profile`)." if args.no_profile == "1" else
+          "Not recorded: the profiler failed (see `perf.err` in the work directory).")
     else:
-        lines = prof.splitlines()
-        head, _, stacks = prof.partition("--- stacks\n")
-        w(f"{lines[0]}. Top 10 functions by their own cost (self; perf's symbol table, so internal "
-          "functions of Debian's libxapian, which ships without their symbols, show as addresses):")
+        if "callgrind" in prof.splitlines()[0]:
+            top_functions(w, prof, "instructions counted by callgrind, in user space")
+            w("With their callees (`callgrind_annotate --inclusive=yes`):")
+        else:
+            top_functions(w, prof, "perf's symbol table, so internal functions of Debian's libxapian, which ships "
+                          "without their symbols, show as addresses")
+            w("From the call stacks (`bench/speed/stages.py`): the cost by library, the functions with the "
+              "most time under them, and how the indexer's stages split:")
         w("")
-        w("| # | self | library | function |")
-        w("| --- | --- | --- | --- |")
-        n = 0
-        for line in head.splitlines()[2:]:
-            m = re.match(r"\s*([0-9.]+%)\s+(\S+)\s+\[.\]\s+(.*?)(\s+-\s+-)?\s*$", line)
-            if m:
-                pct_, dso, fn = m.group(1), m.group(2), m.group(3)
-            else:  # callgrind: "123,456 (12.34%)  file:function [lib]"
-                m = re.match(r"\s*[0-9,]+\s+\(\s*([0-9.]+%)\)\s+(.*)", line)
-                if not m:
-                    continue
-                pct_, fn = m.group(1), m.group(2)
-                dso = ""
-            n += 1
-            if re.match(r"^0x[0-9a-f]+$", fn):
-                fn = f"{fn} (internal, no symbol)"
-            w(f"| {n} | {pct_} | {dso} | `{fn.strip()[:100].replace('|', '/')}` |")
-            if n == 10:
-                break
+        code_block(w, prof.partition("--- stacks\n")[2])
+    w("")
+
+    w("## Profile of the queries")
+    w("")
+    qprof = read_profile(args.query_profile)
+    if not qprof:
+        w("Not recorded in this run (`--no-profile`)." if args.no_profile == "1" else
+          "Not recorded: the profiler failed (see `perf-queries.err` in the work directory).")
+    else:
+        stacks = qprof.partition("--- stacks\n")[2]
+        callgrind = "callgrind" in qprof.splitlines()[0]
+        top_functions(w, qprof, "instructions counted by callgrind, in user space" if callgrind else
+                      "the kernel's functions included, as `[kernel.kallsyms]`; the process's start and the "
+                      "opening of the index are in the run too")
+        m_k = re.search(r"^kernel: ([0-9.]+%)", stacks, re.M)
+        m_pk = re.search(r"^pread64 in the kernel: ([0-9.]+%)", stacks, re.M)
+        m_pa = re.search(r"^pread64 on the stack \(libc and kernel\): ([0-9.]+%)", stacks, re.M)
+        if m_k and m_pk:
+            w(f"Time in the kernel: **{m_k.group(1)}** of all samples; in the kernel's pread64 system call: "
+              f"**{m_pk.group(1)}** of all samples (Xapian reads each B-tree block with one pread64; from the "
+              "page cache, that is the copy and the system call's cost)" +
+              (f"; {m_pa.group(1)} with pread64 anywhere on the stack, libc's wrapper included." if m_pa else "."))
+        elif callgrind:
+            w("callgrind counts instructions in user space only: the kernel's time, and so pread64's, "
+              "is not in these figures.")
+        else:
+            w("No kernel samples: perf could not sample the kernel here (`/proc/sys/kernel/perf_event_paranoid`), "
+              "so pread64's time in the kernel is not known." +
+              (f" pread64 anywhere on the stack: {m_pa.group(1)}." if m_pa else ""))
         w("")
-        w("From the call stacks (`bench/speed/stages.py`): the cost by library, the functions with the "
-          "most time under them, and how the indexer's stages split:")
+        if callgrind:
+            w("With their callees (`callgrind_annotate --inclusive=yes`):")
+        else:
+            w("From the call stacks (`bench/speed/qprof.py`): the kernel's share by what it serves, the cost by "
+              "library, the functions of wtosearch and Xapian's API with the most time under them, and how the "
+              "main ones split:")
         w("")
-        w("```")
-        for line in stacks.splitlines():
-            w(line.rstrip()[:140])
-        w("```")
+        code_block(w, stacks)
     w("")
     w("## Notes")
     w("")
@@ -295,7 +420,13 @@ def main():
       "file with no paragraphs, annotations or metadata; FTS5 has no stemming, no fields and no grouping. "
       "Their query sets are the same lines, read as each program reads them (field prefixes become words "
       "for Xapian's QueryParser; FTS5 gets a translation, see `bench/speed/fts5.py`).")
-    w("- wrk runs on the same machine as wtosearchd, so the daemon has the cores minus wrk's share.")
+    w("- wrk runs on the same machine as wtosearchd, so the daemon has the cores minus wrk's share: the "
+      "daemon's CPU time per request (utime + stime of `/proc/PID/stat`, before and after the timed wrk run) "
+      "is the figure that does not depend on it.")
+    w("- wtosearch's indexer forks one process per shard: `/usr/bin/time` gives the peak RSS of the largest "
+      "one; `bench/speed/treerss.py` sums VmRSS over all of them every 0.2 s and keeps the largest sum. "
+      "Pages they share (libraries, what the fork left unchanged) count once per process, so that sum is "
+      "an upper bound, and a peak shorter than 0.2 s can be missed.")
     w("- A query that wtosearch refuses (an error line in batch, a 400 from the daemon) still counts in "
       "the latencies; the logs of each run (`logs-SIZE-RUN/` in the work directory) hold every answer.")
     with open(args.out, "w", encoding="utf-8") as f:
