@@ -249,6 +249,28 @@ static bool starts_lower(const char *t, size_t len) {
 
 /* ---- the header ---- */
 
+/* Whether a header line names the body that issued the document (the
+ * line above the title: "INFORMAL WORKING GROUP ON MICRO, SMALL AND
+ * MEDIUM-SIZED ENTERPRISES", "COMITÉ DU COMMERCE ET DU DÉVELOPPEMENT"):
+ * it is the same on every document of the body, so no part of a title. */
+static bool names_a_body(const char *text, size_t len) {
+    static const char *const bodies[] = {
+        "informal working group ", "working group ", "committee ", "sub-committee ", "general council",
+        "council for ", "ministerial conference", "dispute settlement body", "trade policy review body",
+        "groupe de travail ", "comite ", "sous-comite ", /* "comite" is Spanish too */ "conseil general", "conseil du ",
+        "conference ministerielle", "organe de reglement des differends", "organe d'examen des politiques",
+        "grupo de trabajo ", "subcomite ", "consejo general", "consejo del ",
+        "conferencia ministerial", "organo de solucion de diferencias", "organo de examen de las politicas",
+    };
+    wts_buf f = WTS_BUF_INIT;
+    wts_fold(text, len < 64 ? len : 64, &f);
+    bool found = false;
+    for (size_t i = 0; !found && i < sizeof bodies / sizeof bodies[0]; i++)
+        found = f.len >= strlen(bodies[i]) && strncmp(f.data, bodies[i], strlen(bodies[i])) == 0;
+    wts_buf_free(&f);
+    return found;
+}
+
 /* Reads symbol, date and title lines at the top; returns the first line
  * of the body. */
 static size_t read_header(const src_lines *lines, wts_document *doc) {
@@ -296,6 +318,10 @@ static size_t read_header(const src_lines *lines, wts_document *doc) {
         bool original = strncmp(f.data ? f.data : "", "original", 8) == 0;
         wts_buf_free(&f);
         if (original) {
+            body = i + 1;
+            continue;
+        }
+        if (is_caps_line(l->text, l->len) && !title.len && names_a_body(l->text, l->len)) {
             body = i + 1;
             continue;
         }

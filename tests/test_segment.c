@@ -42,12 +42,56 @@ static const wts_para *para(const wts_document *d, const char *label, wts_para_k
 
 static bool has(const wts_para *p, const char *needle) { return p && strstr(p->text, needle) != NULL; }
 
+/* The title read from the header of text (plain text), or "(none)". */
+static char *title_of(const char *text) {
+    wts_document *doc = NULL;
+    if (wts_document_parse(text, strlen(text), WTS_SRC_TEXT, NULL, &doc) != WTS_OK) return wts_xstrdup("(error)");
+    char *t = wts_xstrdup(doc->title ? doc->title : "(none)");
+    wts_document_free(doc);
+    return t;
+}
+
+#define CHECK_TITLE(text, want)                                                          \
+    do {                                                                                 \
+        char *t_ = title_of(text);                                                       \
+        if (strcmp(t_, want) == 0) {                                                     \
+            check_passed++;                                                              \
+        } else {                                                                         \
+            check_failed++;                                                              \
+            fprintf(stderr, "%s:%d: title \"%s\", want \"%s\"\n", __FILE__, __LINE__, t_, want); \
+        }                                                                                \
+        free(t_);                                                                        \
+    } while (0)
+
+/* The line naming the body that issued a document is no part of its
+ * title, in any of the three languages; a title line that starts like a
+ * body's name after the first title line stays. */
+static void check_header_titles(void) {
+    CHECK_TITLE("INF/MSME/P/1\n23 January 2026\nOriginal: English\n\n"
+                "INFORMAL WORKING GROUP ON MICRO, SMALL AND MEDIUM-SIZED ENTERPRISES\n\n"
+                "RULES OF ORIGIN\nSUBMISSION BY BENIN\n\n1.  Members discussed rules of origin at length.\n",
+                "RULES OF ORIGIN - SUBMISSION BY BENIN");
+    CHECK_TITLE("INF/MSME/W/1\n1er décembre 2022\nOriginal : français\n\n"
+                "GROUPE DE TRAVAIL INFORMEL SUR LES MICRO, PETITES ET MOYENNES ENTREPRISES\n\n"
+                "COMMUNICATION DU NÉPAL\n\n1.  Les membres ont examiné la question.\n",
+                "COMMUNICATION DU NÉPAL");
+    CHECK_TITLE("INF/MSME/R/3\n5 de mayo de 2023\nOriginal: inglés\n\n"
+                "GRUPO DE TRABAJO INFORMAL SOBRE LAS MICROEMPRESAS Y LAS PEQUEÑAS Y MEDIANAS EMPRESAS\n\n"
+                "INFORME ANUAL\n\n1.  Los miembros examinaron el informe.\n",
+                "INFORME ANUAL");
+    CHECK_TITLE("WT/COMTD/W/1\n3 March 2021\n\nCOMMITTEE ON TRADE AND DEVELOPMENT\n\n"
+                "NOTE ON THE WORK OF THE\nCOMMITTEE ON TRADE AND DEVELOPMENT\n\n1.  The note follows.\n",
+                "NOTE ON THE WORK OF THE - COMMITTEE ON TRADE AND DEVELOPMENT");
+    CHECK_TITLE("INF/MSME/W/9\n3 March 2021\n\nANNUAL REPORT\n\n1.  The report follows.\n", "ANNUAL REPORT");
+}
+
 int main(int argc, char **argv) {
     if (argc < 3) {
         fprintf(stderr, "usage: test_segment REAL_CORPUS SAMPLE_CORPUS\n");
         return 2;
     }
     const char *real = argv[1], *sample = argv[2];
+    check_header_titles();
 
     /* The 2022 report: PDF text with page breaks and spliced footnotes. */
     wts_document *r22 = parse(real, "msme-annual-report-2022.pdf.txt");
