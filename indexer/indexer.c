@@ -459,6 +459,8 @@ static int name_cmp(const void *a, const void *b) {
 }
 
 static wts_status add_path(wts_indexer *ix, const char *path, const manifest *local);
+static wts_status add_entry(wts_indexer *ix, const char *dir_real, const char *name, unsigned char type,
+                            const manifest *local);
 
 static wts_status add_dir(wts_indexer *ix, const char *real, const struct stat *sb) {
     for (size_t i = 0; i < ix->depth; i++)
@@ -478,13 +480,18 @@ static wts_status add_dir(wts_indexer *ix, const char *real, const struct stat *
         skip(ix, real, why);
         return WTS_OK;
     }
+    /* each name with its type (dirent's d_type) after its '\0' */
     char **names = NULL;
     size_t n = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.') continue; /* hidden files, ".", ".." */
+        size_t len = strlen(e->d_name);
         names = wts_xrealloc(names, (n + 1) * sizeof *names);
-        names[n++] = wts_xstrdup(e->d_name);
+        names[n] = wts_xmalloc(len + 2);
+        memcpy(names[n], e->d_name, len + 1);
+        names[n][len + 1] = (char)e->d_type;
+        n++;
     }
     closedir(d);
     if (n) qsort(names, n, sizeof *names, name_cmp);
@@ -498,9 +505,8 @@ static wts_status add_dir(wts_indexer *ix, const char *real, const struct stat *
     wts_status st = WTS_OK;
     for (size_t i = 0; i < n; i++) {
         if (st == WTS_OK && strcmp(names[i], "MANIFEST.tsv") != 0) {
-            char child[PATH_MAX * 2];
-            snprintf(child, sizeof child, "%s/%s", real, names[i]);
-            st = add_path(ix, child, &local);
+            unsigned char type = (unsigned char)names[i][strlen(names[i]) + 1];
+            st = add_entry(ix, real, names[i], type, &local);
         }
         free(names[i]);
     }
@@ -529,6 +535,36 @@ static wts_status add_path(wts_indexer *ix, const char *path, const manifest *lo
         return WTS_OK;
     }
     return index_file(ix, real, &sb, local);
+}
+
+/* An entry of directory dir_real (a real path).  A file or directory that
+ * is no link has the real path dir_real/name as it is: no realpath() (a
+ * system call per component of the path), and a file of another shard not
+ * even a stat(): an unchanged tree is walked at the cost of its
+ * directories' listings and of the shard's own files. */
+static wts_status add_entry(wts_indexer *ix, const char *dir_real, const char *name, unsigned char type,
+                            const manifest *local) {
+    char child[PATH_MAX];
+    int len = snprintf(child, sizeof child, "%s/%s", dir_real, name);
+    if (len < 0 || (size_t)len >= sizeof child || (type != DT_REG && type != DT_DIR)) {
+        wts_buf joined = WTS_BUF_INIT; /* a link, an unknown type, a long path: resolved */
+        wts_buf_printf(&joined, "%s/%s", dir_real, name);
+        wts_status st = add_path(ix, joined.data, local);
+        wts_buf_free(&joined);
+        return st;
+    }
+    if (type == DT_REG && !owns(ix, child)) return WTS_OK;
+    struct stat sb;
+    if (stat(child, &sb) != 0) {
+        skip(ix, child, strerror(errno));
+        return WTS_OK;
+    }
+    if (S_ISDIR(sb.st_mode)) return add_dir(ix, child, &sb);
+    if (!S_ISREG(sb.st_mode)) { /* changed type since the listing */
+        skip(ix, child, "not a regular file");
+        return WTS_OK;
+    }
+    return index_file(ix, child, &sb, local);
 }
 
 wts_status wts_indexer_add(wts_indexer *ix, const char *path) {
