@@ -18,31 +18,13 @@ import collections
 import re
 import sys
 
+from perfstacks import print_by_library, print_inclusive, print_split, read_samples
+
 DRIVERS = ["wts_batch_line", "wts_search", "run_search", "rerank", "nearness"]
 
 
 def main():
-    samples, cur = [], []
-    for line in sys.stdin:
-        s = line.strip()
-        if not s:
-            if cur:
-                samples.append(cur)
-                cur = []
-            continue
-        m = re.match(r"([0-9a-f]+)\s+(.*?)\s+\((.*)\)$", s)
-        if not m:
-            continue
-        sym = m.group(2).replace(" (inlined)", "")
-        sym = re.sub(r"\+0x[0-9a-f]+$", "", sym)
-        dso = m.group(3).rsplit("/", 1)[-1]
-        cur.append((sym, dso))
-    if cur:
-        samples.append(cur)
-    for st in samples:  # an inlined frame lives in the library of its caller
-        for i in range(len(st) - 2, -1, -1):
-            if st[i][1] == "inlined":
-                st[i] = (st[i][0], st[i + 1][1])
+    samples = read_samples(sys.stdin)
     n = len(samples)
     if not n:
         print("no samples")
@@ -59,10 +41,7 @@ def main():
         print("kernel: no samples (perf could not sample the kernel here: see "
               "/proc/sys/kernel/perf_event_paranoid)")
     print(f"pread64 on the stack (libc and kernel): {100 * len(any_pread) / n:.1f}%")
-    print("--- self, by library")
-    by_dso = collections.Counter(st[0][1] for st in samples)
-    for dso, c in by_dso.most_common(8):
-        print(f"{100 * c / n:6.1f}%  {dso}")
+    print_by_library(samples)
     if kern:
         print("--- the kernel's share, by the system call or fault it serves")
         why = collections.Counter()
@@ -82,38 +61,8 @@ def main():
         for k, c in why.most_common(6):
             print(f"{100 * c / n:6.1f}%  {k[:100]}")
 
-    named = lambda s: s != "[unknown]" and not s.startswith("0x") and not re.match(r"^[0-9a-f]+$", s)
-    incl = collections.Counter()
-    for st in samples:
-        for sym in {x for x, d in st if named(x) and not x.startswith("std::")
-                    and (d.startswith("wtosearch") or x.startswith("Xapian::"))}:
-            incl[sym] += 1
-    print("--- inclusive (with callees): the program's own functions and Xapian's API")
-    for sym, c in incl.most_common(20):
-        print(f"{100 * c / n:6.1f}%  {sym[:100]}")
-    print("--- split of the main functions among their direct callees")
-    for fn in DRIVERS:
-        tot, kids = 0, collections.Counter()
-        for st in samples:
-            names = [s for s, _ in st]
-            if fn not in names:
-                continue
-            tot += 1
-            i = names.index(fn)
-            kid = "(itself)"
-            for j in range(i - 1, -1, -1):
-                if named(names[j]):
-                    kid = names[j]
-                    break
-                kid = f"({st[j][1]})"
-            kids[kid] += 1
-        if not tot:
-            continue
-        print(f"{fn}: {100 * tot / n:.1f}%")
-        for k, c in kids.most_common(8):
-            if 100 * c / n >= 0.5:
-                print(f"    {100 * c / n:6.1f}%  {k[:100]}")
-
+    print_inclusive(samples, "inclusive (with callees): the program's own functions and Xapian's API")
+    print_split(samples, "split of the main functions among their direct callees", DRIVERS)
 
 if __name__ == "__main__":
     main()

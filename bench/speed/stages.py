@@ -14,46 +14,22 @@ Libraries without symbols (Debian's libxapian has none for its internal
 functions) appear as addresses in perf's own tables; here their cost is
 charged to the nearest named caller."""
 import collections
-import re
 import sys
+
+from perfstacks import named, print_by_library, print_inclusive, print_split, read_samples
 
 DRIVERS = ["index_file", "write_document", "wts_document_parse", "annotate_document", "build_para",
            "maybe_commit"]
 
 
 def main():
-    samples, cur = [], []
-    for line in sys.stdin:
-        s = line.strip()
-        if not s:
-            if cur:
-                samples.append(cur)
-                cur = []
-            continue
-        m = re.match(r"([0-9a-f]+)\s+(.*?)\s+\((.*)\)$", s)
-        if not m:
-            continue
-        sym = m.group(2).replace(" (inlined)", "")
-        sym = re.sub(r"\+0x[0-9a-f]+$", "", sym)
-        dso = m.group(3).rsplit("/", 1)[-1]
-        cur.append((sym, dso))
-    if cur:
-        samples.append(cur)
-    for st in samples:  # an inlined frame lives in the library of its caller
-        for i in range(len(st) - 2, -1, -1):
-            if st[i][1] == "inlined":
-                st[i] = (st[i][0], st[i + 1][1])
+    samples = read_samples(sys.stdin)
     n = len(samples)
     if not n:
         print("no samples")
         return
     print(f"samples: {n}")
-    print("--- self, by library")
-    by_dso = collections.Counter(st[0][1] for st in samples)
-    for dso, c in by_dso.most_common(8):
-        print(f"{100 * c / n:6.1f}%  {dso}")
-
-    named = lambda s: s not in ("[unknown]",) and not s.startswith("0x") and not re.match(r"^[0-9a-f]+$", s)
+    print_by_library(samples)
 
     # Stages, by the first of these functions found on a sample's stack.
     # Stacks through libxapian (no debug information) are not always
@@ -86,14 +62,8 @@ def main():
         if counts[label]:
             print(f"{100 * counts[label] / n:6.1f}%  {label}")
 
-    incl = collections.Counter()
-    for st in samples:
-        for sym in {x for x, d in st if named(x) and not x.startswith("std::") and (d.startswith("wtosearch") or x.startswith("Xapian::")
-                                                      or x in ("malloc", "__GI___libc_malloc", "deflate"))}:
-            incl[sym] += 1
-    print("--- inclusive (with callees): the program's own functions and Xapian's API")
-    for sym, c in incl.most_common(20):
-        print(f"{100 * c / n:6.1f}%  {sym[:100]}")
+    print_inclusive(samples, "inclusive (with callees): the program's own functions and Xapian's API",
+                    ("malloc", "__GI___libc_malloc", "deflate"))
 
     print("--- where the time under the index writer's calls ends (leaf library)")
     for fn in ("wts_xwriter_add", "wts_xwriter_commit"):
@@ -105,30 +75,7 @@ def main():
             print(f"    {100 * c / n:6.1f}%  {dso}")
         for sym, c in collections.Counter(st[0][0] for st in under if named(st[0][0])).most_common(5):
             print(f"    {100 * c / n:6.1f}%  {sym[:100]} (leaf)")
-    print("--- split of the driving functions among their direct callees")
-    for fn in DRIVERS:
-        tot, kids = 0, collections.Counter()
-        for st in samples:
-            names = [s for s, _ in st]
-            if fn not in names:
-                continue
-            tot += 1
-            i = names.index(fn)
-            # the nearest named callee (unnamed frames of a library belong to it)
-            kid = "(itself)"
-            for j in range(i - 1, -1, -1):
-                if named(names[j]):
-                    kid = names[j]
-                    break
-                kid = f"({st[j][1]})"
-            kids[kid] += 1
-        if not tot:
-            continue
-        print(f"{fn}: {100 * tot / n:.1f}%")
-        for k, c in kids.most_common(8):
-            if 100 * c / n >= 0.5:
-                print(f"    {100 * c / n:6.1f}%  {k[:100]}")
-
+    print_split(samples, "split of the driving functions among their direct callees", DRIVERS)
 
 if __name__ == "__main__":
     main()
