@@ -140,12 +140,12 @@ static int mark_token(void *ud, const wts_token *t) {
      * bytes start no stem of the query has none of them (and stemming
      * every word of a snippet cost more than the rest of it). */
     bool may_stem = false;
-    for (size_t i = 0; !may_stem && i < h->q->nstems; i++) {
+    for (size_t i = 0; !hit && !may_stem && i < h->q->nstems; i++) {
         const char *st = h->q->stems[i] + 1; /* past the 'Z' */
         size_t k = strnlen(st, 2);
         may_stem = k <= t->folded_len && memcmp(st, t->folded, k) == 0;
     }
-    if (!hit && may_stem && h->stem) {
+    if (may_stem && h->stem) {
         char stem[WTS_MAX_WORD_BYTES * 2 + 2];
         stem[0] = 'Z';
         if (wts_xstem_apply(h->stem, t->folded, t->folded_len, stem + 1, sizeof stem - 1) == WTS_OK)

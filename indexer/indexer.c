@@ -454,13 +454,18 @@ static wts_status index_file(wts_indexer *ix, const char *real, const struct sta
     return maybe_commit(ix, false);
 }
 
-static int name_cmp(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+/* A directory entry: its name and its type as the listing gave it. */
+typedef struct dir_entry {
+    char *name;
+    unsigned char type; /* DT_REG, DT_DIR, DT_LNK, DT_UNKNOWN, ... */
+} dir_entry;
+
+static int entry_cmp(const void *a, const void *b) {
+    return strcmp(((const dir_entry *)a)->name, ((const dir_entry *)b)->name);
 }
 
 static wts_status add_path(wts_indexer *ix, const char *path, const manifest *local);
-static wts_status add_entry(wts_indexer *ix, const char *dir_real, const char *name, unsigned char type,
-                            const manifest *local);
+static wts_status add_entry(wts_indexer *ix, const char *dir_real, const dir_entry *e, const manifest *local);
 
 static wts_status add_dir(wts_indexer *ix, const char *real, const struct stat *sb) {
     for (size_t i = 0; i < ix->depth; i++)
@@ -480,21 +485,16 @@ static wts_status add_dir(wts_indexer *ix, const char *real, const struct stat *
         skip(ix, real, why);
         return WTS_OK;
     }
-    /* each name with its type (dirent's d_type) after its '\0' */
-    char **names = NULL;
+    dir_entry *entries = NULL;
     size_t n = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.') continue; /* hidden files, ".", ".." */
-        size_t len = strlen(e->d_name);
-        names = wts_xrealloc(names, (n + 1) * sizeof *names);
-        names[n] = wts_xmalloc(len + 2);
-        memcpy(names[n], e->d_name, len + 1);
-        names[n][len + 1] = (char)e->d_type;
-        n++;
+        entries = wts_xrealloc(entries, (n + 1) * sizeof *entries);
+        entries[n++] = (dir_entry){wts_xstrdup(e->d_name), e->d_type};
     }
     closedir(d);
-    if (n) qsort(names, n, sizeof *names, name_cmp);
+    if (n) qsort(entries, n, sizeof *entries, entry_cmp);
     manifest local = {NULL, 0};
     if (!ix->have_global) {
         char mf[PATH_MAX + 16];
@@ -504,16 +504,25 @@ static wts_status add_dir(wts_indexer *ix, const char *real, const struct stat *
     ix->stack[ix->depth++] = (dir_id){sb->st_dev, sb->st_ino};
     wts_status st = WTS_OK;
     for (size_t i = 0; i < n; i++) {
-        if (st == WTS_OK && strcmp(names[i], "MANIFEST.tsv") != 0) {
-            unsigned char type = (unsigned char)names[i][strlen(names[i]) + 1];
-            st = add_entry(ix, real, names[i], type, &local);
-        }
-        free(names[i]);
+        if (st == WTS_OK && strcmp(entries[i].name, "MANIFEST.tsv") != 0)
+            st = add_entry(ix, real, &entries[i], &local);
+        free(entries[i].name);
     }
     ix->depth--;
-    free(names);
+    free(entries);
     manifest_free(&local);
     return st;
+}
+
+/* A real path and what stat() said of it: a directory walked, a regular
+ * file indexed, anything else skipped. */
+static wts_status add_real(wts_indexer *ix, const char *real, const struct stat *sb, const manifest *local) {
+    if (S_ISDIR(sb->st_mode)) return add_dir(ix, real, sb);
+    if (!S_ISREG(sb->st_mode)) {
+        skip(ix, real, "not a regular file");
+        return WTS_OK;
+    }
+    return index_file(ix, real, sb, local);
 }
 
 static wts_status add_path(wts_indexer *ix, const char *path, const manifest *local) {
@@ -529,42 +538,30 @@ static wts_status add_path(wts_indexer *ix, const char *path, const manifest *lo
         skip(ix, path, strerror(errno));
         return WTS_OK;
     }
-    if (S_ISDIR(sb.st_mode)) return add_dir(ix, real, &sb);
-    if (!S_ISREG(sb.st_mode)) {
-        skip(ix, real, "not a regular file");
-        return WTS_OK;
-    }
-    return index_file(ix, real, &sb, local);
+    return add_real(ix, real, &sb, local);
 }
 
 /* An entry of directory dir_real (a real path).  A file or directory that
  * is no link has the real path dir_real/name as it is: no realpath() (a
  * system call per component of the path), and a file of another shard not
  * even a stat(): an unchanged tree is walked at the cost of its
- * directories' listings and of the shard's own files. */
-static wts_status add_entry(wts_indexer *ix, const char *dir_real, const char *name, unsigned char type,
-                            const manifest *local) {
-    char child[PATH_MAX];
-    int len = snprintf(child, sizeof child, "%s/%s", dir_real, name);
-    if (len < 0 || (size_t)len >= sizeof child || (type != DT_REG && type != DT_DIR)) {
-        wts_buf joined = WTS_BUF_INIT; /* a link, an unknown type, a long path: resolved */
-        wts_buf_printf(&joined, "%s/%s", dir_real, name);
-        wts_status st = add_path(ix, joined.data, local);
-        wts_buf_free(&joined);
-        return st;
-    }
-    if (type == DT_REG && !owns(ix, child)) return WTS_OK;
+ * directories' listings and of the shard's own files.  A link, an entry
+ * of unknown type or a path too long goes through add_path. */
+static wts_status add_entry(wts_indexer *ix, const char *dir_real, const dir_entry *e, const manifest *local) {
+    wts_buf child = WTS_BUF_INIT;
+    wts_buf_printf(&child, "%s/%s", dir_real, e->name);
+    wts_status st = WTS_OK;
     struct stat sb;
-    if (stat(child, &sb) != 0) {
-        skip(ix, child, strerror(errno));
-        return WTS_OK;
-    }
-    if (S_ISDIR(sb.st_mode)) return add_dir(ix, child, &sb);
-    if (!S_ISREG(sb.st_mode)) { /* changed type since the listing */
-        skip(ix, child, "not a regular file");
-        return WTS_OK;
-    }
-    return index_file(ix, child, &sb, local);
+    if ((e->type != DT_REG && e->type != DT_DIR) || child.len >= PATH_MAX)
+        st = add_path(ix, child.data, local);
+    else if (e->type == DT_REG && !owns(ix, child.data))
+        st = WTS_OK;
+    else if (stat(child.data, &sb) != 0)
+        skip(ix, child.data, strerror(errno));
+    else
+        st = add_real(ix, child.data, &sb, local);
+    wts_buf_free(&child);
+    return st;
 }
 
 wts_status wts_indexer_add(wts_indexer *ix, const char *path) {

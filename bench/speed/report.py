@@ -65,6 +65,12 @@ def summary(vals, fmt):
     return f"{fmt.format(med)} ({fmt.format(min(vals))}–{fmt.format(max(vals))})"
 
 
+def not_recorded(w, args, err_file):
+    """Why a profile is missing from the report."""
+    w("Not recorded in this run (`--no-profile`)." if args.no_profile == "1" else
+      f"Not recorded: the profiler failed (see `{err_file}` in the work directory).")
+
+
 def read_profile(path):
     return open(path, encoding="utf-8", errors="replace").read() \
         if path and os.path.exists(path) and os.path.getsize(path) else ""
@@ -360,8 +366,7 @@ def main():
     w("")
     prof = read_profile(args.profile)
     if not prof:
-        w("Not recorded in this run (`--no-profile`)." if args.no_profile == "1" else
-          "Not recorded: the profiler failed (see `perf.err` in the work directory).")
+        not_recorded(w, args, "perf.err")
     else:
         if "callgrind" in prof.splitlines()[0]:
             top_functions(w, prof, "instructions counted by callgrind, in user space")
@@ -379,8 +384,7 @@ def main():
     w("")
     qprof = read_profile(args.query_profile)
     if not qprof:
-        w("Not recorded in this run (`--no-profile`)." if args.no_profile == "1" else
-          "Not recorded: the profiler failed (see `perf-queries.err` in the work directory).")
+        not_recorded(w, args, "perf-queries.err")
     else:
         stacks = qprof.partition("--- stacks\n")[2]
         callgrind = "callgrind" in qprof.splitlines()[0]
