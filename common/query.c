@@ -117,44 +117,57 @@ static wts_xstem *stemmer(qparser *p, wts_lang l) {
     return p->stem[l];
 }
 
+/* Adds the term s[0, len) to forms unless it is there; returns the count.
+ * forms[n] may already hold s (a stem written in place). */
+static size_t add_form(char (*forms)[WTS_MAX_WORD_BYTES * 2 + 2], size_t n, const char *s, size_t len) {
+    for (size_t i = 0; i < n; i++)
+        if (strlen(forms[i]) == len && memcmp(forms[i], s, len) == 0) return n;
+    if (forms[n] != s) {
+        memmove(forms[n], s, len);
+        forms[n][len] = '\0';
+    }
+    return n + 1;
+}
+
 /* One free-text word: its stems and its folded form as typed, as
- * synonyms, so that "échanges" finds "echange".  The folded form is
- * needed beside the stems of the query's language only: a paragraph in
- * another language has its own stem of the word; when the query's
- * language is not known, the three stems find every paragraph it does and
- * it is left out, one posting list fewer to read.  That the form typed
- * (accents included) ranks before other inflections is scored after the
- * match (search.c, "re-ranking"), not by more terms in it. */
+ * synonyms, so that "échanges" finds "echange".  The index writes a stem
+ * term (Z) only for a word that its stem changes: a word that is its own
+ * stem is found under its folded form, so each stem comes with that form
+ * too.  The folded form as typed is needed beside the stems of the
+ * query's language only: a paragraph in another language has its own stem
+ * of the word; when the query's language is not known, the three stems
+ * find every paragraph it does and it is left out, one posting list fewer
+ * to read.  That the form typed (accents included) ranks before other
+ * inflections is scored after the match (search.c, "re-ranking"), not by
+ * more terms in it. */
 static wts_xquery *word_query(qparser *p, const char *w, size_t len) {
-    wts_xquery *subs[4];
-    size_t n = 0;
+    enum { MAX_FORMS = 7 }; /* three stems, each with its plain form, and w */
+    char forms[MAX_FORMS][WTS_MAX_WORD_BYTES * 2 + 2];
+    size_t nforms = 0;
     remember(&p->q->words, &p->q->nwords, w, len);
     static const wts_lang all[] = {WTS_LANG_EN, WTS_LANG_FR, WTS_LANG_ES};
-    char stems[3][WTS_MAX_WORD_BYTES * 2 + 2];
-    size_t nstems = 0;
     bool every = p->lang == WTS_LANG_UNKNOWN; /* every language's stem is there */
     for (size_t k = 0; k < 3; k++) {
         if (p->lang != WTS_LANG_UNKNOWN && all[k] != p->lang) continue;
         wts_xstem *s = stemmer(p, all[k]);
-        char *stem = stems[nstems];
+        char *stem = forms[nforms];
         stem[0] = 'Z';
-        if (!s || wts_xstem_apply(s, w, len, stem + 1, sizeof stems[0] - 1) != WTS_OK) {
+        if (!s || wts_xstem_apply(s, w, len, stem + 1, sizeof forms[0] - 1) != WTS_OK) {
             every = false;
             continue;
         }
-        bool seen = false; /* the same stem from two languages: once */
-        for (size_t j = 0; j < nstems; j++) seen |= strcmp(stems[j], stem) == 0;
-        if (seen) continue;
-        nstems++;
         remember(&p->q->stems, &p->q->nstems, stem, strlen(stem));
-        subs[n++] = term(p, "", stem, strlen(stem), 0);
+        nforms = add_form(forms, nforms, stem, strlen(stem));
+        nforms = add_form(forms, nforms, stem + 1, strlen(stem + 1));
     }
-    if (!every) subs[n++] = term(p, "", w, len, 0);
+    if (!every) nforms = add_form(forms, nforms, w, len);
+    wts_xquery *subs[MAX_FORMS];
+    for (size_t k = 0; k < nforms; k++) subs[k] = term(p, "", forms[k], strlen(forms[k]), 0);
     wts_xquery *r = NULL;
     if (p->st == WTS_OK &&
-        wts_xquery_combine(WTS_XOP_SYNONYM, (const wts_xquery *const *)subs, n, 0, &r) != WTS_OK)
+        wts_xquery_combine(WTS_XOP_SYNONYM, (const wts_xquery *const *)subs, nforms, 0, &r) != WTS_OK)
         fail(p, WTS_ERR_NO_MEMORY, p->i, "out of memory");
-    for (size_t k = 0; k < n; k++) wts_xquery_free(subs[k]);
+    for (size_t k = 0; k < nforms; k++) wts_xquery_free(subs[k]);
     return r;
 }
 

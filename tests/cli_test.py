@@ -676,6 +676,8 @@ class T09Languages(IndexedCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.every = all_paragraphs(cls.db)
+        cls.english = {(h['path'], h['para']) for h in cls.every
+                       if h['lang'] == 'en' and h.get('kind') != 'heading'}
 
     def with_text(self, pattern):
         rx = re.compile(pattern)
@@ -688,6 +690,16 @@ class T09Languages(IndexedCase):
         self.assertLessEqual(want, got, 'échange misses paragraphs with échanges')
         for h in paras(self.db, 'échange'):
             self.assertEqual(h['lang'], 'fr', h['text'][:100])
+
+    def test_word_that_is_its_own_stem(self):
+        # "trade" is its own English stem, so the index writes no stem term
+        # for it, and "payment" neither; "payments" has one
+        for query, word in (('trading', 'trade'), ('payment', 'payments'), ('payments', 'payment')):
+            want = {k for k in self.with_text(r'(?i)\b%s\b' % word) if k in self.english}
+            self.assertTrue(want, word)
+            for lang in ((), ('--lang', 'en')):
+                got = {(h['path'], h['para']) for h in paras(self.db, query, *lang)}
+                self.assertLessEqual(want, got, '%s %s misses paragraphs with %s' % (query, lang, word))
 
     def test_accents(self):
         a = sorted((h['path'], h['para']) for h in paras(self.db, 'échanges'))
