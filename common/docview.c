@@ -35,7 +35,9 @@ typedef struct term_list {
     wts_buf terms; /* paths, each ended by '\n' */
 } term_list;
 
-static json_t *record(wts_xdb *db, wts_docid id, wts_status *st) {
+/* The record of paragraph id; joined to its document's fields when
+ * `joined` (those a document's paragraphs share are stored once). */
+static json_t *record(wts_xdb *db, wts_docid id, bool joined, wts_status *st) {
     char *data = NULL;
     size_t len = 0;
     *st = wts_xdb_doc_data(db, id, &data, &len);
@@ -43,7 +45,12 @@ static json_t *record(wts_xdb *db, wts_docid id, wts_status *st) {
     json_error_t err;
     json_t *o = json_loadb(data, len, 0, &err);
     free(data);
-    if (!o) *st = WTS_ERR_CORRUPT;
+    if (!json_is_object(o)) {
+        json_decref(o);
+        *st = WTS_ERR_CORRUPT;
+        return NULL;
+    }
+    if (joined) wts_record_join(db, (wts_record *)o); /* on failure, without them */
     return o;
 }
 
@@ -80,7 +87,7 @@ static json_t *document(wts_xdb *db, const char *path, wts_status *st) {
     json_t **recs = wts_xcalloc(ids.n, sizeof *recs);
     size_t n = 0;
     for (size_t i = 0; i < ids.n && *st == WTS_OK; i++)
-        if ((recs[n] = record(db, ids.v[i], st))) n++;
+        if ((recs[n] = record(db, ids.v[i], false, st))) n++;
     free(ids.v);
     if (*st != WTS_OK) {
         for (size_t i = 0; i < n; i++) json_decref(recs[i]);
@@ -88,6 +95,7 @@ static json_t *document(wts_xdb *db, const char *path, wts_status *st) {
         return NULL;
     }
     qsort(recs, n, sizeof *recs, by_ord);
+    wts_record_join(db, (wts_record *)recs[0]); /* the document's fields, read once */
     json_t *doc = json_object();
     static const char *const doc_keys[] = {"path", "symbol", "symbols", "title", "date", "doc_lang"};
     for (size_t k = 0; k < sizeof doc_keys / sizeof doc_keys[0]; k++) {
@@ -128,7 +136,7 @@ static json_t *cited_by(wts_xdb *db, json_t *doc, wts_status *st) {
         *st = wts_xdb_postings(db, term.data, add_id, &ids);
         wts_buf_free(&term);
         for (size_t k = 0; k < ids.n && *st == WTS_OK; k++) {
-            json_t *r = record(db, ids.v[k], st);
+            json_t *r = record(db, ids.v[k], true, st);
             if (!r) break;
             const char *path = json_string_value(json_object_get(r, "path"));
             if (!path || !self || strcmp(path, self) != 0) {

@@ -740,6 +740,7 @@ static void fill_hit(wts_xdb *db, const wts_query *q, wts_docid id, double score
         json_decref(obj);
         obj = NULL;
     }
+    wts_record_join(db, (wts_record *)obj); /* on failure, the hit prints without them */
     const char *text = obj ? json_string_value(json_object_get(obj, "text")) : NULL;
     const char *lang = obj ? json_string_value(json_object_get(obj, "lang")) : NULL;
     const char *symbol = obj ? json_string_value(json_object_get(obj, "symbol")) : NULL;

@@ -292,6 +292,13 @@ char *wts_query_describe(const wts_query *q);
  * and kept for the writers (a JSON object; opaque outside common/). */
 typedef struct wts_record wts_record;
 
+/* Joins to a paragraph's record the fields its document shares (symbol,
+ * symbols, title, date, doc_lang), which the index keeps once, in the
+ * file's record.  A record that has them is left as it is.  On failure
+ * (a file record missing or broken: WTS_ERR_CORRUPT, or the index's
+ * status) those keys are set to null. */
+wts_status wts_record_join(wts_xdb *db, wts_record *record);
+
 /* One hit.  data is the paragraph's stored record (a JSON object with the
  * fields listed in README "JSON output"); the writer prints from it. */
 typedef struct wts_hit {

@@ -264,6 +264,7 @@ typedef struct file_rec {
     uint64_t hash;
     char *hints;
     uint32_t paragraphs;
+    json_t *document; /* what its paragraphs share (write.h, document_fields) */
 } file_rec;
 
 static char *hints_of(const manifest_entry *m) {
@@ -283,6 +284,7 @@ static char *record_json(const file_rec *r) {
     json_object_set_new(o, "hash", json_string(hash));
     json_object_set_new(o, "hints", json_string(r->hints ? r->hints : ""));
     json_object_set_new(o, "paragraphs", json_integer(r->paragraphs));
+    if (r->document) json_object_set(o, "document", r->document);
     char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
     json_decref(o);
     return s;
@@ -306,6 +308,8 @@ static bool record_read(wts_indexer *ix, const char *key, file_rec *r) {
     const char *hints = json_string_value(json_object_get(o, "hints"));
     r->hints = wts_xstrdup(hints ? hints : "");
     r->paragraphs = (uint32_t)json_integer_value(json_object_get(o, "paragraphs"));
+    json_t *document = json_object_get(o, "document");
+    r->document = json_is_object(document) ? json_incref(document) : NULL;
     json_decref(o);
     return true;
 }
@@ -344,6 +348,7 @@ static bool unchanged(wts_indexer *ix, const char *key, const char *path, const 
         }
     }
     free(r.hints);
+    json_decref(r.document);
     return same;
 }
 
@@ -433,11 +438,13 @@ static wts_status index_file(wts_indexer *ix, const char *real, const struct sta
     } else if (st == WTS_OK) {
         st = write_document(&ix->wc, ix->w, real, doc);
         if (st == WTS_OK) {
-            file_rec r = {ex.size, ex.mtime_ns, ex.hash, hints_of(m), (uint32_t)doc->nparas};
+            file_rec r = {ex.size, ex.mtime_ns, ex.hash, hints_of(m), (uint32_t)doc->nparas,
+                          document_fields(doc)};
             char *rec = record_json(&r);
             st = wts_xwriter_set_metadata(ix->w, key.data, rec);
             free(rec);
             free(r.hints);
+            json_decref(r.document);
         }
         if (st == WTS_OK) {
             ix->stats.files_indexed++;
@@ -619,6 +626,8 @@ typedef struct para_check {
     check_ctx *c;
     const char *path;
     size_t n;
+    bool has_document; /* the file's record holds its document's fields */
+    bool told;         /* that they are missing, once per file */
 } para_check;
 
 static int check_para(void *ud, wts_docid id) {
@@ -636,6 +645,11 @@ static int check_para(void *ud, wts_docid id) {
     if (!o || !p || strcmp(p, pc->path) != 0 || !json_is_string(json_object_get(o, "para")) ||
         !json_is_string(json_object_get(o, "text")))
         problem(pc->c, "a paragraph of %s has a broken record%s", pc->path, NULL);
+    else if (!pc->has_document && !json_object_get(o, "symbols") && !pc->told) {
+        problem(pc->c, "%s: the document's fields are in neither its paragraphs nor its file record%s",
+                pc->path, NULL);
+        pc->told = true;
+    }
     json_decref(o);
     free(data);
     pc->n++;
@@ -657,7 +671,7 @@ static int check_record(void *ud, const char *key, size_t len, uint32_t tf) {
         json_int_t want = o ? json_integer_value(json_object_get(o, "paragraphs")) : -1;
         wts_buf term = WTS_BUF_INIT;
         wts_buf_printf(&term, "%s%s", WTS_PREFIX_PATH, path);
-        para_check pc = {c, path, 0};
+        para_check pc = {c, path, 0, json_is_object(json_object_get(o, "document")), false};
         if ((c->st = wts_xdb_postings(c->db, term.data, check_para, &pc)) == WTS_OK) {
             char counts[64];
             snprintf(counts, sizeof counts, "%zu stored, %lld recorded", pc.n, (long long)want);

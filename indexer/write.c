@@ -1,9 +1,9 @@
 /* write.c: stage 5, one index document per paragraph.
  *
- * Each paragraph carries the fields of its document (path, symbols, date,
- * title, language) so that a search returns paragraphs, filters them by any
- * field and groups them by document (WTS_SLOT_GROUP).  Term prefixes come from
- * the shared field table. */
+ * Each paragraph carries the terms of its document's fields (path, symbols,
+ * date, title, language) so that a search returns paragraphs, filters them
+ * by any field and groups them by document (WTS_SLOT_GROUP).  Term prefixes
+ * come from the shared field table. */
 #include "write.h"
 
 #include <jansson.h>
@@ -104,18 +104,12 @@ static json_t *strlist_json(const wts_strlist *l) {
 static json_t *str_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
 
 /* The stored record of a paragraph: what a hit prints without touching the
- * source file again. */
-static char *para_record(const char *path, const wts_document *doc, const wts_para *p, size_t ord) {
-    char date[16] = "";
-    if (doc->date.year) wts_date_iso(&doc->date, date, sizeof date);
+ * source file again.  What the whole document shares (its symbols, title,
+ * date, language) is stored once, in the file's record (document_fields). */
+static char *para_record(const char *path, const wts_para *p, size_t ord) {
     json_t *o = json_object();
     json_object_set_new(o, "path", json_string(path));
-    json_object_set_new(o, "symbol", str_or_null(doc->symbols.n ? doc->symbols.v[0] : NULL));
-    json_object_set_new(o, "symbols", strlist_json(&doc->symbols));
-    json_object_set_new(o, "title", str_or_null(doc->title));
-    json_object_set_new(o, "date", str_or_null(date));
     json_object_set_new(o, "lang", str_or_null(wts_lang_code(p->lang)));
-    json_object_set_new(o, "doc_lang", str_or_null(wts_lang_code(doc->lang)));
     json_object_set_new(o, "para", json_string(p->label));
     json_object_set_new(o, "ord", json_integer((json_int_t)ord));
     json_object_set_new(o, "kind", json_string(wts_para_kind_name(p->kind)));
@@ -134,6 +128,18 @@ static char *para_record(const char *path, const wts_document *doc, const wts_pa
     return s;
 }
 
+json_t *document_fields(const wts_document *doc) {
+    char date[16] = "";
+    if (doc->date.year) wts_date_iso(&doc->date, date, sizeof date);
+    json_t *o = json_object();
+    json_object_set_new(o, "symbol", str_or_null(doc->symbols.n ? doc->symbols.v[0] : NULL));
+    json_object_set_new(o, "symbols", strlist_json(&doc->symbols));
+    json_object_set_new(o, "title", str_or_null(doc->title));
+    json_object_set_new(o, "date", str_or_null(date));
+    json_object_set_new(o, "doc_lang", str_or_null(wts_lang_code(doc->lang)));
+    return o;
+}
+
 static wts_xstem *stemmer(write_ctx *c, wts_lang l) {
     if (l == WTS_LANG_UNKNOWN) l = WTS_LANG_EN;
     if (!c->stem[l] && wts_xstem_new(wts_lang_code(l), &c->stem[l]) != WTS_OK) c->stem[l] = NULL;
@@ -148,7 +154,7 @@ static wts_status build_para(write_ctx *c, const char *path, const wts_document 
     do {                                                                                           \
         if ((st = (x)) != WTS_OK) return st;                                                       \
     } while (0)
-    char *rec = para_record(path, doc, p, i);
+    char *rec = para_record(path, p, i);
     st = wts_xdoc_set_data(d, rec, strlen(rec));
     free(rec);
     if (st != WTS_OK) return st;

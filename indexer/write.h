@@ -2,6 +2,8 @@
 #ifndef WTS_WRITE_H
 #define WTS_WRITE_H
 
+#include <jansson.h>
+
 #include "wts_indexer.h"
 
 /* Reused across files: stemmers and a scratch buffer. */
@@ -15,5 +17,10 @@ void write_ctx_init(write_ctx *c);
 void write_ctx_free(write_ctx *c);
 /* Replaces whatever the index held for path by the paragraphs of doc. */
 wts_status write_document(write_ctx *c, wts_xwriter *w, const char *path, const wts_document *doc);
+/* What the paragraphs of doc share, for the file's record: symbol,
+ * symbols, title, date, doc_lang (a new reference).  The paragraphs'
+ * stored records leave these out; readers join them back
+ * (wts_record_join). */
+json_t *document_fields(const wts_document *doc);
 
 #endif

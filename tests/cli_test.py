@@ -341,6 +341,18 @@ class T04Reindex(unittest.TestCase):
             self.assertEqual(r3.rc, 0, r3)
             self.assertEqual(summary(r3)[:2], (0, 0), r3)
             self.assertEqual(self.counts(db), before)
+            # touched only (same bytes, a new time): the file's record takes
+            # the time and keeps what its paragraphs share (title, symbols)
+            q = 'Trade Logistics Information Pipeline'
+            first = search(db, q, expect=0)['hits'][0]
+            self.assertTrue(first['title'] and first['symbol'] and first['date'], first)
+            st = os.stat(first['path'])
+            os.utime(first['path'], ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+            r5 = index(db, corpus)
+            self.assertEqual(summary(r5)[:2], (0, 0), r5)
+            again = search(db, q, expect=0)['hits'][0]
+            for k in ('path', 'para', 'symbol', 'symbols', 'title', 'date'):
+                self.assertEqual(again[k], first[k], k)
 
             def doc_paras():
                 return [(h['para'], h.get('kind')) for h in all_paragraphs(db)
