@@ -22,8 +22,9 @@ static const char *const es_words[] = {
     "lo", "o", "fueron", "mas", "tambien", "ser", "sido", "e", NULL};
 
 static bool in_list(const char *const *list, const char *w, size_t len) {
-    for (; *list; list++)
-        if (strlen(*list) == len && memcmp(*list, w, len) == 0) return true;
+    if (len == 0) return false;
+    for (; *list; list++) /* the first letter first: this runs for every word indexed */
+        if ((*list)[0] == w[0] && strlen(*list) == len && memcmp(*list, w, len) == 0) return true;
     return false;
 }
 

@@ -17,6 +17,10 @@ size_t wts_utf8_invalid_at(const char *s, size_t len) {
 }
 
 size_t wts_utf8_decode(const char *s, size_t len, uint32_t *cp) {
+    if ((unsigned char)s[0] < 0x80) { /* most of the text: no library call */
+        *cp = (unsigned char)s[0];
+        return 1;
+    }
     ucs4_t uc;
     int n = u8_mbtoucr(&uc, (const uint8_t *)s, len);
     if (n <= 0) {
@@ -74,15 +78,23 @@ static uint32_t fold_base(uint32_t cp) {
     return cp;
 }
 
+/* Appends the lower case of the ASCII bytes that start s; returns how many
+ * there were.  Text is mostly ASCII: one copy instead of a call per byte. */
+static size_t add_ascii_lower(wts_buf *out, const char *s, size_t len) {
+    size_t n = 0;
+    while (n < len && (unsigned char)s[n] < 0x80) n++;
+    if (n == 0) return 0;
+    size_t at = out->len;
+    wts_buf_add(out, s, n);
+    for (size_t i = at; i < out->len; i++)
+        if (out->data[i] >= 'A' && out->data[i] <= 'Z') out->data[i] += 32;
+    return n;
+}
+
 void wts_fold(const char *s, size_t len, wts_buf *out) {
     size_t i = 0;
     while (i < len) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x80) {
-            wts_buf_addc(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
-            i++;
-            continue;
-        }
+        if ((i += add_ascii_lower(out, s + i, len - i)) == len) break;
         uint32_t cp;
         i += wts_utf8_decode(s + i, len - i, &cp);
         const char *sp = fold_special(cp);
@@ -98,6 +110,7 @@ void wts_fold(const char *s, size_t len, wts_buf *out) {
 void wts_lower(const char *s, size_t len, wts_buf *out) {
     size_t i = 0;
     while (i < len) {
+        if ((i += add_ascii_lower(out, s + i, len - i)) == len) break;
         uint32_t cp;
         i += wts_utf8_decode(s + i, len - i, &cp);
         wts_utf8_encode(out, uc_tolower(cp));
@@ -154,7 +167,7 @@ void wts_tokenize(const char *text, size_t len, wts_token_cb cb, void *ud) {
     while (i < len) {
         uint32_t cp;
         size_t n = wts_utf8_decode(text + i, len - i, &cp);
-        if (!is_word_cp(cp) || uc_is_general_category(cp, UC_CATEGORY_M)) {
+        if (!is_word_cp(cp) || (cp >= 0x80 && uc_is_general_category(cp, UC_CATEGORY_M))) {
             i += n;
             continue;
         }
