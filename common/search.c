@@ -362,6 +362,9 @@ static char *versions_of(wts_xdb *db, const char *symbol) {
  * document: its best paragraph after re-ranking may be its second or
  * third by the index's score. */
 #define RERANK_PER_DOCUMENT 3
+/* Paragraphs asked of the match per paragraph needed when the search
+ * groups them itself (wts_search). */
+#define OWN_GROUPING_FACTOR 2
 /* Each boost adds, like the terms the match once had for it, the BM25
  * weight of the terms found times a factor: the form typed (the folded
  * word, and the word with its accents: before other inflections), the
@@ -430,6 +433,7 @@ typedef struct cand {
     double score;
     const char *key;
     size_t key_len;
+    uint32_t dropped; /* paragraphs of its key the match or keep_per_key left out */
 } cand;
 
 static int cand_cmp(const void *a, const void *b) {
@@ -597,35 +601,78 @@ static uint64_t key_hash(const char *s, size_t len) {
     return h;
 }
 
-/* Groups the candidates in order by key: a group is where its key first
- * comes.  A paragraph without a key is a group of its own. */
-static group *group_by_key(const cand *c, size_t n, size_t *ngroups) {
-    group *g = wts_xcalloc(n ? n : 1, sizeof *g);
+/* Candidates by group key: open addressing, an entry is the index + 1 of
+ * the first candidate with that key, 0 an empty slot. */
+typedef struct key_index {
+    size_t *slot;
+    size_t mask;
+} key_index;
+
+static key_index key_index_new(size_t n) {
     size_t slots = 16;
     while (slots < 2 * n) slots *= 2;
-    size_t *table = wts_xmalloc(slots * sizeof *table); /* group index + 1, 0 empty */
-    memset(table, 0, slots * sizeof *table);
+    return (key_index){wts_xcalloc(slots, sizeof(size_t)), slots - 1};
+}
+
+/* The entry for key among the candidates c: 0 in it when the key is new. */
+static size_t *key_entry(const key_index *x, const cand *c, const char *key, size_t len) {
+    for (size_t s = (size_t)key_hash(key, len) & x->mask;; s = (s + 1) & x->mask) {
+        if (x->slot[s] == 0) return &x->slot[s];
+        const cand *f = &c[x->slot[s] - 1];
+        if (f->key_len == len && memcmp(f->key, key, len) == 0) return &x->slot[s];
+    }
+}
+
+/* Keeps, in order, at most per_key candidates of each key (a candidate
+ * without a key is a key of its own) and counts those left out on the
+ * first one kept; with m (the match collapsed), also what the match left
+ * out, which it gives on each of a key's hits alike.  Returns how many are
+ * kept, at the start of c, and sets *nkeys to the number of keys. */
+static size_t keep_per_key(cand *c, size_t n, uint32_t per_key, const wts_xmset *m, size_t *nkeys) {
+    key_index x = key_index_new(n);
+    uint32_t *seen = wts_xcalloc(n ? n : 1, sizeof *seen); /* by first candidate */
+    size_t kept = 0;
+    *nkeys = 0;
+    for (size_t i = 0; i < n; i++) {
+        cand h = c[i];
+        size_t *e = h.key_len ? key_entry(&x, c, h.key, h.key_len) : NULL;
+        if (e && *e) { /* a key met before: its first candidate is at *e - 1 */
+            if (++seen[*e - 1] >= per_key) {
+                c[*e - 1].dropped++;
+                continue;
+            }
+        } else {
+            h.dropped = m ? wts_xmset_collapsed(m, h.at) : 0;
+            if (e) *e = kept + 1; /* a first candidate is always kept: it stays there */
+            ++*nkeys;
+        }
+        c[kept++] = h;
+    }
+    free(seen);
+    free(x.slot);
+    return kept;
+}
+
+/* Groups the candidates in order by key: a group is where its key first
+ * comes, and counts its candidates and what they stand for.  A paragraph
+ * without a key is a group of its own. */
+static group *group_by_key(const cand *c, size_t n, size_t *ngroups) {
+    group *g = wts_xcalloc(n ? n : 1, sizeof *g);
+    size_t *group_of = wts_xcalloc(n ? n : 1, sizeof *group_of); /* by first candidate */
+    key_index x = key_index_new(n);
     size_t ng = 0;
     for (size_t i = 0; i < n; i++) {
-        if (c[i].key_len == 0) {
-            g[ng++] = (group){i, 1};
+        size_t *e = c[i].key_len ? key_entry(&x, c, c[i].key, c[i].key_len) : NULL;
+        if (e && *e) {
+            g[group_of[*e - 1]].count += 1 + c[i].dropped;
             continue;
         }
-        size_t s = (size_t)key_hash(c[i].key, c[i].key_len) & (slots - 1);
-        for (;; s = (s + 1) & (slots - 1)) {
-            if (table[s] == 0) {
-                g[ng] = (group){i, 1};
-                table[s] = ++ng;
-                break;
-            }
-            const cand *f = &c[g[table[s] - 1].first];
-            if (f->key_len == c[i].key_len && memcmp(f->key, c[i].key, f->key_len) == 0) {
-                g[table[s] - 1].count++;
-                break;
-            }
-        }
+        if (e) *e = i + 1;
+        group_of[i] = ng;
+        g[ng++] = (group){i, 1 + c[i].dropped};
     }
-    free(table);
+    free(x.slot);
+    free(group_of);
     *ngroups = ng;
     return g;
 }
@@ -763,14 +810,25 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
     uint64_t want = (uint64_t)opts->offset + opts->limit, ask = want;
     if (reranked && grouped) ask *= RERANK_PER_DOCUMENT;
     if (reranked && ask < RERANK_WINDOW) ask = RERANK_WINDOW;
+    if (ask > UINT32_MAX / OWN_GROUPING_FACTOR) ask = UINT32_MAX / OWN_GROUPING_FACTOR;
+    const uint32_t per_key = reranked ? RERANK_PER_DOCUMENT : 1;
+    /* By relevance, hits are grouped here (keep_per_key) rather than by
+     * the match's collapse, which reads the group value of every candidate
+     * it weighs (about 5 us each at 100,000 documents): only the hits
+     * returned are read.  Asked for OWN_GROUPING_FACTOR times the
+     * paragraphs needed; when a few documents fill them all, the collapse
+     * does it (one more search).  Sorted by date, or not ranked (filters
+     * alone), a document's paragraphs come together and would fill them:
+     * the collapse does it from the start. */
+    bool own_grouping = grouped && by_score;
     wts_xsearch_opts xo;
     wts_xsearch_opts_init(&xo);
-    xo.limit = ask > UINT32_MAX ? UINT32_MAX : (uint32_t)ask;
+    xo.limit = (uint32_t)(own_grouping ? ask * OWN_GROUPING_FACTOR : ask);
     xo.check_at_least = opts->facets ? CHECK_AT_LEAST_FACETS : 0;
     xo.time_limit = opts->time_limit;
-    if (grouped) {
+    if (grouped && !own_grouping) {
         xo.collapse_slot = WTS_SLOT_GROUP;
-        xo.collapse_max = reranked ? RERANK_PER_DOCUMENT : 1;
+        xo.collapse_max = per_key;
     }
     if (opts->facets) xo.facet_slot = WTS_SLOT_FACETS;
     if (!by_score) {
@@ -798,29 +856,47 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
     }
     const wts_xquery *query = run ? run : q->xq;
     wts_xmset *m = NULL;
-    st = wts_xdb_search_keys(db, query, &xo, grouped ? WTS_SLOT_GROUP : -1, &m);
-    if (st == WTS_ERR_MODIFIED) { /* a writer moved on: read the newest */
-        if (wts_xdb_reopen(db, NULL) == WTS_OK) st = wts_xdb_search_keys(db, query, &xo, grouped ? WTS_SLOT_GROUP : -1, &m);
+    cand *c = NULL;
+    size_t got = 0, ncand = 0, nkeys = 0;
+    bool all_seen = false;
+    for (;;) {
+        st = wts_xdb_search_keys(db, query, &xo, grouped ? WTS_SLOT_GROUP : -1, &m);
+        if (st == WTS_ERR_MODIFIED) { /* a writer moved on: read the newest */
+            if (wts_xdb_reopen(db, NULL) == WTS_OK) st = wts_xdb_search_keys(db, query, &xo, grouped ? WTS_SLOT_GROUP : -1, &m);
+        }
+        if (st != WTS_OK) {
+            wts_xquery_free(run);
+            if (errmsg) *errmsg = wts_xstrdup(wts_xdb_message(db));
+            return st;
+        }
+        got = wts_xmset_size(m);
+        /* Fewer than asked for: the match saw every matching paragraph. */
+        all_seen = got < xo.limit;
+        c = wts_xcalloc(got ? got : 1, sizeof *c);
+        for (size_t i = 0; i < got; i++) {
+            c[i].at = i;
+            c[i].score = wts_xmset_weight(m, i);
+            c[i].key = grouped ? wts_xmset_data(m, i, &c[i].key_len) : NULL;
+        }
+        ncand = grouped ? keep_per_key(c, got, own_grouping ? per_key : UINT32_MAX, own_grouping ? NULL : m, &nkeys)
+                        : got;
+        if (!own_grouping || all_seen || ncand >= ask) break;
+        /* a few documents filled what was asked for: the collapse groups */
+        free(c);
+        wts_xmset_free(m);
+        own_grouping = false;
+        xo.limit = (uint32_t)ask;
+        xo.collapse_slot = WTS_SLOT_GROUP;
+        xo.collapse_max = per_key;
     }
-    if (st != WTS_OK) {
-        wts_xquery_free(run);
-        if (errmsg) *errmsg = wts_xstrdup(wts_xdb_message(db));
-        return st;
-    }
-    size_t got = wts_xmset_size(m);
-    /* Fewer than asked for: the match saw every matching paragraph. */
-    const bool all_seen = got < xo.limit;
-    cand *c = wts_xcalloc(got ? got : 1, sizeof *c);
-    for (size_t i = 0; i < got; i++) {
-        c[i].at = i;
-        c[i].score = wts_xmset_weight(m, i);
-        c[i].key = grouped ? wts_xmset_data(m, i, &c[i].key_len) : NULL;
-    }
-    if (reranked) rerank(db, q, m, c, got < RERANK_WINDOW ? got : RERANK_WINDOW, (size_t)want, grouped);
+    /* the paragraphs the collapse would have given; with every match seen,
+     * all of them, for exact counts */
+    if (own_grouping && !all_seen) ncand = (size_t)ask;
+    if (reranked) rerank(db, q, m, c, ncand < RERANK_WINDOW ? ncand : RERANK_WINDOW, (size_t)want, grouped);
     /* Paragraphs, or the documents they are grouped into, in order. */
-    size_t nunits = got;
+    size_t nunits = ncand;
     group *groups = NULL;
-    if (grouped) groups = group_by_key(c, got, &nunits);
+    if (grouped) groups = group_by_key(c, ncand, &nunits);
 
     wts_results *r = wts_xcalloc(1, sizeof *r);
     r->query = wts_xstrdup(query_text ? query_text : "");
@@ -833,6 +909,8 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
         r->total = (uint32_t)nunits;
     else if (grouped && !q->ranges)
         r->total = estimate_documents(db, query, opts->time_limit);
+    else if (own_grouping) /* paragraphs estimated, times documents per paragraph seen */
+        r->total = (uint32_t)((double)wts_xmset_estimated(m) * (double)nkeys / (double)(got ? got : 1) + 0.5);
     else
         r->total = wts_xmset_estimated(m);
     if (r->total < nunits) r->total = (uint32_t)nunits;
@@ -843,9 +921,9 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
     for (size_t i = 0; i < r->nhits; i++) {
         const cand *best = &c[grouped ? groups[from + i].first : from + i];
         fill_hit(db, q, wts_xmset_docid(m, best->at), best->score, &r->hits[i]);
-        /* its paragraphs kept by the match, and those the match left out
-         * as more than it keeps of a document (the same count on each) */
-        r->hits[i].matching_paragraphs = grouped ? groups[from + i].count + wts_xmset_collapsed(m, best->at) : 1;
+        /* its paragraphs among the candidates, and those left out as more
+         * than are kept of a document (keep_per_key) */
+        r->hits[i].matching_paragraphs = grouped ? groups[from + i].count : 1;
     }
     /* Past what the match saw, the documents shown are counted by one more
      * search; not with a date: filter, which would read the date of every

@@ -680,6 +680,37 @@ class T08Grouping(IndexedCase):
         self.assertEqual(old, sorted(old))
 
 
+class T08bCrowdedDocuments(unittest.TestCase):
+    """8b. documents whose paragraphs fill the first hits by themselves"""
+
+    def test_every_document_counted(self):
+        # 3 files with 90 matching paragraphs each and 5 with one: the
+        # first hundreds of paragraphs hold few documents, and the grouping
+        # must still reach all eight, with exact counts.
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = os.path.join(tmp, 'corpus')
+            os.makedirs(corpus)
+            for i in range(3):
+                with open(os.path.join(corpus, 'big%d.txt' % i), 'w', encoding='utf-8') as f:
+                    for k in range(1, 91):
+                        f.write('%d. The quillwort survey noted item %d of series %d.\n\n' % (k, k, i))
+            for j in range(5):
+                with open(os.path.join(corpus, 'small%d.txt' % j), 'w', encoding='utf-8') as f:
+                    f.write('1. One quillwort was seen near the pond in note %d, among other plants.\n' % j)
+            db = os.path.join(tmp, 'db')
+            r = index(db, corpus)
+            self.assertEqual(r.rc, 0, r)
+            for query in ('quillwort', 'quillwort survey'):
+                d = search(db, query, '--limit', '10', expect=0)
+                self.assertEqual(d['total'], 8, query)
+                got = {base(h): h['matching_paragraphs'] for h in d['hits']}
+                self.assertEqual(len(got), 8, (query, got))
+                for name, n in got.items():
+                    self.assertEqual(n, 90 if name.startswith('big') else 1, (query, name))
+                p = search(db, query, '--by', 'paragraph', '--limit', '1')
+                self.assertEqual(p['total'], 275, query)
+
+
 class T09Languages(IndexedCase):
     """9. language features over the sample corpus"""
     corpora = (None,)
