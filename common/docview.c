@@ -175,10 +175,9 @@ wts_status wts_doc_lookup(wts_xdb *db, const char *key, char **json, char **errm
         wts_buf seen = WTS_BUF_INIT; /* "\npath\n" per path, to list each once */
         wts_buf_addc(&seen, '\n');
         for (size_t i = 0; i < ids.n && st == WTS_OK; i++) {
-            char *v = NULL;
-            size_t len = 0;
-            st = wts_xdb_doc_value(db, ids.v[i], WTS_SLOT_DOCKEY, &v, &len);
-            if (st == WTS_OK) {
+            json_t *r = record(db, ids.v[i], false, &st);
+            const char *v = json_string_value(json_object_get(r, "path"));
+            if (v) {
                 wts_buf line = WTS_BUF_INIT;
                 wts_buf_printf(&line, "\n%s\n", v);
                 if (!strstr(seen.data, line.data)) {
@@ -187,7 +186,7 @@ wts_status wts_doc_lookup(wts_xdb *db, const char *key, char **json, char **errm
                 }
                 wts_buf_free(&line);
             }
-            free(v);
+            json_decref(r);
         }
         wts_buf_free(&seen);
         free(ids.v);

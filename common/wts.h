@@ -127,12 +127,11 @@ wts_lang wts_lang_detect(const char *text, size_t len);
 /* Per-file record kept in the index metadata: key prefix + path. */
 #define WTS_META_FILE_PREFIX "file:"
 
-/* Value slots. */
+/* Value slots.  Slots 0 and 3 held the path and the paragraph's ordinal,
+ * which the stored record has: indexes written before still have them. */
 enum {
-    WTS_SLOT_DOCKEY = 0,  /* identity of the source file: its path */
     WTS_SLOT_DATE = 1,    /* document date as YYYYMMDD, for sorting */
     WTS_SLOT_FACETS = 2,  /* '\n'-ended facet keys: "member:mex", "year:2022" */
-    WTS_SLOT_ORDINAL = 3, /* paragraph number within its file, 6 digits */
     WTS_SLOT_GROUP = 4    /* the document as results group it: its first
                              symbol, so that its language versions are one;
                              its path when it has no symbol */

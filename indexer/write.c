@@ -220,7 +220,6 @@ static wts_status build_para(write_ctx *c, const char *path, const wts_document 
         wts_buf_printf(facets, "year:%04d\n", doc->date.year);
     }
     wts_buf_printf(facets, "lang:%s\n", wts_lang_code(p->lang)[0] ? wts_lang_code(p->lang) : "unknown");
-    TRY(wts_xdoc_set_value(d, WTS_SLOT_DOCKEY, path, strlen(path)));
     wts_buf group = WTS_BUF_INIT;
     if (doc->symbols.n) {
         wts_buf_printf(&group, "symbol:%s", doc->symbols.v[0]);
@@ -236,9 +235,6 @@ static wts_status build_para(write_ctx *c, const char *path, const wts_document 
     if (st != WTS_OK) return st;
     TRY(wts_xdoc_set_value(d, WTS_SLOT_DATE, sortdate, strlen(sortdate)));
     TRY(wts_xdoc_set_value(d, WTS_SLOT_FACETS, facets->data ? facets->data : "", facets->len));
-    char ord[24];
-    snprintf(ord, sizeof ord, "%06zu", i);
-    TRY(wts_xdoc_set_value(d, WTS_SLOT_ORDINAL, ord, strlen(ord)));
     text_ctx x = {c, d, p->text, stemmer(c, p->lang), WTS_OK, NULL, NULL, 0, 0};
     wts_symbols_find(p->text, strlen(p->text), note_symbol, &x);
     wts_tokenize(p->text, strlen(p->text), index_word, &x);
