@@ -126,6 +126,9 @@ wts_lang wts_lang_detect(const char *text, size_t len);
 #define WTS_META_UPDATED "wts.updated"
 /* Per-file record kept in the index metadata: key prefix + path. */
 #define WTS_META_FILE_PREFIX "file:"
+/* What a file's paragraphs share (symbols, title, date, language), kept
+ * once in the index metadata: key prefix + path (wts_record_join). */
+#define WTS_META_DOC_PREFIX "doc:"
 
 /* Value slots.  Slots 0 and 3 held the path and the paragraph's ordinal,
  * which the stored record has: indexes written before still have them. */
@@ -292,9 +295,9 @@ char *wts_query_describe(const wts_query *q);
 typedef struct wts_record wts_record;
 
 /* Joins to a paragraph's record the fields its document shares (symbol,
- * symbols, title, date, doc_lang), which the index keeps once, in the
- * file's record.  A record that has them is left as it is.  On failure
- * (a file record missing or broken: WTS_ERR_CORRUPT, or the index's
+ * symbols, title, date, doc_lang), which the index keeps once per file
+ * (WTS_META_DOC_PREFIX).  A record that has them is left as it is.  On
+ * failure (that entry missing or broken: WTS_ERR_CORRUPT, or the index's
  * status) those keys are set to null. */
 wts_status wts_record_join(wts_xdb *db, wts_record *record);
 

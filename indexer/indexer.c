@@ -264,7 +264,6 @@ typedef struct file_rec {
     uint64_t hash;
     char *hints;
     uint32_t paragraphs;
-    json_t *document; /* what its paragraphs share (write.h, document_fields) */
 } file_rec;
 
 static char *hints_of(const manifest_entry *m) {
@@ -284,7 +283,6 @@ static char *record_json(const file_rec *r) {
     json_object_set_new(o, "hash", json_string(hash));
     json_object_set_new(o, "hints", json_string(r->hints ? r->hints : ""));
     json_object_set_new(o, "paragraphs", json_integer(r->paragraphs));
-    if (r->document) json_object_set(o, "document", r->document);
     char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
     json_decref(o);
     return s;
@@ -308,8 +306,6 @@ static bool record_read(wts_indexer *ix, const char *key, file_rec *r) {
     const char *hints = json_string_value(json_object_get(o, "hints"));
     r->hints = wts_xstrdup(hints ? hints : "");
     r->paragraphs = (uint32_t)json_integer_value(json_object_get(o, "paragraphs"));
-    json_t *document = json_object_get(o, "document");
-    r->document = json_is_object(document) ? json_incref(document) : NULL;
     json_decref(o);
     return true;
 }
@@ -348,7 +344,6 @@ static bool unchanged(wts_indexer *ix, const char *key, const char *path, const 
         }
     }
     free(r.hints);
-    json_decref(r.document);
     return same;
 }
 
@@ -387,14 +382,17 @@ static wts_status prune(wts_indexer *ix, const char *dir) {
     wts_status st = wts_xdb_metadata_keys(wts_xwriter_db(ix->w), prefix.data, note_gone, &c);
     wts_buf_free(&prefix);
     for (size_t i = 0; st == WTS_OK && i < c.gone.n; i++) {
-        wts_buf term = WTS_BUF_INIT, key = WTS_BUF_INIT;
+        wts_buf term = WTS_BUF_INIT, key = WTS_BUF_INIT, dkey = WTS_BUF_INIT;
         wts_buf_printf(&term, "%s%s", WTS_PREFIX_PATH, c.gone.v[i]);
         wts_buf_printf(&key, "%s%s", WTS_META_FILE_PREFIX, c.gone.v[i]);
+        wts_buf_printf(&dkey, "%s%s", WTS_META_DOC_PREFIX, c.gone.v[i]);
         st = wts_xwriter_delete_term(ix->w, term.data);
         if (st == WTS_OK) st = wts_xwriter_set_metadata(ix->w, key.data, "");
+        if (st == WTS_OK) st = wts_xwriter_set_metadata(ix->w, dkey.data, "");
         if (st == WTS_OK) ix->stats.files_removed++;
         wts_buf_free(&term);
         wts_buf_free(&key);
+        wts_buf_free(&dkey);
     }
     wts_strlist_free(&c.gone);
     for (size_t i = 0; i < ix->nseen; i++) free(ix->seen[i]);
@@ -438,13 +436,25 @@ static wts_status index_file(wts_indexer *ix, const char *real, const struct sta
     } else if (st == WTS_OK) {
         st = write_document(&ix->wc, ix->w, real, doc);
         if (st == WTS_OK) {
-            file_rec r = {ex.size, ex.mtime_ns, ex.hash, hints_of(m), (uint32_t)doc->nparas,
-                          document_fields(doc)};
+            file_rec r = {ex.size, ex.mtime_ns, ex.hash, hints_of(m), (uint32_t)doc->nparas};
             char *rec = record_json(&r);
             st = wts_xwriter_set_metadata(ix->w, key.data, rec);
             free(rec);
             free(r.hints);
-            json_decref(r.document);
+        }
+        if (st == WTS_OK) { /* apart: the check for changes does not parse it */
+            json_t *fields = document_fields(doc);
+            char *json = json_dumps(fields, JSON_PRESERVE_ORDER | JSON_COMPACT);
+            json_decref(fields);
+            if (!json) {
+                fprintf(stderr, "wtosearch: out of memory\n");
+                abort();
+            }
+            wts_buf dkey = WTS_BUF_INIT;
+            wts_buf_printf(&dkey, "%s%s", WTS_META_DOC_PREFIX, real);
+            st = wts_xwriter_set_metadata(ix->w, dkey.data, json);
+            wts_buf_free(&dkey);
+            free(json);
         }
         if (st == WTS_OK) {
             ix->stats.files_indexed++;
@@ -626,7 +636,7 @@ typedef struct para_check {
     check_ctx *c;
     const char *path;
     size_t n;
-    bool has_document; /* the file's record holds its document's fields */
+    bool has_document; /* the index holds its document's fields apart */
     bool told;         /* that they are missing, once per file */
 } para_check;
 
@@ -646,7 +656,7 @@ static int check_para(void *ud, wts_docid id) {
         !json_is_string(json_object_get(o, "text")))
         problem(pc->c, "a paragraph of %s has a broken record%s", pc->path, NULL);
     else if (!pc->has_document && !json_object_get(o, "symbols") && !pc->told) {
-        problem(pc->c, "%s: the document's fields are in neither its paragraphs nor its file record%s",
+        problem(pc->c, "%s: the document's fields are in neither its paragraphs nor its own record%s",
                 pc->path, NULL);
         pc->told = true;
     }
@@ -671,7 +681,13 @@ static int check_record(void *ud, const char *key, size_t len, uint32_t tf) {
         json_int_t want = o ? json_integer_value(json_object_get(o, "paragraphs")) : -1;
         wts_buf term = WTS_BUF_INIT;
         wts_buf_printf(&term, "%s%s", WTS_PREFIX_PATH, path);
-        para_check pc = {c, path, 0, json_is_object(json_object_get(o, "document")), false};
+        wts_buf dkey = WTS_BUF_INIT;
+        wts_buf_printf(&dkey, "%s%s", WTS_META_DOC_PREFIX, path);
+        char *doc = NULL;
+        bool has_document = wts_xdb_get_metadata(c->db, dkey.data, &doc) == WTS_OK && *doc;
+        free(doc);
+        wts_buf_free(&dkey);
+        para_check pc = {c, path, 0, has_document, false};
         if ((c->st = wts_xdb_postings(c->db, term.data, check_para, &pc)) == WTS_OK) {
             char counts[64];
             snprintf(counts, sizeof counts, "%zu stored, %lld recorded", pc.n, (long long)want);

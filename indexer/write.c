@@ -105,7 +105,7 @@ static json_t *str_or_null(const char *s) { return s && *s ? json_string(s) : js
 
 /* The stored record of a paragraph: what a hit prints without touching the
  * source file again.  What the whole document shares (its symbols, title,
- * date, language) is stored once, in the file's record (document_fields). */
+ * date, language) is stored once per file (document_fields). */
 static char *para_record(const char *path, const wts_para *p, size_t ord) {
     json_t *o = json_object();
     json_object_set_new(o, "path", json_string(path));

@@ -17,7 +17,7 @@ void write_ctx_init(write_ctx *c);
 void write_ctx_free(write_ctx *c);
 /* Replaces whatever the index held for path by the paragraphs of doc. */
 wts_status write_document(write_ctx *c, wts_xwriter *w, const char *path, const wts_document *doc);
-/* What the paragraphs of doc share, for the file's record: symbol,
+/* What the paragraphs of doc share, stored once per file: symbol,
  * symbols, title, date, doc_lang (a new reference).  The paragraphs'
  * stored records leave these out; readers join them back
  * (wts_record_join). */
