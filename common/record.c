@@ -14,8 +14,7 @@ static const char *const document_keys[] = {"symbol", "symbols", "title", "date"
 
 wts_status wts_record_join(wts_xdb *db, wts_record *record) {
     json_t *para = (json_t *)record;
-    /* written whole by an earlier version: nothing to join */
-    if (!json_is_object(para) || json_object_get(para, "symbols")) return WTS_OK;
+    if (!json_is_object(para)) return WTS_ERR_CORRUPT;
     const char *path = json_string_value(json_object_get(para, "path"));
     wts_status st = path ? WTS_OK : WTS_ERR_CORRUPT;
     json_t *doc = NULL;

@@ -121,7 +121,7 @@ wts_lang wts_lang_detect(const char *text, size_t len);
 
 /* Bumped whenever what the indexer writes changes meaning; readers refuse
  * an index of another version rather than misreading it. */
-#define WTS_SCHEMA_VERSION "3"
+#define WTS_SCHEMA_VERSION "4"
 #define WTS_META_SCHEMA "wts.schema"
 #define WTS_META_UPDATED "wts.updated"
 /* Per-file record kept in the index metadata: key prefix + path. */
@@ -130,8 +130,8 @@ wts_lang wts_lang_detect(const char *text, size_t len);
  * once in the index metadata: key prefix + path (wts_record_join). */
 #define WTS_META_DOC_PREFIX "doc:"
 
-/* Value slots.  Slots 0 and 3 held the path and the paragraph's ordinal,
- * which the stored record has: indexes written before still have them. */
+/* Value slots (0 and 3, once the path and the ordinal, are free: the
+ * stored record has both). */
 enum {
     WTS_SLOT_DATE = 1,    /* document date as YYYYMMDD, for sorting */
     WTS_SLOT_FACETS = 2,  /* '\n'-ended facet keys: "member:mex", "year:2022" */
@@ -296,9 +296,8 @@ typedef struct wts_record wts_record;
 
 /* Joins to a paragraph's record the fields its document shares (symbol,
  * symbols, title, date, doc_lang), which the index keeps once per file
- * (WTS_META_DOC_PREFIX).  A record that has them is left as it is.  On
- * failure (that entry missing or broken: WTS_ERR_CORRUPT, or the index's
- * status) those keys are set to null. */
+ * (WTS_META_DOC_PREFIX).  On failure (that entry missing or broken:
+ * WTS_ERR_CORRUPT, or the index's status) those keys are set to null. */
 wts_status wts_record_join(wts_xdb *db, wts_record *record);
 
 /* One hit.  data is the paragraph's stored record (a JSON object with the

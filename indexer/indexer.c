@@ -636,8 +636,6 @@ typedef struct para_check {
     check_ctx *c;
     const char *path;
     size_t n;
-    bool has_document; /* the index holds its document's fields apart */
-    bool told;         /* that they are missing, once per file */
 } para_check;
 
 static int check_para(void *ud, wts_docid id) {
@@ -655,11 +653,6 @@ static int check_para(void *ud, wts_docid id) {
     if (!o || !p || strcmp(p, pc->path) != 0 || !json_is_string(json_object_get(o, "para")) ||
         !json_is_string(json_object_get(o, "text")))
         problem(pc->c, "a paragraph of %s has a broken record%s", pc->path, NULL);
-    else if (!pc->has_document && !json_object_get(o, "symbols") && !pc->told) {
-        problem(pc->c, "%s: the document's fields are in neither its paragraphs nor its own record%s",
-                pc->path, NULL);
-        pc->told = true;
-    }
     json_decref(o);
     free(data);
     pc->n++;
@@ -681,18 +674,25 @@ static int check_record(void *ud, const char *key, size_t len, uint32_t tf) {
         json_int_t want = o ? json_integer_value(json_object_get(o, "paragraphs")) : -1;
         wts_buf term = WTS_BUF_INIT;
         wts_buf_printf(&term, "%s%s", WTS_PREFIX_PATH, path);
-        wts_buf dkey = WTS_BUF_INIT;
-        wts_buf_printf(&dkey, "%s%s", WTS_META_DOC_PREFIX, path);
-        char *doc = NULL;
-        bool has_document = wts_xdb_get_metadata(c->db, dkey.data, &doc) == WTS_OK && *doc;
-        free(doc);
-        wts_buf_free(&dkey);
-        para_check pc = {c, path, 0, has_document, false};
+        para_check pc = {c, path, 0};
         if ((c->st = wts_xdb_postings(c->db, term.data, check_para, &pc)) == WTS_OK) {
             char counts[64];
             snprintf(counts, sizeof counts, "%zu stored, %lld recorded", pc.n, (long long)want);
             if (!o) problem(c, "the record of %s is not JSON%s", path, NULL);
             else if ((json_int_t)pc.n != want) problem(c, "%s: paragraphs %s", path, counts);
+        }
+        if (c->st == WTS_OK) { /* what its paragraphs share, kept apart */
+            wts_buf dkey = WTS_BUF_INIT;
+            wts_buf_printf(&dkey, "%s%s", WTS_META_DOC_PREFIX, path);
+            char *doc = NULL;
+            c->st = wts_xdb_get_metadata(c->db, dkey.data, &doc);
+            json_error_t derr;
+            json_t *d = c->st == WTS_OK && *doc ? json_loads(doc, 0, &derr) : NULL;
+            if (c->st == WTS_OK && !json_is_object(d))
+                problem(c, "%s: the fields its paragraphs share are missing or not JSON%s", path, NULL);
+            json_decref(d);
+            free(doc);
+            wts_buf_free(&dkey);
         }
         c->files++;
         c->paragraphs += pc.n;

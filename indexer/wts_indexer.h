@@ -90,8 +90,8 @@ void wts_indexer_commit_every(wts_indexer *ix, uint32_t files);
 
 /* Checks the index at db_path: the index's own consistency check, then
  * the project's invariants (schema version; every file record matches the
- * paragraphs stored for it; every stored paragraph belongs to a recorded
- * file and has a readable record).  Appends what it found to report;
+ * paragraphs stored for it and has beside it what they share; every stored
+ * paragraph belongs to a recorded file and has a readable record).  Appends what it found to report;
  * *problems counts the faults.  A non-OK status means it could not look. */
 wts_status wts_index_check(const char *db_path, wts_buf *report, size_t *problems);
 
