@@ -11,7 +11,7 @@
 /* Paragraphs listed for one document at most: a bound on the answer's
  * size whatever the file. */
 #define MAX_PARAGRAPHS 20000
-/* Citing paragraphs listed at most. */
+/* Paragraphs citing one symbol of the document listed at most. */
 #define MAX_CITED_BY 1000
 
 typedef struct id_list {
@@ -31,33 +31,24 @@ static int add_id(void *ud, wts_docid id) {
     return 0;
 }
 
-typedef struct term_list {
-    wts_buf terms; /* paths, each ended by '\n' */
-} term_list;
-
-/* The record of paragraph id; joined to its document's fields when
- * `joined` (those a document's paragraphs share are stored once). */
-static json_t *record(wts_xdb *db, wts_docid id, bool joined, wts_status *st) {
+/* The stored record of index document id, a file's, or NULL (st set). */
+static json_t *file_record(wts_xdb *db, wts_docid id, wts_status *st) {
     char *data = NULL;
     size_t len = 0;
     *st = wts_xdb_doc_data(db, id, &data, &len);
     if (*st != WTS_OK) return NULL;
-    json_error_t err;
-    json_t *o = json_loadb(data, len, 0, &err);
+    json_t *o = (json_t *)wts_record_parse(data, len);
     free(data);
-    if (!json_is_object(o)) {
-        json_decref(o);
-        *st = WTS_ERR_CORRUPT;
-        return NULL;
-    }
-    if (joined) wts_record_join(db, (wts_record *)o); /* on failure, without them */
+    if (!o) *st = WTS_ERR_CORRUPT;
     return o;
 }
 
-static int by_ord(const void *a, const void *b) {
-    json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "ord"));
-    json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "ord"));
-    return (x > y) - (x < y);
+/* Paragraph k of a file's record in the shape a hit has (lists as [] when
+ * empty), or NULL (st set) when the record holds no such paragraph. */
+static json_t *paragraph(json_t *file, size_t k, wts_status *st) {
+    json_t *r = (json_t *)wts_record_paragraph((const wts_record *)file, k);
+    if (!r) *st = WTS_ERR_CORRUPT;
+    return r;
 }
 
 static void append_unique(json_t *arr, json_t *items) {
@@ -72,56 +63,81 @@ static void append_unique(json_t *arr, json_t *items) {
     }
 }
 
-/* The document stored for one path, or NULL (st set) on failure. */
-static json_t *document(wts_xdb *db, const char *path, wts_status *st) {
-    wts_buf term = WTS_BUF_INIT;
-    wts_buf_printf(&term, "%s%s", WTS_PREFIX_PATH, path);
-    id_list ids = {NULL, 0, 0, MAX_PARAGRAPHS};
-    *st = wts_xdb_postings(db, term.data, add_id, &ids);
-    wts_buf_free(&term);
-    if (*st != WTS_OK || ids.n == 0) {
-        free(ids.v);
-        if (*st == WTS_OK) *st = WTS_ERR_NOT_FOUND;
-        return NULL;
-    }
-    json_t **recs = wts_xcalloc(ids.n, sizeof *recs);
-    size_t n = 0;
-    for (size_t i = 0; i < ids.n && *st == WTS_OK; i++)
-        if ((recs[n] = record(db, ids.v[i], false, st))) n++;
-    free(ids.v);
-    if (*st != WTS_OK) {
-        for (size_t i = 0; i < n; i++) json_decref(recs[i]);
-        free(recs);
-        return NULL;
-    }
-    qsort(recs, n, sizeof *recs, by_ord);
-    wts_record_join(db, (wts_record *)recs[0]); /* the document's fields, read once */
+/* The document stored as index document id, or NULL (st set) on failure. */
+static json_t *document(wts_xdb *db, wts_docid id, wts_status *st) {
+    json_t *file = file_record(db, id, st);
+    if (!file) return NULL;
     json_t *doc = json_object();
     static const char *const doc_keys[] = {"path", "symbol", "symbols", "title", "date", "doc_lang"};
     for (size_t k = 0; k < sizeof doc_keys / sizeof doc_keys[0]; k++) {
-        json_t *v = json_object_get(recs[0], doc_keys[k]);
+        json_t *v = json_object_get(file, doc_keys[k]);
         json_object_set(doc, strcmp(doc_keys[k], "doc_lang") == 0 ? "lang" : doc_keys[k], v ? v : json_null());
     }
     json_t *paras = json_array(), *cites = json_array();
-    for (size_t i = 0; i < n; i++) {
+    size_t n = wts_record_nparas((const wts_record *)file);
+    for (size_t i = 0; i < n && i < MAX_PARAGRAPHS; i++) {
+        json_t *r = paragraph(file, i, st);
+        if (!r) break;
         json_t *p = json_object();
         static const char *const para_keys[] = {"para", "kind", "lang", "text", "members", "acting", "topics", "cites", "dates"};
         for (size_t k = 0; k < sizeof para_keys / sizeof para_keys[0]; k++) {
-            json_t *v = json_object_get(recs[i], para_keys[k]);
+            json_t *v = json_object_get(r, para_keys[k]);
             json_object_set(p, para_keys[k], v ? v : json_null());
         }
-        json_t *c = json_object_get(recs[i], "cites");
-        if (json_is_array(c)) append_unique(cites, c);
+        append_unique(cites, json_object_get(r, "cites"));
         json_array_append_new(paras, p);
-        json_decref(recs[i]);
+        json_decref(r);
     }
-    free(recs);
+    json_decref(file);
+    if (*st != WTS_OK) {
+        json_decref(paras);
+        json_decref(cites);
+        json_decref(doc);
+        return NULL;
+    }
     json_object_set_new(doc, "paragraphs", paras);
     json_object_set_new(doc, "cites", cites);
     return doc;
 }
 
-/* Paragraphs that cite any symbol of the document (or its family). */
+/* Whether a paragraph of a file's record cites symbol: has it among its
+ * "cites", as its citation term (XC + symbol) says. */
+static bool cites_symbol(json_t *para, const char *symbol) {
+    json_t *cites = json_object_get(para, "cites");
+    size_t i;
+    json_t *c;
+    json_array_foreach(cites, i, c) {
+        const char *s = json_string_value(c);
+        if (s && strcmp(s, symbol) == 0) return true;
+    }
+    return false;
+}
+
+/* Appends to out the paragraphs of a file's record citing symbol s, up to
+ * MAX_CITED_BY for that symbol (*listed counts them). */
+static void list_citing(json_t *file, json_t *s, json_t *out, size_t *listed) {
+    json_t *paras = json_object_get(file, "paras");
+    size_t j;
+    json_t *para;
+    json_array_foreach(paras, j, para) {
+        if (*listed == MAX_CITED_BY) break;
+        if (!cites_symbol(para, json_string_value(s))) continue;
+        json_t *r = (json_t *)wts_record_paragraph((const wts_record *)file, j);
+        json_t *c = json_object();
+        json_object_set_new(c, "cited", json_copy(s));
+        static const char *const keys[] = {"path", "symbol", "date", "lang", "para"};
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            json_t *v = json_object_get(r, keys[k]);
+            json_object_set(c, keys[k], v ? v : json_null());
+        }
+        json_array_append_new(out, c);
+        json_decref(r);
+        (*listed)++;
+    }
+}
+
+/* Paragraphs of other files that cite any symbol of the document: in the
+ * files its citation terms index, each file read once. */
 static json_t *cited_by(wts_xdb *db, json_t *doc, wts_status *st) {
     json_t *out = json_array();
     json_t *symbols = json_object_get(doc, "symbols");
@@ -130,26 +146,20 @@ static json_t *cited_by(wts_xdb *db, json_t *doc, wts_status *st) {
     size_t i;
     json_t *s;
     json_array_foreach(symbols, i, s) {
+        if (!json_is_string(s)) continue;
         wts_buf term = WTS_BUF_INIT;
         wts_buf_printf(&term, "%s%s", cites->prefix, json_string_value(s));
-        id_list ids = {NULL, 0, 0, MAX_CITED_BY};
+        /* each file but the document's own lists one paragraph at least */
+        id_list ids = {NULL, 0, 0, MAX_CITED_BY + 1};
         *st = wts_xdb_postings(db, term.data, add_id, &ids);
         wts_buf_free(&term);
-        for (size_t k = 0; k < ids.n && *st == WTS_OK; k++) {
-            json_t *r = record(db, ids.v[k], true, st);
-            if (!r) break;
-            const char *path = json_string_value(json_object_get(r, "path"));
-            if (!path || !self || strcmp(path, self) != 0) {
-                json_t *c = json_object();
-                json_object_set_new(c, "cited", json_copy(s));
-                static const char *const keys[] = {"path", "symbol", "date", "lang", "para"};
-                for (size_t j = 0; j < sizeof keys / sizeof keys[0]; j++) {
-                    json_t *v = json_object_get(r, keys[j]);
-                    json_object_set(c, keys[j], v ? v : json_null());
-                }
-                json_array_append_new(out, c);
-            }
-            json_decref(r);
+        size_t listed = 0;
+        for (size_t k = 0; k < ids.n && *st == WTS_OK && listed < MAX_CITED_BY; k++) {
+            json_t *file = file_record(db, ids.v[k], st);
+            if (!file) break;
+            const char *path = json_string_value(json_object_get(file, "path"));
+            if (!path || !self || strcmp(path, self) != 0) list_citing(file, s, out, &listed);
+            json_decref(file);
         }
         free(ids.v);
         if (*st != WTS_OK) break;
@@ -160,63 +170,34 @@ static json_t *cited_by(wts_xdb *db, json_t *doc, wts_status *st) {
 wts_status wts_doc_lookup(wts_xdb *db, const char *key, char **json, char **errmsg) {
     *json = NULL;
     if (errmsg) *errmsg = NULL;
-    term_list paths = {WTS_BUF_INIT};
-    wts_status st = WTS_OK;
     char canon[WTS_MAX_SYMBOL];
     bool by_symbol = wts_symbol_canon(key, strlen(key), canon, sizeof canon) == WTS_OK;
+    /* the files to show: every file holding that symbol (its language
+     * versions), or the one at that path */
+    wts_buf term = WTS_BUF_INIT;
+    id_list ids = {NULL, 0, 0, 100000};
     if (by_symbol) {
-        /* every file holding that symbol: its language versions */
-        const wts_field *sym = wts_field_find("symbol", 6);
-        wts_buf term = WTS_BUF_INIT;
-        wts_buf_printf(&term, "%s%s", sym->prefix, canon);
-        id_list ids = {NULL, 0, 0, 100000};
-        st = wts_xdb_postings(db, term.data, add_id, &ids);
-        wts_buf_free(&term);
-        wts_buf seen = WTS_BUF_INIT; /* "\npath\n" per path, to list each once */
-        wts_buf_addc(&seen, '\n');
-        for (size_t i = 0; i < ids.n && st == WTS_OK; i++) {
-            json_t *r = record(db, ids.v[i], false, &st);
-            const char *v = json_string_value(json_object_get(r, "path"));
-            if (v) {
-                wts_buf line = WTS_BUF_INIT;
-                wts_buf_printf(&line, "\n%s\n", v);
-                if (!strstr(seen.data, line.data)) {
-                    wts_buf_adds(&seen, line.data + 1);
-                    wts_buf_printf(&paths.terms, "%s\n", v);
-                }
-                wts_buf_free(&line);
-            }
-            json_decref(r);
-        }
-        wts_buf_free(&seen);
-        free(ids.v);
+        wts_buf_printf(&term, "%s%s", wts_field_find("symbol", 6)->prefix, canon);
     } else {
         char real[PATH_MAX];
-        const char *path = realpath(key, real) ? real : key;
-        wts_buf_printf(&paths.terms, "%s\n", path);
+        wts_buf_printf(&term, "%s%s", WTS_PREFIX_PATH, realpath(key, real) ? real : key);
+        ids.limit = 1;
     }
+    wts_status st = wts_xdb_postings(db, term.data, add_id, &ids);
+    wts_buf_free(&term);
     if (st != WTS_OK) {
         if (errmsg) *errmsg = wts_xstrdup(wts_xdb_message(db));
-        wts_buf_free(&paths.terms);
+        free(ids.v);
         return st;
     }
     json_t *docs = json_array();
-    const char *p = paths.terms.data ? paths.terms.data : "";
-    while (*p && st == WTS_OK) {
-        const char *nl = strchr(p, '\n');
-        char *path = wts_xstrndup(p, (size_t)(nl - p));
-        p = nl + 1;
-        json_t *d = document(db, path, &st);
-        free(path);
-        if (st == WTS_ERR_NOT_FOUND) {
-            st = WTS_OK;
-            continue;
-        }
+    for (size_t i = 0; i < ids.n && st == WTS_OK; i++) {
+        json_t *d = document(db, ids.v[i], &st);
         if (!d) break;
         json_object_set_new(d, "cited_by", cited_by(db, d, &st));
         json_array_append_new(docs, d);
     }
-    wts_buf_free(&paths.terms);
+    free(ids.v);
     if (st == WTS_OK && json_array_size(docs) == 0) {
         st = WTS_ERR_NOT_FOUND;
         if (errmsg) {

@@ -41,6 +41,7 @@ typedef struct qparser {
     wts_xstem *stem[4]; /* by wts_lang */
     size_t clauses;
     int depth;
+    bool headings; /* the query asks for headings: words match theirs too */
     wts_status st;
     wts_buf err;
     wts_query *q;
@@ -161,8 +162,11 @@ static wts_xquery *word_query(qparser *p, const char *w, size_t len) {
         nforms = add_form(forms, nforms, stem + 1, strlen(stem + 1));
     }
     if (!every) nforms = add_form(forms, nforms, w, len);
-    wts_xquery *subs[MAX_FORMS];
+    wts_xquery *subs[MAX_FORMS + 1];
     for (size_t k = 0; k < nforms; k++) subs[k] = term(p, "", forms[k], strlen(forms[k]), 0);
+    /* a heading's words are indexed apart (write.c), under their folded
+     * form only */
+    if (p->headings) subs[nforms++] = term(p, WTS_PREFIX_SECTION, w, len, 0);
     wts_xquery *r = NULL;
     if (p->st == WTS_OK &&
         wts_xquery_combine(WTS_XOP_SYNONYM, (const wts_xquery *const *)subs, nforms, 0, &r) != WTS_OK)
@@ -305,7 +309,10 @@ static wts_xquery *date_filter(qparser *p, const char *v, size_t len, size_t at,
     wts_xquery *q = NULL;
     if (!mentions) {
         p->q->ranges = true;
-        if (wts_xquery_value_range(WTS_SLOT_DATE, lo, hi, &q) != WTS_OK)
+        /* the value is the date and a language: "20221231en" <= hi */
+        char high[10];
+        snprintf(high, sizeof high, "%s~", hi);
+        if (wts_xquery_value_range(WTS_SLOT_DATE, lo, high, &q) != WTS_OK)
             fail(p, WTS_ERR_NO_MEMORY, at, "out of memory");
         return q;
     }
@@ -392,6 +399,7 @@ static node field_query(qparser *p, const wts_field *f, const char *v, size_t le
                 return r;
             }
             wts_buf_adds(&key, id);
+            if (g == WTS_GAZ_MEMBERS) remember(&p->q->members, &p->q->nmembers, id, strlen(id));
         } else if (strcmp(f->name, "lang") == 0) {
             char *code = wts_xstrndup(v, len);
             wts_lang l = wts_lang_from_code(code);
@@ -802,6 +810,7 @@ wts_status wts_query_parse(const char *text, wts_lang lang, wts_query **out, cha
         p.lang = lang != WTS_LANG_UNKNOWN ? lang : lang_of_filter(text);
         if (p.lang == WTS_LANG_UNKNOWN) p.lang = wts_lang_detect(text, p.len);
         p.q->lang = p.lang;
+        p.headings = strstr(text, "kind:") && strcasestr(text, "heading");
         node n = parse_or(&p);
         skip_space(&p);
         if (p.st == WTS_OK && p.i < p.len) fail(&p, WTS_ERR_PARSE, p.i, "unbalanced ')'");
@@ -835,6 +844,8 @@ void wts_query_free(wts_query *q) {
     for (size_t i = 0; i < q->nprefixes; i++) free(q->prefixes[i]);
     for (size_t i = 0; i < q->nsymbols; i++) free(q->symbols[i]);
     free(q->symbols);
+    for (size_t i = 0; i < q->nmembers; i++) free(q->members[i]);
+    free(q->members);
     for (size_t i = 0; i < q->nplain; i++) free(q->plain[i].folded);
     for (size_t i = 0; i < q->nboosts; i++) {
         for (size_t j = 0; j < q->boosts[i].n; j++) {

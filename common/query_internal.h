@@ -20,6 +20,10 @@ struct wts_query {
      * wildcard prefixes of the query's free text. */
     char **words, **stems, **prefixes, **symbols;
     size_t nwords, nstems, nprefixes, nsymbols;
+    /* Members asked for (member:), by id: a paragraph where one acts is
+     * the better answer among a document's. */
+    char **members;
+    size_t nmembers;
     /* Free words as typed, for "did you mean": their place in text. */
     char *text;
     struct wts_qword {

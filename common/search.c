@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Matches examined at least when facets are asked for, so that their
- * counts are.  Everything else stops at what the page needs: a common
- * word in a large index must not cost a scan of all its paragraphs. */
-#define CHECK_AT_LEAST_FACETS 5000
+/* Facets count the matching paragraphs of at most this many of the best
+ * files matched: each costs finding its paragraphs (a few position lists
+ * read), and everything else stops at what the page needs. */
+#define FACET_FILES 500
 
 void wts_search_opts_init(wts_search_opts *opts) {
     memset(opts, 0, sizeof *opts);
@@ -588,12 +588,283 @@ static void rerank(wts_xdb *db, const wts_query *q, const wts_xmset *m, cand *c,
     qsort(c, n, sizeof *c, cand_cmp);
 }
 
-/* ---- grouping by document ---- */
+/* ---- paragraphs of the files matched ---- */
 
-typedef struct group {
-    size_t first;    /* its best candidate */
-    uint32_t count;  /* its paragraphs among the candidates */
-} group;
+/* Each BM25 weight of a paragraph's words uses the index's idf and this
+ * many words as the average paragraph (the generated corpus and the
+ * sample documents both average 50 to 70). */
+#define AVERAGE_PARAGRAPH_WORDS 60.0
+/* A paragraph where a member asked for acts outranks one that names it. */
+#define ACTING_WEIGHT 0.5
+/* Files of the match examined at most per round when the index cannot say
+ * that each of them holds a paragraph the query is true of, and rounds at
+ * most: a query whose paragraphs are rare among the files it matches
+ * stops there and says what it found. */
+#define CHECK_ROUND_MAX 4000
+#define CHECK_ROUNDS 4
+/* Files read at least for --by paragraph ranked by relevance: their
+ * paragraphs compete for the first places. */
+#define PARAGRAPH_FILES 20
+/* Versions of one document (its languages) read for its count of
+ * matching paragraphs. */
+#define MAX_VERSIONS 16
+
+/* One query word as paragraphs are scored: a folded word, a wildcard
+ * prefix or a stem, with its idf in the index. */
+typedef struct unit_idf {
+    double idf;
+    bool known;
+} unit_idf;
+
+typedef struct para_scorer {
+    wts_xdb *db;
+    const wts_query *q;
+    uint32_t doccount;
+    unit_idf *idf; /* by unit: words, then prefixes, then stems */
+    size_t nunits;
+    wts_xstem *stem[4]; /* by paragraph language */
+} para_scorer;
+
+static double idf_of(wts_xdb *db, uint32_t doccount, const char *term) {
+    uint32_t tf = 0;
+    if (wts_xdb_termfreq(db, term, &tf) != WTS_OK || tf == 0) tf = 1;
+    double ratio = ((double)doccount - tf + 0.5) / (tf + 0.5);
+    if (ratio < 2) ratio = ratio * 0.5 + 1;
+    return log(ratio);
+}
+
+static void scorer_init(para_scorer *s, wts_xdb *db, const wts_query *q) {
+    memset(s, 0, sizeof *s);
+    s->db = db;
+    s->q = q;
+    if (wts_xdb_doccount(db, &s->doccount) != WTS_OK) s->doccount = 1;
+    s->nunits = q->nwords + q->nprefixes + q->nstems;
+    s->idf = wts_xcalloc(s->nunits ? s->nunits : 1, sizeof *s->idf);
+}
+
+static void scorer_free(para_scorer *s) {
+    for (size_t i = 0; i < 4; i++) wts_xstem_free(s->stem[i]);
+    free(s->idf);
+}
+
+static double unit_weight(para_scorer *s, size_t u) {
+    if (!s->idf[u].known) {
+        const wts_query *q = s->q;
+        const char *term = u < q->nwords ? q->words[u]
+                           : u < q->nwords + q->nprefixes ? NULL
+                                                          : q->stems[u - q->nwords - q->nprefixes];
+        /* a prefix stands for rarer words than its commonest: a middling idf */
+        s->idf[u].idf = term ? idf_of(s->db, s->doccount, term) : log(2.0);
+        s->idf[u].known = true;
+    }
+    return s->idf[u].idf;
+}
+
+typedef struct score_ctx {
+    para_scorer *s;
+    wts_xstem *stem;
+    uint32_t *tf;         /* by unit */
+    uint32_t *last_pos;   /* by unit: where it was last seen, 0 none */
+    uint32_t words;
+    uint32_t near_units;  /* the most distinct units seen within a few words */
+} score_ctx;
+
+/* Which unit of the query the word is, or SIZE_MAX. */
+static size_t unit_of(score_ctx *c, const wts_token *t) {
+    const wts_query *q = c->s->q;
+    for (size_t i = 0; i < q->nwords; i++)
+        if (strlen(q->words[i]) == t->folded_len && memcmp(q->words[i], t->folded, t->folded_len) == 0) return i;
+    for (size_t i = 0; i < q->nprefixes; i++) {
+        size_t pl = strlen(q->prefixes[i]);
+        if (pl <= t->folded_len && memcmp(t->folded, q->prefixes[i], pl) == 0) return q->nwords + i;
+    }
+    /* as for snippets: only a word starting like a stem may have it */
+    bool may_stem = false;
+    for (size_t i = 0; !may_stem && i < q->nstems; i++) {
+        const char *st = q->stems[i] + 1;
+        size_t k = strnlen(st, 2);
+        may_stem = k <= t->folded_len && memcmp(st, t->folded, k) == 0;
+    }
+    if (!may_stem || !c->stem) return SIZE_MAX;
+    char stem[WTS_MAX_WORD_BYTES * 2 + 2];
+    stem[0] = 'Z';
+    if (wts_xstem_apply(c->stem, t->folded, t->folded_len, stem + 1, sizeof stem - 1) != WTS_OK) return SIZE_MAX;
+    for (size_t i = 0; i < q->nstems; i++)
+        if (strcmp(q->stems[i], stem) == 0) return q->nwords + q->nprefixes + i;
+    return SIZE_MAX;
+}
+
+static int score_token(void *ud, const wts_token *t) {
+    score_ctx *c = ud;
+    c->words++;
+    size_t u = unit_of(c, t);
+    if (u == SIZE_MAX) return 0;
+    c->tf[u]++;
+    c->last_pos[u] = t->pos;
+    uint32_t near = 0;
+    for (size_t i = 0; i < c->s->nunits; i++)
+        near += c->last_pos[i] && t->pos - c->last_pos[i] <= NEAR_SLACK + 1;
+    if (near > c->near_units) c->near_units = near;
+    return 0;
+}
+
+/* The units of the query in text (a title, a heading), as for a
+ * paragraph's own words. */
+static void units_in(para_scorer *s, wts_xstem *stem, const char *text, uint32_t *tf) {
+    if (!text || !s->nunits) return;
+    uint32_t *last = wts_xcalloc(s->nunits, sizeof *last);
+    score_ctx c = {s, stem, tf, last, 0, 0};
+    wts_tokenize(text, strlen(text), score_token, &c);
+    free(last);
+}
+
+/* How well paragraph p (a paragraph record) answers the query: BM25 of
+ * its words with the index's idf, the words near each other (as the
+ * re-ranking of files weighs them), the words in the document's title or
+ * in the heading above, a member asked for acting in it. */
+static double paragraph_score(para_scorer *s, const wts_record *p) {
+    const char *text = wts_record_string(p, "text");
+    if (!text) return 0;
+    wts_lang l = wts_lang_from_code(wts_record_string(p, "lang"));
+    if (l == WTS_LANG_UNKNOWN) l = s->q->lang != WTS_LANG_UNKNOWN ? s->q->lang : WTS_LANG_EN;
+    if (!s->stem[l] && wts_xstem_new(wts_lang_code(l), &s->stem[l]) != WTS_OK) s->stem[l] = NULL;
+    size_t nu = s->nunits ? s->nunits : 1;
+    score_ctx c = {s, s->stem[l], wts_xcalloc(nu, sizeof(uint32_t)), wts_xcalloc(nu, sizeof(uint32_t)), 0, 0};
+    uint32_t *title = wts_xcalloc(nu, sizeof(uint32_t)), *section = wts_xcalloc(nu, sizeof(uint32_t));
+    if (s->nunits) wts_tokenize(text, strlen(text), score_token, &c);
+    units_in(s, s->stem[l], wts_record_string(p, "title"), title);
+    units_in(s, s->stem[l], wts_record_string(p, "section"), section);
+    /* as the index weighs (add_term_weight): the least length 0.5 */
+    double normlen = c.words / AVERAGE_PARAGRAPH_WORDS, score = 0, matched = 0;
+    if (normlen < 0.5) normlen = 0.5;
+    double norm = 0.5 * normlen + 0.5;
+    for (size_t u = 0; u < s->nunits; u++) {
+        double idf = c.tf[u] || title[u] || section[u] ? unit_weight(s, u) : 0;
+        if (title[u]) score += TITLE_WEIGHT * idf;
+        if (section[u]) score += SECTION_WEIGHT * idf;
+        if (!c.tf[u]) continue;
+        double w = idf * 2.0 * c.tf[u] / (norm + c.tf[u]);
+        score += w;
+        matched += w;
+    }
+    /* k of the n words typed side by side within a few words of each
+     * other (words typed apart, "a OR b", get nothing for it) */
+    size_t typed = 0;
+    for (size_t g = 0; g < s->q->nboosts; g++)
+        if (s->q->boosts[g].n > typed) typed = s->q->boosts[g].n;
+    if (c.near_units >= 2 && typed >= 2) {
+        uint32_t k = c.near_units < typed ? c.near_units : (uint32_t)typed;
+        score += NEAR_WEIGHT * matched * (k - 1) / (double)(typed - 1);
+    }
+    free(c.tf);
+    free(c.last_pos);
+    free(title);
+    free(section);
+    const json_t *acting = json_object_get((const json_t *)p, "acting");
+    for (size_t i = 0; i < s->q->nmembers; i++) {
+        size_t k;
+        json_t *v;
+        json_array_foreach(acting, k, v) {
+            const char *id = json_string_value(v);
+            if (id && strcmp(id, s->q->members[i]) == 0) score += ACTING_WEIGHT;
+        }
+    }
+    return score;
+}
+
+/* A file the match returned, and what is known of its paragraphs. */
+typedef struct file_hit {
+    wts_docid id;
+    double score;
+    uint32_t collapsed;  /* files of its group the match left out */
+    bool evaluated;
+    uint8_t *match;      /* the paragraphs the query is true of */
+    uint32_t nparas;
+    uint32_t nmatch;
+    wts_record *rec;     /* the file's stored record, read when shown */
+} file_hit;
+
+static void file_hit_clear(file_hit *f) {
+    free(f->match);
+    wts_record_free(f->rec);
+}
+
+/* Which paragraphs of f the query (para_q) is true of.  false when the
+ * index could not say (then none). */
+static bool evaluate(wts_xdb *db, const wts_xquery *para_q, file_hit *f) {
+    if (f->evaluated) return f->nmatch > 0;
+    f->evaluated = true;
+    if (wts_xdb_paragraphs(db, f->id, para_q, wts_paras_schema(), &f->match, &f->nparas) != WTS_OK) {
+        free(f->match);
+        f->match = NULL;
+        f->nparas = 0;
+    }
+    f->nmatch = 0;
+    for (uint32_t k = 0; k < f->nparas; k++) f->nmatch += f->match[k];
+    return f->nmatch > 0;
+}
+
+static wts_record *file_record(wts_xdb *db, file_hit *f) {
+    if (f->rec) return f->rec;
+    char *data = NULL;
+    size_t len = 0;
+    if (wts_xdb_doc_data(db, f->id, &data, &len) == WTS_OK) f->rec = wts_record_parse(data, len);
+    free(data);
+    return f->rec;
+}
+
+/* The paragraphs of one version of a document that the query is true of:
+ * for the count of a hit whose other versions the match collapsed. */
+static uint32_t versions_matching(wts_xdb *db, const wts_xquery *doc_q, const wts_xquery *para_q,
+                                  const char *symbol, wts_docid shown, double time_limit) {
+    wts_buf t = WTS_BUF_INIT;
+    wts_buf_printf(&t, "%s%s|", WTS_PREFIX_VERSION, symbol);
+    wts_xquery *versions = NULL, *both = NULL;
+    wts_status st = wts_xquery_wildcard(t.data, WTS_QUERY_MAX_WILDCARD, &versions);
+    wts_buf_free(&t);
+    const wts_xquery *subs[2] = {doc_q, versions};
+    if (st == WTS_OK) st = wts_xquery_combine(WTS_XOP_FILTER, subs, 2, 0, &both);
+    wts_xquery_free(versions);
+    uint32_t count = 0;
+    wts_xsearch_opts xo;
+    wts_xsearch_opts_init(&xo);
+    xo.limit = MAX_VERSIONS;
+    xo.time_limit = time_limit;
+    wts_xmset *m = NULL;
+    if (st == WTS_OK && wts_xdb_search_keys(db, both, &xo, -1, &m) == WTS_OK) {
+        for (size_t i = 0; i < wts_xmset_size(m); i++) {
+            file_hit f = {wts_xmset_docid(m, i), 0, 0, false, NULL, 0, 0, NULL};
+            if (f.id != shown && evaluate(db, para_q, &f)) count += f.nmatch;
+            file_hit_clear(&f);
+        }
+    }
+    wts_xmset_free(m);
+    wts_xquery_free(both);
+    return count;
+}
+
+/* The best paragraph of f for the query: by score when ranked, else the
+ * first; SIZE_MAX when none is true of it or the record is unreadable. */
+static size_t best_paragraph(wts_xdb *db, para_scorer *s, file_hit *f, bool ranked, double *best_score) {
+    wts_record *rec = file_record(db, f);
+    size_t best = SIZE_MAX;
+    *best_score = 0;
+    if (!rec) return SIZE_MAX;
+    for (uint32_t k = 0; k < f->nparas; k++) {
+        if (!f->match[k]) continue;
+        if (!ranked) return k;
+        wts_record *p = wts_record_paragraph(rec, k);
+        double sc = p ? paragraph_score(s, p) : 0;
+        wts_record_free(p);
+        if (best == SIZE_MAX || sc > *best_score) {
+            best = k;
+            *best_score = sc;
+        }
+    }
+    return best;
+}
+
+/* ---- facets ---- */
 
 static uint64_t key_hash(const char *s, size_t len) {
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
@@ -601,200 +872,123 @@ static uint64_t key_hash(const char *s, size_t len) {
     return h;
 }
 
-/* Candidates by group key: open addressing, an entry is the index + 1 of
- * the first candidate with that key, 0 an empty slot. */
-typedef struct key_index {
-    size_t *slot;
+typedef struct facet_table {
+    wts_facet *v;
+    size_t n, cap;
+    size_t *slot; /* index + 1 into v, 0 empty */
     size_t mask;
-} key_index;
+} facet_table;
 
-static key_index key_index_new(size_t n) {
-    size_t slots = 16;
-    while (slots < 2 * n) slots *= 2;
-    return (key_index){wts_xcalloc(slots, sizeof(size_t)), slots - 1};
-}
-
-/* The entry for key among the candidates c: 0 in it when the key is new. */
-static size_t *key_entry(const key_index *x, const cand *c, const char *key, size_t len) {
-    for (size_t s = (size_t)key_hash(key, len) & x->mask;; s = (s + 1) & x->mask) {
-        if (x->slot[s] == 0) return &x->slot[s];
-        const cand *f = &c[x->slot[s] - 1];
-        if (f->key_len == len && memcmp(f->key, key, len) == 0) return &x->slot[s];
+static void facet_count(facet_table *t, const char *key, size_t len, uint32_t count) {
+    if (2 * (t->n + 1) > t->mask + 1) { /* grow and rehash */
+        size_t slots = (t->mask + 1) * 2;
+        free(t->slot);
+        t->slot = wts_xcalloc(slots, sizeof *t->slot);
+        t->mask = slots - 1;
+        for (size_t i = 0; i < t->n; i++) {
+            size_t s = (size_t)key_hash(t->v[i].key, strlen(t->v[i].key)) & t->mask;
+            while (t->slot[s]) s = (s + 1) & t->mask;
+            t->slot[s] = i + 1;
+        }
     }
+    size_t s = (size_t)key_hash(key, len) & t->mask;
+    for (; t->slot[s]; s = (s + 1) & t->mask) {
+        wts_facet *f = &t->v[t->slot[s] - 1];
+        if (strlen(f->key) == len && memcmp(f->key, key, len) == 0) {
+            f->count += count;
+            return;
+        }
+    }
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 64;
+        t->v = wts_xrealloc(t->v, t->cap * sizeof *t->v);
+    }
+    t->v[t->n] = (wts_facet){wts_xstrndup(key, len), count};
+    t->slot[s] = ++t->n;
 }
 
-/* Keeps, in order, at most per_key candidates of each key (a candidate
- * without a key is a key of its own) and counts those left out on the
- * first one kept; with m (the match collapsed), also what the match left
- * out, which it gives on each of a key's hits alike.  Returns how many are
- * kept, at the start of c, and sets *nkeys to the number of keys. */
-static size_t keep_per_key(cand *c, size_t n, uint32_t per_key, const wts_xmset *m, size_t *nkeys) {
-    key_index x = key_index_new(n);
-    uint32_t *seen = wts_xcalloc(n ? n : 1, sizeof *seen); /* by first candidate */
-    size_t kept = 0;
-    *nkeys = 0;
-    for (size_t i = 0; i < n; i++) {
-        cand h = c[i];
-        size_t *e = h.key_len ? key_entry(&x, c, h.key, h.key_len) : NULL;
-        if (e && *e) { /* a key met before: its first candidate is at *e - 1 */
-            if (++seen[*e - 1] >= per_key) {
-                c[*e - 1].dropped++;
-                continue;
+/* Counts into t the keys of one file's facet value (write.c) for the
+ * paragraphs match says the query is true of. */
+static void count_file_facets(facet_table *t, const char *v, size_t len, const uint8_t *match, uint32_t n,
+                              uint32_t nmatch) {
+    const char *end = v + len;
+    while (v < end) {
+        const char *eol = memchr(v, '\n', (size_t)(end - v));
+        if (!eol) eol = end;
+        const char *tab = memchr(v, '\t', (size_t)(eol - v));
+        if (tab) {
+            uint32_t count = 0;
+            if (tab + 1 < eol && tab[1] == '*') {
+                count = nmatch;
+            } else {
+                for (const char *q = tab + 1; q < eol;) {
+                    char *after;
+                    unsigned long k = strtoul(q, &after, 10);
+                    if (after == q) break;
+                    if (k < n && match[k]) count++;
+                    q = after + (after < eol && *after == ',');
+                }
             }
-        } else {
-            h.dropped = m ? wts_xmset_collapsed(m, h.at) : 0;
-            if (e) *e = kept + 1; /* a first candidate is always kept: it stays there */
-            ++*nkeys;
+            if (count) facet_count(t, v, (size_t)(tab - v), count);
         }
-        c[kept++] = h;
+        v = eol + 1;
     }
-    free(seen);
-    free(x.slot);
-    return kept;
 }
 
-/* Groups the candidates in order by key: a group is where its key first
- * comes, and counts its candidates and what they stand for.  A paragraph
- * without a key is a group of its own. */
-static group *group_by_key(const cand *c, size_t n, size_t *ngroups) {
-    group *g = wts_xcalloc(n ? n : 1, sizeof *g);
-    size_t *group_of = wts_xcalloc(n ? n : 1, sizeof *group_of); /* by first candidate */
-    key_index x = key_index_new(n);
-    size_t ng = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t *e = c[i].key_len ? key_entry(&x, c, c[i].key, c[i].key_len) : NULL;
-        if (e && *e) {
-            g[group_of[*e - 1]].count += 1 + c[i].dropped;
-            continue;
-        }
-        if (e) *e = i + 1;
-        group_of[i] = ng;
-        g[ng++] = (group){i, 1 + c[i].dropped};
-    }
-    free(x.slot);
-    free(group_of);
-    *ngroups = ng;
-    return g;
-}
-
-/* The matching paragraphs of each document shown, counted exactly by one
- * more search restricted to those documents: the work follows the page,
- * not the number of matches.  A group key is "symbol:S" (S the document's
- * first symbol: its paragraphs, in every language, carry a version term
- * XV S|lang) or "path:P" (a file without symbol: its path term).  Leaves
- * counts[i] alone for a key it cannot restrict to, and all of them when
- * the search fails. */
-static void count_paragraphs(wts_xdb *db, const wts_xquery *query, const wts_search_opts *opts,
-                             const char *const *keys, const size_t *key_lens, size_t n,
-                             uint32_t *counts) {
-    wts_xquery *filter = NULL;
-    wts_status st = WTS_OK;
-    for (size_t i = 0; i < n && st == WTS_OK; i++) {
-        bool symbol = key_lens[i] > 7 && memcmp(keys[i], "symbol:", 7) == 0;
-        bool path = key_lens[i] > 5 && memcmp(keys[i], "path:", 5) == 0;
-        if (!symbol && !path) continue;
-        wts_buf t = WTS_BUF_INIT;
-        wts_buf_adds(&t, symbol ? WTS_PREFIX_VERSION : WTS_PREFIX_PATH);
-        wts_buf_add(&t, keys[i] + (symbol ? 7 : 5), key_lens[i] - (symbol ? 7 : 5));
-        wts_xquery *one = NULL;
-        if (symbol) {
-            wts_buf_addc(&t, '|');
-            st = wts_xquery_wildcard(t.data, WTS_QUERY_MAX_WILDCARD, &one);
-        } else {
-            st = wts_xquery_term(t.data, t.len, 1, 0, &one);
-        }
-        wts_buf_free(&t);
-        if (st == WTS_OK && filter) {
-            const wts_xquery *subs[2] = {filter, one};
-            wts_xquery *r = NULL;
-            st = wts_xquery_combine(WTS_XOP_OR, subs, 2, 0, &r);
-            wts_xquery_free(filter);
-            filter = r;
-        } else if (st == WTS_OK) {
-            filter = one;
-            one = NULL;
-        }
-        wts_xquery_free(one);
-    }
-    wts_xquery *counted = NULL;
-    if (st == WTS_OK && filter) {
-        const wts_xquery *subs[2] = {query, filter};
-        st = wts_xquery_combine(WTS_XOP_FILTER, subs, 2, 0, &counted);
-    }
-    wts_xquery_free(filter);
-    uint32_t all = 0;
-    if (st != WTS_OK || !counted || wts_xdb_doccount(db, &all) != WTS_OK) {
-        wts_xquery_free(counted);
-        return;
-    }
+/* The facets of r: the matching paragraphs of the best FACET_FILES files
+ * matched, counted by member, topic, year, language and type. */
+static void count_facets(wts_xdb *db, const wts_xquery *doc_q, const wts_xquery *para_q, double time_limit,
+                         wts_results *r) {
     wts_xsearch_opts xo;
     wts_xsearch_opts_init(&xo);
-    xo.limit = (uint32_t)n;
-    xo.check_at_least = all; /* every match: there are only those documents' */
-    xo.collapse_slot = WTS_SLOT_GROUP;
-    xo.collapse_max = 1;
-    xo.time_limit = opts->time_limit;
+    xo.limit = FACET_FILES;
+    xo.time_limit = time_limit;
     wts_xmset *m = NULL;
-    if (wts_xdb_search_keys(db, counted, &xo, WTS_SLOT_GROUP, &m) == WTS_OK) {
-        for (size_t j = 0; j < wts_xmset_size(m); j++) {
+    facet_table t = {NULL, 0, 0, wts_xcalloc(64, sizeof(size_t)), 63};
+    if (wts_xdb_search_keys(db, doc_q, &xo, WTS_SLOT_FACETS, &m) == WTS_OK) {
+        for (size_t i = 0; i < wts_xmset_size(m); i++) {
+            file_hit f = {wts_xmset_docid(m, i), 0, 0, false, NULL, 0, 0, NULL};
             size_t len = 0;
-            const char *key = wts_xmset_data(m, j, &len);
-            for (size_t i = 0; i < n; i++)
-                if (key && key_lens[i] == len && memcmp(keys[i], key, len) == 0)
-                    counts[i] = wts_xmset_collapsed(m, j) + 1;
+            const char *v = wts_xmset_data(m, i, &len);
+            if (evaluate(db, para_q, &f) && v) count_file_facets(&t, v, len, f.match, f.nparas, f.nmatch);
+            file_hit_clear(&f);
         }
     }
     wts_xmset_free(m);
-    wts_xquery_free(counted);
-}
-
-/* Documents read in index order to estimate how many match. */
-#define SAMPLE_DOCUMENTS 64
-
-/* How many documents match, when the match stopped before seeing them
- * all.  The index's own estimate for grouped hits scales its estimate of
- * matching paragraphs by the share of distinct documents among the
- * paragraphs it examined: the best ones, many per document (up to
- * RERANK_PER_DOCUMENT of them kept), which makes it several times too
- * large.  Here the share is read from the first SAMPLE_DOCUMENTS matching
- * documents in index order, where a document's paragraphs follow each
- * other; exact when fewer match.  0 when it fails. */
-static uint32_t estimate_documents(wts_xdb *db, const wts_xquery *query, double time_limit) {
-    uint32_t n = 0;
-    int exact = 0;
-    if (wts_xdb_estimate_values(db, query, WTS_SLOT_GROUP, SAMPLE_DOCUMENTS, time_limit, &n, &exact) != WTS_OK)
-        return 0;
-    return n;
+    free(t.slot);
+    r->facets = t.v ? t.v : wts_xcalloc(1, sizeof *r->facets);
+    r->nfacets = t.n;
 }
 
 /* ---- searching ---- */
 
-/* Fills hit h from paragraph id: its record, snippet and languages. */
-static void fill_hit(wts_xdb *db, const wts_query *q, wts_docid id, double score, wts_hit *h) {
-    char *data = NULL;
-    size_t dlen = 0;
-    if (wts_xdb_doc_data(db, id, &data, &dlen) != WTS_OK || !data) {
-        free(data);
-        data = wts_xstrdup("{}");
-        dlen = 2;
-    }
-    h->data = data;
-    h->docid = id;
+/* Fills hit h from paragraph k of file f: its record, snippet and
+ * languages. */
+static void fill_hit(wts_xdb *db, const wts_query *q, file_hit *f, size_t k, double score, wts_hit *h) {
+    wts_record *rec = file_record(db, f);
+    h->record = rec ? wts_record_paragraph(rec, k) : NULL;
+    h->docid = f->id;
     h->score = score;
-    json_error_t jerr;
-    json_t *obj = json_loadb(h->data, dlen, 0, &jerr);
-    if (obj && !json_is_object(obj)) {
-        json_decref(obj);
-        obj = NULL;
-    }
-    wts_record_join(db, (wts_record *)obj); /* on failure, the hit prints without them */
-    const char *text = obj ? json_string_value(json_object_get(obj, "text")) : NULL;
-    const char *lang = obj ? json_string_value(json_object_get(obj, "lang")) : NULL;
-    const char *symbol = obj ? json_string_value(json_object_get(obj, "symbol")) : NULL;
+    const char *text = h->record ? wts_record_string(h->record, "text") : NULL;
+    const char *lang = h->record ? wts_record_string(h->record, "lang") : NULL;
+    const char *symbol = h->record ? wts_record_string(h->record, "symbol") : NULL;
     h->languages = symbol ? versions_of(db, symbol) : wts_xstrdup("");
     h->snippet = text ? wts_snippet(q, text, strlen(text), wts_lang_from_code(lang), SNIPPET_BYTES)
                       : wts_xstrdup("");
-    h->record = (wts_record *)obj; /* the writers print from it: parsed once */
+}
+
+/* A paragraph hit of --by paragraph: file and ordinal, and its score. */
+typedef struct para_hit {
+    size_t file;
+    size_t k;
+    double score;
+} para_hit;
+
+static int para_hit_cmp(const void *a, const void *b) {
+    const para_hit *x = a, *y = b;
+    if (x->score != y->score) return x->score < y->score ? 1 : -1;
+    if (x->file != y->file) return (x->file > y->file) - (x->file < y->file);
+    return (x->k > y->k) - (x->k < y->k);
 }
 
 wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
@@ -804,157 +998,201 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
     const bool grouped = opts->group == WTS_GROUP_DOCUMENT;
     const bool by_score = opts->order == WTS_ORDER_RELEVANCE && q->ranked;
     const bool reranked = by_score && q->nboosts > 0;
-    /* The match is asked for everything up to the end of the page (cut
-     * here); when it re-ranks, for up to RERANK_PER_DOCUMENT paragraphs of
-     * a document and for the whole window. */
-    uint64_t want = (uint64_t)opts->offset + opts->limit, ask = want;
-    if (reranked && grouped) ask *= RERANK_PER_DOCUMENT;
+    const uint64_t want = (uint64_t)opts->offset + opts->limit;
+    /* Headings are kept for `show` and kind:heading, but a heading alone
+     * is no answer: left out unless asked for.  The query is meant of
+     * paragraphs; the index matches files (doc_q), and tells which of
+     * their paragraphs it is true of. */
+    wts_xquery *para_q = NULL, *doc_q = NULL;
+    wts_status st = WTS_OK;
+    if (!q->asks_kind) {
+        const wts_xparas *schema = wts_paras_schema();
+        wts_xquery *heading = NULL;
+        st = wts_xquery_term(schema->heading, strlen(schema->heading), 1, 0, &heading);
+        const wts_xquery *subs[2] = {q->xq, heading};
+        if (st == WTS_OK) st = wts_xquery_combine(WTS_XOP_AND_NOT, subs, 2, 0, &para_q);
+        wts_xquery_free(heading);
+    }
+    int exact = 0;
+    if (st == WTS_OK)
+        st = wts_xquery_for_documents(para_q ? para_q : q->xq, wts_paras_schema(), &doc_q, &exact);
+    if (st != WTS_OK) {
+        wts_xquery_free(para_q);
+        if (errmsg) *errmsg = wts_xstrdup("out of memory");
+        return st;
+    }
+    const wts_xquery *pq = para_q ? para_q : q->xq;
+
+    /* Files asked of the match: the page, the window re-ranked, and for
+     * paragraphs ranked by relevance enough files for theirs to compete. */
+    uint64_t ask = want;
     if (reranked && ask < RERANK_WINDOW) ask = RERANK_WINDOW;
-    if (ask > UINT32_MAX / OWN_GROUPING_FACTOR) ask = UINT32_MAX / OWN_GROUPING_FACTOR;
-    const uint32_t per_key = reranked ? RERANK_PER_DOCUMENT : 1;
-    /* By relevance, hits are grouped here (keep_per_key) rather than by
-     * the match's collapse, which reads the group value of every candidate
-     * it weighs (about 5 us each at 100,000 documents): only the hits
-     * returned are read.  Asked for OWN_GROUPING_FACTOR times the
-     * paragraphs needed; when a few documents fill them all, the collapse
-     * does it (one more search).  Sorted by date, or not ranked (filters
-     * alone), a document's paragraphs come together and would fill them:
-     * the collapse does it from the start. */
-    bool own_grouping = grouped && by_score;
+    if (!grouped && by_score && ask < PARAGRAPH_FILES) ask = PARAGRAPH_FILES;
+    if (!exact && ask < 2 * want) ask = 2 * want;
+    if (ask > UINT32_MAX / 4) ask = UINT32_MAX / 4;
     wts_xsearch_opts xo;
     wts_xsearch_opts_init(&xo);
-    xo.limit = (uint32_t)(own_grouping ? ask * OWN_GROUPING_FACTOR : ask);
-    xo.check_at_least = opts->facets ? CHECK_AT_LEAST_FACETS : 0;
     xo.time_limit = opts->time_limit;
-    if (grouped && !own_grouping) {
+    if (grouped) { /* language versions of one symbol are one document */
         xo.collapse_slot = WTS_SLOT_GROUP;
-        xo.collapse_max = per_key;
+        xo.collapse_max = 1;
+        /* which version stands for it, when they tie, whatever the docids:
+         * by date then language */
+        xo.sort = WTS_XSORT_RELEVANCE_THEN_VALUE;
+        xo.sort_slot = WTS_SLOT_DATE;
+        xo.sort_descending = 1;
     }
-    if (opts->facets) xo.facet_slot = WTS_SLOT_FACETS;
     if (!by_score) {
         xo.sort = WTS_XSORT_VALUE;
         xo.sort_slot = WTS_SLOT_DATE;
         xo.sort_descending = opts->order != WTS_ORDER_OLDEST;
     }
-    /* Headings are kept for `show` and kind:heading, but a heading alone
-     * is no answer: left out unless asked for. */
-    wts_xquery *run = NULL, *heading = NULL;
-    wts_status st = WTS_OK;
-    if (!q->asks_kind) {
-        const wts_field *kind = wts_field_find("kind", 4);
-        wts_buf t = WTS_BUF_INIT;
-        wts_buf_printf(&t, "%sheading", kind->prefix);
-        st = wts_xquery_term(t.data, t.len, 1, 0, &heading);
-        wts_buf_free(&t);
-        const wts_xquery *subs[2] = {q->xq, heading};
-        if (st == WTS_OK) st = wts_xquery_combine(WTS_XOP_AND_NOT, subs, 2, 0, &run);
-        wts_xquery_free(heading);
-        if (st != WTS_OK) {
-            if (errmsg) *errmsg = wts_xstrdup("out of memory");
-            return st;
-        }
-    }
-    const wts_xquery *query = run ? run : q->xq;
+    para_scorer scorer;
+    scorer_init(&scorer, db, q);
     wts_xmset *m = NULL;
-    cand *c = NULL;
-    size_t got = 0, ncand = 0, nkeys = 0;
+    file_hit *files = NULL;
+    size_t got = 0, *order = NULL;
     bool all_seen = false;
-    for (;;) {
-        st = wts_xdb_search_keys(db, query, &xo, grouped ? WTS_SLOT_GROUP : -1, &m);
-        if (st == WTS_ERR_MODIFIED) { /* a writer moved on: read the newest */
-            if (wts_xdb_reopen(db, NULL) == WTS_OK) st = wts_xdb_search_keys(db, query, &xo, grouped ? WTS_SLOT_GROUP : -1, &m);
-        }
-        if (st != WTS_OK) {
-            wts_xquery_free(run);
-            if (errmsg) *errmsg = wts_xstrdup(wts_xdb_message(db));
-            return st;
-        }
-        got = wts_xmset_size(m);
-        /* Fewer than asked for: the match saw every matching paragraph. */
-        all_seen = got < xo.limit;
-        c = wts_xcalloc(got ? got : 1, sizeof *c);
-        for (size_t i = 0; i < got; i++) {
-            c[i].at = i;
-            c[i].score = wts_xmset_weight(m, i);
-            c[i].key = grouped ? wts_xmset_data(m, i, &c[i].key_len) : NULL;
-        }
-        ncand = grouped ? keep_per_key(c, got, own_grouping ? per_key : UINT32_MAX, own_grouping ? NULL : m, &nkeys)
-                        : got;
-        if (!own_grouping || all_seen || ncand >= ask) break;
-        /* a few documents filled what was asked for: the collapse groups */
-        free(c);
-        wts_xmset_free(m);
-        own_grouping = false;
+    para_hit *paras = NULL;
+    size_t nparas = 0, cap_paras = 0;
+    size_t *units = NULL, nunits = 0; /* files shown, in order (grouped) */
+    size_t checked = 0, passed = 0;   /* files evaluated, and with a paragraph */
+    uint64_t matching_seen = 0;       /* their matching paragraphs */
+    for (int round = 0;; round++) {
         xo.limit = (uint32_t)ask;
-        xo.collapse_slot = WTS_SLOT_GROUP;
-        xo.collapse_max = per_key;
+        st = wts_xdb_search_keys(db, doc_q, &xo, -1, &m);
+        if (st == WTS_ERR_MODIFIED) { /* a writer moved on: read the newest */
+            if (wts_xdb_reopen(db, NULL) == WTS_OK) st = wts_xdb_search_keys(db, doc_q, &xo, -1, &m);
+        }
+        if (st != WTS_OK) break;
+        got = wts_xmset_size(m);
+        all_seen = got < xo.limit;
+        files = wts_xcalloc(got ? got : 1, sizeof *files);
+        order = wts_xcalloc(got ? got : 1, sizeof *order);
+        for (size_t i = 0; i < got; i++) {
+            files[i] = (file_hit){wts_xmset_docid(m, i), wts_xmset_weight(m, i), wts_xmset_collapsed(m, i),
+                                  false, NULL, 0, 0, NULL};
+            order[i] = i;
+        }
+        if (reranked) {
+            size_t nw = got < RERANK_WINDOW ? got : RERANK_WINDOW;
+            cand *c = wts_xcalloc(nw ? nw : 1, sizeof *c);
+            for (size_t i = 0; i < nw; i++) c[i] = (cand){i, files[i].score, NULL, 0, 0};
+            rerank(db, q, m, c, nw, (size_t)want, false);
+            for (size_t i = 0; i < nw; i++) {
+                order[i] = c[i].at;
+                files[c[i].at].score = c[i].score;
+            }
+            free(c);
+        }
+        /* Files in order, kept when a paragraph is true of them (always,
+         * when the index says so), until the page is full.  Paragraphs
+         * ranked by relevance read every file asked for. */
+        nunits = 0;
+        nparas = 0;
+        checked = passed = 0;
+        matching_seen = 0;
+        units = wts_xcalloc(got ? got : 1, sizeof *units);
+        bool read_all = all_seen || (!grouped && by_score);
+        for (size_t i = 0; i < got; i++) {
+            file_hit *f = &files[order[i]];
+            bool full = grouped ? nunits >= want : nparas >= want;
+            if (full && !read_all) break;
+            checked++;
+            if (!evaluate(db, pq, f)) continue;
+            passed++;
+            matching_seen += f->nmatch;
+            if (grouped) {
+                units[nunits++] = order[i];
+                continue;
+            }
+            for (uint32_t k = 0; k < f->nparas; k++) {
+                if (!f->match[k]) continue;
+                if (nparas == cap_paras) {
+                    cap_paras = cap_paras ? cap_paras * 2 : 64;
+                    paras = wts_xrealloc(paras, cap_paras * sizeof *paras);
+                }
+                double sc = f->score;
+                if (by_score) {
+                    wts_record *rec = file_record(db, f);
+                    wts_record *p = rec ? wts_record_paragraph(rec, k) : NULL;
+                    sc = p ? paragraph_score(&scorer, p) : 0;
+                    wts_record_free(p);
+                }
+                paras[nparas++] = (para_hit){order[i], k, sc};
+            }
+        }
+        bool enough = grouped ? nunits >= want : nparas >= want;
+        if (enough || all_seen || exact || round + 1 >= CHECK_ROUNDS || ask >= CHECK_ROUND_MAX) break;
+        /* too few of the files matched hold a paragraph: ask for more */
+        for (size_t i = 0; i < got; i++) file_hit_clear(&files[i]);
+        free(files);
+        free(order);
+        free(units);
+        files = NULL;
+        order = units = NULL;
+        wts_xmset_free(m);
+        m = NULL;
+        ask *= 4;
+        if (ask > CHECK_ROUND_MAX) ask = CHECK_ROUND_MAX;
     }
-    /* the paragraphs the collapse would have given; with every match seen,
-     * all of them, for exact counts */
-    if (own_grouping && !all_seen) ncand = (size_t)ask;
-    if (reranked) rerank(db, q, m, c, ncand < RERANK_WINDOW ? ncand : RERANK_WINDOW, (size_t)want, grouped);
-    /* Paragraphs, or the documents they are grouped into, in order. */
-    size_t nunits = ncand;
-    group *groups = NULL;
-    if (grouped) groups = group_by_key(c, ncand, &nunits);
+    if (st != WTS_OK) {
+        if (errmsg) *errmsg = wts_xstrdup(wts_xdb_message(db));
+        scorer_free(&scorer);
+        wts_xquery_free(para_q);
+        wts_xquery_free(doc_q);
+        return st;
+    }
+    if (!grouped && by_score) qsort(paras, nparas, sizeof *paras, para_hit_cmp);
 
     wts_results *r = wts_xcalloc(1, sizeof *r);
     r->query = wts_xstrdup(query_text ? query_text : "");
     r->offset = opts->offset;
     r->group = opts->group;
-    /* Past what the match saw, the total is an estimate: the index's own,
-     * or for documents a sample (estimate_documents), but not through a
-     * date: filter, which the sample would read for every paragraph. */
+    /* Every file seen and checked: exact.  Else the index's estimate of
+     * files (of documents, when grouped), times the share of those checked
+     * that hold a paragraph, and for paragraphs their mean number. */
+    double share = exact || checked == 0 ? 1.0 : (double)passed / (double)checked;
     if (all_seen)
-        r->total = (uint32_t)nunits;
-    else if (grouped && !q->ranges)
-        r->total = estimate_documents(db, query, opts->time_limit);
-    else if (own_grouping) /* paragraphs estimated, times documents per paragraph seen */
-        r->total = (uint32_t)((double)wts_xmset_estimated(m) * (double)nkeys / (double)(got ? got : 1) + 0.5);
+        r->total = grouped ? (uint32_t)nunits : (uint32_t)nparas;
+    else if (grouped)
+        r->total = (uint32_t)(wts_xmset_estimated(m) * share + 0.5);
     else
-        r->total = wts_xmset_estimated(m);
-    if (r->total < nunits) r->total = (uint32_t)nunits;
-    size_t from = opts->offset < nunits ? opts->offset : nunits;
-    size_t to = want < nunits ? (size_t)want : nunits;
+        r->total = (uint32_t)(wts_xmset_estimated(m) * share * (passed ? (double)matching_seen / passed : 1.0) + 0.5);
+    size_t shown_units = grouped ? nunits : nparas;
+    if (r->total < shown_units) r->total = (uint32_t)shown_units;
+    size_t from = opts->offset < shown_units ? opts->offset : shown_units;
+    size_t to = want < shown_units ? (size_t)want : shown_units;
     r->nhits = to - from;
     r->hits = wts_xcalloc(r->nhits ? r->nhits : 1, sizeof *r->hits);
     for (size_t i = 0; i < r->nhits; i++) {
-        const cand *best = &c[grouped ? groups[from + i].first : from + i];
-        fill_hit(db, q, wts_xmset_docid(m, best->at), best->score, &r->hits[i]);
-        /* its paragraphs among the candidates, and those left out as more
-         * than are kept of a document (keep_per_key) */
-        r->hits[i].matching_paragraphs = grouped ? groups[from + i].count : 1;
-    }
-    /* Past what the match saw, the documents shown are counted by one more
-     * search; not with a date: filter, which would read the date of every
-     * paragraph again: there, what the match saw is a lower bound. */
-    if (grouped && r->nhits && !all_seen && !q->ranges) {
-        const char **keys = wts_xcalloc(r->nhits, sizeof *keys);
-        size_t *lens = wts_xcalloc(r->nhits, sizeof *lens);
-        uint32_t *counts = wts_xcalloc(r->nhits, sizeof *counts);
-        for (size_t i = 0; i < r->nhits; i++) {
-            const cand *best = &c[groups[from + i].first];
-            keys[i] = best->key;
-            lens[i] = best->key_len;
-            counts[i] = r->hits[i].matching_paragraphs;
+        wts_hit *h = &r->hits[i];
+        if (!grouped) {
+            const para_hit *ph = &paras[from + i];
+            fill_hit(db, q, &files[ph->file], ph->k, by_score ? ph->score : files[ph->file].score, h);
+            h->matching_paragraphs = 1;
+            continue;
         }
-        count_paragraphs(db, query, opts, keys, lens, r->nhits, counts);
-        for (size_t i = 0; i < r->nhits; i++) r->hits[i].matching_paragraphs = counts[i];
-        free(keys);
-        free(lens);
-        free(counts);
+        file_hit *f = &files[units[from + i]];
+        double ignored;
+        size_t k = best_paragraph(db, &scorer, f, by_score, &ignored);
+        fill_hit(db, q, f, k == SIZE_MAX ? 0 : k, f->score, h);
+        h->matching_paragraphs = f->nmatch;
+        const char *symbol = h->record ? wts_record_string(h->record, "symbol") : NULL;
+        if (f->collapsed && symbol)
+            h->matching_paragraphs += versions_matching(db, doc_q, pq, symbol, f->id, opts->time_limit);
     }
-    wts_xquery_free(run);
     r->suggestion = suggestion(db, q);
-    r->nfacets = wts_xmset_facet_count(m);
-    r->facets = wts_xcalloc(r->nfacets ? r->nfacets : 1, sizeof *r->facets);
-    for (size_t i = 0; i < r->nfacets; i++) {
-        const char *key = wts_xmset_facet(m, i, &r->facets[i].count);
-        r->facets[i].key = wts_xstrdup(key ? key : "");
-    }
-    free(groups);
-    free(c);
+    if (opts->facets) count_facets(db, doc_q, pq, opts->time_limit, r);
+    for (size_t i = 0; i < got; i++) file_hit_clear(&files[i]);
+    free(files);
+    free(order);
+    free(units);
+    free(paras);
     wts_xmset_free(m);
+    scorer_free(&scorer);
+    wts_xquery_free(para_q);
+    wts_xquery_free(doc_q);
     *out = r;
     return WTS_OK;
 }
@@ -962,8 +1200,7 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
 void wts_results_free(wts_results *r) {
     if (!r) return;
     for (size_t i = 0; i < r->nhits; i++) {
-        free(r->hits[i].data);
-        json_decref((json_t *)r->hits[i].record);
+        wts_record_free(r->hits[i].record);
         free(r->hits[i].snippet);
         free(r->hits[i].languages);
     }

@@ -18,15 +18,10 @@ static json_t *array_or_empty(json_t *rec, const char *key) {
     return json_is_array(v) ? json_incref(v) : json_array();
 }
 
-/* The record of h as a JSON object, a new reference: the one the search
- * parsed, else parsed here, else an empty object. */
+/* The record of h as a JSON object, a new reference: an empty one when
+ * the search could not read it. */
 static json_t *hit_record(const wts_hit *h) {
-    if (h->record) return json_incref((json_t *)h->record);
-    json_error_t err;
-    json_t *rec = h->data ? json_loads(h->data, 0, &err) : NULL;
-    if (json_is_object(rec)) return rec;
-    json_decref(rec);
-    return json_object();
+    return h->record ? json_incref((json_t *)h->record) : json_object();
 }
 
 static json_t *hit_json(const wts_results *r, const wts_hit *h) {

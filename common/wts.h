@@ -121,24 +121,37 @@ wts_lang wts_lang_detect(const char *text, size_t len);
 
 /* Bumped whenever what the indexer writes changes meaning; readers refuse
  * an index of another version rather than misreading it. */
-#define WTS_SCHEMA_VERSION "4"
+#define WTS_SCHEMA_VERSION "5"
 #define WTS_META_SCHEMA "wts.schema"
 #define WTS_META_UPDATED "wts.updated"
 /* Per-file record kept in the index metadata: key prefix + path. */
 #define WTS_META_FILE_PREFIX "file:"
-/* What a file's paragraphs share (symbols, title, date, language), kept
- * once in the index metadata: key prefix + path (wts_record_join). */
-#define WTS_META_DOC_PREFIX "doc:"
-
-/* Value slots (0 and 3, once the path and the ordinal, are free: the
- * stored record has both). */
+/* One index document per file: its stored record holds the file's fields
+ * and every paragraph (wts_record_paragraph).  Paragraph k's positional
+ * terms follow each other from its first position (wts_xparas): its
+ * fields (language, kind, members, topics, citations, acronyms, dates
+ * mentioned) at that position, its words after it; WTS_PARA_GAP positions
+ * are left between paragraphs, so that no phrase or nearness spans two.
+ * Terms of the whole file (path, symbols, series, type, title, versions)
+ * and word stems and exact forms have no positions. */
 enum {
-    WTS_SLOT_DATE = 1,    /* document date as YYYYMMDD, for sorting */
-    WTS_SLOT_FACETS = 2,  /* '\n'-ended facet keys: "member:mex", "year:2022" */
+    WTS_SLOT_DATE = 1,    /* document date as YYYYMMDD and its language
+                             ("20220407en"), for sorting, "" undated */
+    WTS_SLOT_FACETS = 2,  /* facet keys, each with the paragraphs that have
+                             it, "key\tK,K,...\n" ('*': all of them):
+                             "member:mex\t0,3", "year:2022\t*" */
+    WTS_SLOT_PARAS = 3,   /* the number of paragraphs, then the first
+                             position of each: "3 1 52 120" */
     WTS_SLOT_GROUP = 4    /* the document as results group it: its first
                              symbol, so that its language versions are one;
                              its path when it has no symbol */
 };
+
+/* Positions left free between two paragraphs: more than any window of
+ * nearness or phrase a query asks for (search.c, NEAR_SLACK). */
+#define WTS_PARA_GAP 32
+/* How paragraphs sit in the index's documents, for wts_xdb_paragraphs. */
+const wts_xparas *wts_paras_schema(void);
 
 /* How a field's values become terms. */
 typedef enum wts_field_kind {
@@ -160,7 +173,7 @@ typedef struct wts_field {
 const wts_field *wts_fields(size_t *count);
 const wts_field *wts_field_find(const char *name, size_t len);
 /* Prefixes of terms that are not query fields. */
-#define WTS_PREFIX_STEM "Z"   /* Z + stem of a body word */
+#define WTS_PREFIX_STEM "Z"   /* Z + stem of a body word its stem changes */
 #define WTS_PREFIX_PATH "P"   /* P + path of the source file */
 #define WTS_PREFIX_TITLE "S"  /* S + folded word of the document title */
 #define WTS_PREFIX_FAMILY "XF"        /* XF + own symbol without Rev./Corr./Add. */
@@ -168,7 +181,7 @@ const wts_field *wts_field_find(const char *name, size_t len);
 #define WTS_PREFIX_ACRONYM "XA"  /* XA + acronym concept, written either way */
 #define WTS_PREFIX_VERSION "XV"  /* XV + symbol + '|' + language: its versions */
 #define WTS_PREFIX_EXACT "XE"    /* XE + a word in lower case with its accents */
-#define WTS_PREFIX_SECTION "XH"  /* XH + folded word of the heading above */
+#define WTS_PREFIX_SECTION "XH"  /* XH + folded word of a heading, at its place */
 #define WTS_PREFIX_SERIES "XR"   /* XR + each series an own symbol is in:
                                     INF, INF/MSME, INF/MSME/W for INF/MSME/W/51 */
 
@@ -290,21 +303,29 @@ void wts_query_help(FILE *out);
 /* The Xapian-level form of the query, malloc'd (for tests and --explain). */
 char *wts_query_describe(const wts_query *q);
 
-/* The stored record of a hit, parsed once by the search for its snippet
- * and kept for the writers (a JSON object; opaque outside common/). */
+/* A stored record (a JSON object; opaque outside common/): of a file, as
+ * the index keeps it, or of one paragraph, as a hit prints it. */
 typedef struct wts_record wts_record;
 
-/* Joins to a paragraph's record the fields its document shares (symbol,
- * symbols, title, date, doc_lang), which the index keeps once per file
- * (WTS_META_DOC_PREFIX).  On failure (that entry missing or broken:
- * WTS_ERR_CORRUPT, or the index's status) those keys are set to null. */
-wts_status wts_record_join(wts_xdb *db, wts_record *record);
+/* data parsed; NULL when it is no JSON object. */
+wts_record *wts_record_parse(const char *data, size_t len);
+void wts_record_free(wts_record *r);
+/* The number of paragraphs of a file's record. */
+size_t wts_record_nparas(const wts_record *file);
+/* The record of paragraph k of a file's record: the file's fields (path,
+ * symbol, symbols, title, date, doc_lang), the paragraph's (para, kind,
+ * lang, text, members, acting, topics, cites, dates), its ordinal "ord"
+ * and the heading it stands under, "section", when there is one; NULL
+ * when the file has no paragraph k.  Free it. */
+wts_record *wts_record_paragraph(const wts_record *file, size_t k);
+/* A string field of a record, NULL when absent or not a string; valid as
+ * long as the record. */
+const char *wts_record_string(const wts_record *r, const char *key);
 
-/* One hit.  data is the paragraph's stored record (a JSON object with the
- * fields listed in README "JSON output"); the writer prints from it. */
+/* One hit: a paragraph, with the fields listed in README "JSON output";
+ * the writer prints from its record. */
 typedef struct wts_hit {
-    char *data;
-    wts_record *record; /* data parsed; NULL when it is no JSON object */
+    wts_record *record; /* the paragraph's record (wts_record_paragraph) */
     char *snippet; /* highlights between WTS_HL_OPEN and WTS_HL_CLOSE */
     double score;
     wts_docid docid;

@@ -382,17 +382,14 @@ static wts_status prune(wts_indexer *ix, const char *dir) {
     wts_status st = wts_xdb_metadata_keys(wts_xwriter_db(ix->w), prefix.data, note_gone, &c);
     wts_buf_free(&prefix);
     for (size_t i = 0; st == WTS_OK && i < c.gone.n; i++) {
-        wts_buf term = WTS_BUF_INIT, key = WTS_BUF_INIT, dkey = WTS_BUF_INIT;
+        wts_buf term = WTS_BUF_INIT, key = WTS_BUF_INIT;
         wts_buf_printf(&term, "%s%s", WTS_PREFIX_PATH, c.gone.v[i]);
         wts_buf_printf(&key, "%s%s", WTS_META_FILE_PREFIX, c.gone.v[i]);
-        wts_buf_printf(&dkey, "%s%s", WTS_META_DOC_PREFIX, c.gone.v[i]);
         st = wts_xwriter_delete_term(ix->w, term.data);
         if (st == WTS_OK) st = wts_xwriter_set_metadata(ix->w, key.data, "");
-        if (st == WTS_OK) st = wts_xwriter_set_metadata(ix->w, dkey.data, "");
         if (st == WTS_OK) ix->stats.files_removed++;
         wts_buf_free(&term);
         wts_buf_free(&key);
-        wts_buf_free(&dkey);
     }
     wts_strlist_free(&c.gone);
     for (size_t i = 0; i < ix->nseen; i++) free(ix->seen[i]);
@@ -441,20 +438,6 @@ static wts_status index_file(wts_indexer *ix, const char *real, const struct sta
             st = wts_xwriter_set_metadata(ix->w, key.data, rec);
             free(rec);
             free(r.hints);
-        }
-        if (st == WTS_OK) { /* apart: the check for changes does not parse it */
-            json_t *fields = document_fields(doc);
-            char *json = json_dumps(fields, JSON_PRESERVE_ORDER | JSON_COMPACT);
-            json_decref(fields);
-            if (!json) {
-                fprintf(stderr, "wtosearch: out of memory\n");
-                abort();
-            }
-            wts_buf dkey = WTS_BUF_INIT;
-            wts_buf_printf(&dkey, "%s%s", WTS_META_DOC_PREFIX, real);
-            st = wts_xwriter_set_metadata(ix->w, dkey.data, json);
-            wts_buf_free(&dkey);
-            free(json);
         }
         if (st == WTS_OK) {
             ix->stats.files_indexed++;
@@ -619,7 +602,7 @@ void wts_indexer_commit_every(wts_indexer *ix, uint32_t files) {
 typedef struct check_ctx {
     wts_xdb *db;
     wts_buf *report;
-    size_t problems, files, paragraphs;
+    size_t problems, files, paragraphs, docs;
     wts_status st;
 } check_ctx;
 
@@ -632,34 +615,48 @@ static void problem(check_ctx *c, const char *fmt, const char *a, const char *b)
     }
 }
 
-typedef struct para_check {
+typedef struct doc_check {
     check_ctx *c;
     const char *path;
-    size_t n;
-} para_check;
+    json_int_t want; /* paragraphs its file record counts */
+    size_t docs;     /* index documents of the path */
+} doc_check;
 
-static int check_para(void *ud, wts_docid id) {
-    para_check *pc = ud;
-    char *data = NULL;
-    size_t len = 0;
-    wts_status st = wts_xdb_doc_data(pc->c->db, id, &data, &len);
+/* The index document of a file: its stored record names the file and
+ * holds as many paragraphs as the file record counts, and so does its
+ * paragraph count (which finding paragraphs by position reads). */
+static int check_doc(void *ud, wts_docid id) {
+    doc_check *dc = ud;
+    dc->docs++;
+    char *data = NULL, *count = NULL;
+    size_t len = 0, clen = 0;
+    wts_status st = wts_xdb_doc_data(dc->c->db, id, &data, &len);
+    if (st == WTS_OK) st = wts_xdb_doc_value(dc->c->db, id, WTS_SLOT_PARAS, &count, &clen);
     if (st != WTS_OK) {
-        pc->c->st = st;
+        free(data);
+        free(count);
+        dc->c->st = st;
         return 1;
     }
-    json_error_t err;
-    json_t *o = json_loadb(data, len, 0, &err);
-    const char *p = json_string_value(json_object_get(o, "path"));
-    if (!o || !p || strcmp(p, pc->path) != 0 || !json_is_string(json_object_get(o, "para")) ||
-        !json_is_string(json_object_get(o, "text")))
-        problem(pc->c, "a paragraph of %s has a broken record%s", pc->path, NULL);
-    json_decref(o);
+    wts_record *rec = wts_record_parse(data, len);
+    const char *p = rec ? wts_record_string(rec, "path") : NULL;
+    size_t n = rec ? wts_record_nparas(rec) : 0;
+    wts_record *first = rec && n ? wts_record_paragraph(rec, 0) : NULL;
+    char counts[96];
+    snprintf(counts, sizeof counts, "%zu stored, %s counted, %lld recorded", n, count, (long long)dc->want);
+    if (!rec || !p || strcmp(p, dc->path) != 0 || !first || !wts_record_string(first, "text"))
+        problem(dc->c, "the stored record of %s is broken%s", dc->path, NULL);
+    else if ((json_int_t)n != dc->want || strtoull(count, NULL, 10) != n)
+        problem(dc->c, "%s: paragraphs %s", dc->path, counts);
+    dc->c->paragraphs += n;
+    wts_record_free(first);
+    wts_record_free(rec);
     free(data);
-    pc->n++;
+    free(count);
     return 0;
 }
 
-/* Every file record matches the paragraphs stored for it. */
+/* Every file record has the one index document of its file. */
 static int check_record(void *ud, const char *key, size_t len, uint32_t tf) {
     check_ctx *c = ud;
     char *k = wts_xstrndup(key, len), *rec = NULL;
@@ -671,31 +668,17 @@ static int check_record(void *ud, const char *key, size_t len, uint32_t tf) {
     if (*rec) { /* an empty record is a file removed */
         json_error_t err;
         json_t *o = json_loads(rec, 0, &err);
-        json_int_t want = o ? json_integer_value(json_object_get(o, "paragraphs")) : -1;
         wts_buf term = WTS_BUF_INIT;
         wts_buf_printf(&term, "%s%s", WTS_PREFIX_PATH, path);
-        para_check pc = {c, path, 0};
-        if ((c->st = wts_xdb_postings(c->db, term.data, check_para, &pc)) == WTS_OK) {
-            char counts[64];
-            snprintf(counts, sizeof counts, "%zu stored, %lld recorded", pc.n, (long long)want);
-            if (!o) problem(c, "the record of %s is not JSON%s", path, NULL);
-            else if ((json_int_t)pc.n != want) problem(c, "%s: paragraphs %s", path, counts);
-        }
-        if (c->st == WTS_OK) { /* what its paragraphs share, kept apart */
-            wts_buf dkey = WTS_BUF_INIT;
-            wts_buf_printf(&dkey, "%s%s", WTS_META_DOC_PREFIX, path);
-            char *doc = NULL;
-            c->st = wts_xdb_get_metadata(c->db, dkey.data, &doc);
-            json_error_t derr;
-            json_t *d = c->st == WTS_OK && *doc ? json_loads(doc, 0, &derr) : NULL;
-            if (c->st == WTS_OK && !json_is_object(d))
-                problem(c, "%s: the fields its paragraphs share are missing or not JSON%s", path, NULL);
-            json_decref(d);
-            free(doc);
-            wts_buf_free(&dkey);
+        doc_check dc = {c, path, o ? json_integer_value(json_object_get(o, "paragraphs")) : -1, 0};
+        if (!o) problem(c, "the record of %s is not JSON%s", path, NULL);
+        if ((c->st = wts_xdb_postings(c->db, term.data, check_doc, &dc)) == WTS_OK && dc.docs != 1) {
+            char docs[32];
+            snprintf(docs, sizeof docs, "%zu", dc.docs);
+            problem(c, "%s is recorded but has %s index documents, not one", path, docs);
         }
         c->files++;
-        c->paragraphs += pc.n;
+        c->docs += dc.docs;
         wts_buf_free(&term);
         json_decref(o);
     }
@@ -704,7 +687,7 @@ static int check_record(void *ud, const char *key, size_t len, uint32_t tf) {
     return c->st != WTS_OK;
 }
 
-/* Every file with paragraphs has a record. */
+/* Every file indexed has a record. */
 static int check_path_term(void *ud, const char *term, size_t len, uint32_t tf) {
     check_ctx *c = ud;
     wts_buf key = WTS_BUF_INIT;
@@ -712,7 +695,7 @@ static int check_path_term(void *ud, const char *term, size_t len, uint32_t tf) 
     wts_buf_add(&key, term + strlen(WTS_PREFIX_PATH), len - strlen(WTS_PREFIX_PATH));
     char *rec = NULL;
     if ((c->st = wts_xdb_get_metadata(c->db, key.data, &rec)) == WTS_OK && !*rec)
-        problem(c, "%s has paragraphs but no file record%s", key.data + strlen(WTS_META_FILE_PREFIX), NULL);
+        problem(c, "%s is indexed but has no file record%s", key.data + strlen(WTS_META_FILE_PREFIX), NULL);
     free(rec);
     wts_buf_free(&key);
     return c->st != WTS_OK;
@@ -742,20 +725,20 @@ wts_status wts_index_check(const char *db_path, wts_buf *report, size_t *problem
         free(msg);
         return st;
     }
-    check_ctx c = {db, report, 0, 0, 0, WTS_OK};
+    check_ctx c = {db, report, 0, 0, 0, 0, WTS_OK};
     st = wts_xdb_metadata_keys(db, WTS_META_FILE_PREFIX, check_record, &c);
     if (st == WTS_OK && c.st == WTS_OK) st = wts_xdb_terms(db, WTS_PREFIX_PATH, check_path_term, &c);
     if (st == WTS_OK) st = c.st;
     uint32_t docs = 0;
     if (st == WTS_OK) st = wts_xdb_doccount(db, &docs);
-    if (st == WTS_OK && docs != c.paragraphs) {
+    if (st == WTS_OK && docs != c.docs) {
         char a[32], b[32];
         snprintf(a, sizeof a, "%u", docs);
-        snprintf(b, sizeof b, "%zu", c.paragraphs);
-        problem(&c, "the index holds %s paragraphs, the file records account for %s", a, b);
+        snprintf(b, sizeof b, "%zu", c.docs);
+        problem(&c, "the index holds %s documents, the file records account for %s", a, b);
     }
     if (st != WTS_OK) wts_buf_printf(report, "cannot read the index: %s\n", wts_xdb_message(db));
-    else wts_buf_printf(report, "  %zu files, %zu paragraphs; records and paragraphs agree: %s\n", c.files,
+    else wts_buf_printf(report, "  %zu files, %zu paragraphs; records and documents agree: %s\n", c.files,
                         c.paragraphs, c.problems ? "no" : "yes");
     wts_xdb_close(db);
     *problems += c.problems;

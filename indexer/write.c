@@ -1,9 +1,13 @@
-/* write.c: stage 5, one index document per paragraph.
+/* write.c: stage 5, one index document per file.
  *
- * Each paragraph carries the terms of its document's fields (path, symbols,
- * date, title, language) so that a search returns paragraphs, filters them
- * by any field and groups them by document (WTS_SLOT_GROUP).  Term prefixes
- * come from the shared field table. */
+ * The document carries the file's fields once (path, symbols, date, title)
+ * and each paragraph in its own run of positions: its fields (language,
+ * kind, citations, members, topics, acronyms, dates mentioned) as terms at
+ * its first position, its words after it, WTS_PARA_GAP positions before
+ * the next.  A search matches files and finds the paragraphs a query is
+ * true of from those positions (wts_xdb_paragraphs), whose starts the
+ * document lists (WTS_SLOT_PARAS); the stored record holds every
+ * paragraph for printing.  Term prefixes come from the shared field table. */
 #include "write.h"
 
 #include <jansson.h>
@@ -34,6 +38,16 @@ static wts_status add_term(write_ctx *c, wts_xdoc *d, const char *prefix, const 
     return wts_xdoc_add_term(d, c->term.data, c->term.len, wdf);
 }
 
+/* A field term of the paragraph starting at position first. */
+static wts_status add_field(write_ctx *c, wts_xdoc *d, uint32_t first, const char *prefix, const char *value,
+                            uint32_t wdf) {
+    wts_buf_reset(&c->term);
+    wts_buf_adds(&c->term, prefix);
+    wts_buf_adds(&c->term, value);
+    if (c->term.len > MAX_TERM_BYTES || c->term.len == 0) return WTS_OK;
+    return wts_xdoc_add_posting(d, c->term.data, c->term.len, first, wdf);
+}
+
 typedef struct span {
     size_t start, end;
 } span;
@@ -42,10 +56,12 @@ typedef struct text_ctx {
     write_ctx *c;
     wts_xdoc *d;
     const char *text; /* the paragraph, for the exact forms of words */
+    uint32_t first;   /* its first position; word n is at first + n */
+    uint32_t words;   /* its last word's number */
     wts_xstem *stem;
     wts_status st;
     span *symbols; /* where symbols are written: their parts are no words */
-    const char *prefix; /* of the title or section words being added */
+    const char *prefix; /* of the title or heading words being added */
     size_t nsymbols, next_symbol;
 } text_ctx;
 
@@ -56,13 +72,18 @@ static int note_symbol(void *ud, const char *canon, size_t start, size_t end) {
     return 0;
 }
 
+/* Whether token t lies inside a symbol: "INF/MSME/R/35" is indexed as a
+ * symbol; its parts would make every list of symbols rank for "MSME". */
+static bool in_symbol(text_ctx *x, const wts_token *t) {
+    while (x->next_symbol < x->nsymbols && x->symbols[x->next_symbol].end <= t->start) x->next_symbol++;
+    return x->next_symbol < x->nsymbols && x->symbols[x->next_symbol].start <= t->start;
+}
+
 static int index_word(void *ud, const wts_token *t) {
     text_ctx *x = ud;
-    /* "INF/MSME/R/35" is indexed as a symbol; its parts would make every
-     * list of symbols rank for "MSME" */
-    while (x->next_symbol < x->nsymbols && x->symbols[x->next_symbol].end <= t->start) x->next_symbol++;
-    if (x->next_symbol < x->nsymbols && x->symbols[x->next_symbol].start <= t->start) return 0;
-    x->st = wts_xdoc_add_posting(x->d, t->folded, t->folded_len, t->pos, 1);
+    x->words = t->pos;
+    if (in_symbol(x, t)) return 0;
+    x->st = wts_xdoc_add_posting(x->d, t->folded, t->folded_len, x->first + t->pos, 1);
     /* a word with accents also under its exact form, which ranks first */
     wts_buf *lower = &x->c->term;
     wts_buf_reset(lower);
@@ -86,6 +107,20 @@ static int index_word(void *ud, const wts_token *t) {
     return x->st != WTS_OK;
 }
 
+/* A heading's words are found under their own prefix, at their place: a
+ * heading alone is no answer, but kind:heading finds it, and the words of
+ * a heading rank the paragraphs under it. */
+static int index_heading_word(void *ud, const wts_token *t) {
+    text_ctx *x = ud;
+    x->words = t->pos;
+    if (in_symbol(x, t)) return 0;
+    wts_buf_reset(&x->c->term);
+    wts_buf_adds(&x->c->term, WTS_PREFIX_SECTION);
+    wts_buf_add(&x->c->term, t->folded, t->folded_len);
+    x->st = wts_xdoc_add_posting(x->d, x->c->term.data, x->c->term.len, x->first + t->pos, 1);
+    return x->st != WTS_OK;
+}
+
 static int index_title_word(void *ud, const wts_token *t) {
     text_ctx *x = ud;
     wts_buf_reset(&x->c->term);
@@ -103,22 +138,33 @@ static json_t *strlist_json(const wts_strlist *l) {
 
 static json_t *str_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
 
-/* The stored record of a paragraph: what a hit prints without touching the
- * source file again.  What the whole document shares (its symbols, title,
- * date, language) is stored once per file (document_fields). */
-static char *para_record(const char *path, const wts_para *p, size_t ord) {
-    json_t *o = json_object();
+/* A list of the record, left out when empty (wts_record_paragraph puts
+ * it back). */
+static void set_list(json_t *o, const char *key, const wts_strlist *l) {
+    if (l->n) json_object_set_new(o, key, strlist_json(l));
+}
+
+/* The stored record of a file: its fields, and each paragraph with what a
+ * hit prints (README, "JSON output") without touching the file again. */
+static char *file_record(const char *path, const wts_document *doc) {
+    json_t *o = document_fields(doc);
     json_object_set_new(o, "path", json_string(path));
-    json_object_set_new(o, "lang", str_or_null(wts_lang_code(p->lang)));
-    json_object_set_new(o, "para", json_string(p->label));
-    json_object_set_new(o, "ord", json_integer((json_int_t)ord));
-    json_object_set_new(o, "kind", json_string(wts_para_kind_name(p->kind)));
-    json_object_set_new(o, "text", json_string(p->text));
-    json_object_set_new(o, "members", strlist_json(&p->members));
-    json_object_set_new(o, "acting", strlist_json(&p->acting));
-    json_object_set_new(o, "topics", strlist_json(&p->topics));
-    json_object_set_new(o, "cites", strlist_json(&p->cites));
-    json_object_set_new(o, "dates", strlist_json(&p->dates));
+    json_t *paras = json_array();
+    for (size_t k = 0; k < doc->nparas; k++) {
+        const wts_para *p = &doc->paras[k];
+        json_t *r = json_object();
+        json_object_set_new(r, "para", json_string(p->label));
+        json_object_set_new(r, "kind", json_string(wts_para_kind_name(p->kind)));
+        json_object_set_new(r, "lang", str_or_null(wts_lang_code(p->lang)));
+        json_object_set_new(r, "text", json_string(p->text));
+        set_list(r, "members", &p->members);
+        set_list(r, "acting", &p->acting);
+        set_list(r, "topics", &p->topics);
+        set_list(r, "cites", &p->cites);
+        set_list(r, "dates", &p->dates);
+        json_array_append_new(paras, r);
+    }
+    json_object_set_new(o, "paras", paras);
     char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
     json_decref(o);
     if (!s) {
@@ -146,62 +192,80 @@ static wts_xstem *stemmer(write_ctx *c, wts_lang l) {
     return c->stem[l];
 }
 
-static wts_status build_para(write_ctx *c, const char *path, const wts_document *doc, size_t i,
-                             wts_xdoc *d) {
-    const wts_para *p = &doc->paras[i];
-    wts_status st = WTS_OK;
 #define TRY(x)                                                                                     \
     do {                                                                                           \
         if ((st = (x)) != WTS_OK) return st;                                                       \
     } while (0)
-    char *rec = para_record(path, p, i);
-    st = wts_xdoc_set_data(d, rec, strlen(rec));
-    free(rec);
-    if (st != WTS_OK) return st;
-    TRY(add_term(c, d, WTS_PREFIX_PATH, path, 0));
-    TRY(add_term(c, d, prefix_of("lang"), wts_lang_code(p->lang), 0));
-    TRY(add_term(c, d, prefix_of("kind"), wts_para_kind_name(p->kind), 0));
-    wts_buf *facets = &c->facets; /* the context's: an early return leaks nothing */
-    wts_buf_reset(facets);
-    for (size_t k = 0; k < doc->symbols.n; k++) {
-        char fam[WTS_MAX_SYMBOL], type[16];
-        wts_symbol_family(doc->symbols.v[k], fam, sizeof fam);
-        wts_symbol_type(doc->symbols.v[k], type, sizeof type);
-        TRY(add_term(c, d, prefix_of("symbol"), doc->symbols.v[k], 1));
-        TRY(add_term(c, d, WTS_PREFIX_FAMILY, fam, 0));
-        /* every series above the document, for symbol:INF/MSME/W/ and a star */
-        for (char *slash = strchr(fam, '/'); slash; slash = strchr(slash + 1, '/')) {
-            *slash = '\0';
-            wts_status sst = add_term(c, d, WTS_PREFIX_SERIES, fam, 0);
-            *slash = '/';
-            TRY(sst);
-        }
-        if (*type) {
-            TRY(add_term(c, d, prefix_of("type"), type, 0));
-            wts_buf_printf(facets, "type:%s\n", type);
-        }
+
+/* Facet keys of a file, each with the paragraphs that have it: the
+ * search counts a key for the paragraphs it finds true of a query. */
+typedef struct facet_lists {
+    char **key;
+    wts_buf *paras; /* by key: "0,3,5" */
+    size_t n;
+} facet_lists;
+
+static void facet_add(facet_lists *f, const char *kind, const char *value, size_t k) {
+    char key[160];
+    snprintf(key, sizeof key, "%s:%s", kind, value);
+    size_t i = 0;
+    while (i < f->n && strcmp(f->key[i], key) != 0) i++;
+    if (i == f->n) {
+        f->key = wts_xrealloc(f->key, (f->n + 1) * sizeof *f->key);
+        f->paras = wts_xrealloc(f->paras, (f->n + 1) * sizeof *f->paras);
+        f->key[f->n] = wts_xstrdup(key);
+        f->paras[f->n] = (wts_buf)WTS_BUF_INIT;
+        f->n++;
     }
-    for (size_t k = 0; k < p->cites.n; k++) {
+    wts_buf_printf(&f->paras[i], "%s%zu", f->paras[i].len ? "," : "", k);
+}
+
+static void facets_free(facet_lists *f) {
+    for (size_t i = 0; i < f->n; i++) {
+        free(f->key[i]);
+        wts_buf_free(&f->paras[i]);
+    }
+    free(f->key);
+    free(f->paras);
+}
+
+/* The terms of paragraph k, from position *first; sets *first to the next
+ * paragraph's. */
+static wts_status build_para(write_ctx *c, const wts_document *doc, size_t k, wts_xdoc *d,
+                             facet_lists *facets, uint32_t *first) {
+    const wts_para *p = &doc->paras[k];
+    const uint32_t at = *first;
+    wts_status st = WTS_OK;
+    const char *lang = wts_lang_code(p->lang);
+    TRY(add_field(c, d, at, prefix_of("lang"), lang, 0));
+    TRY(add_field(c, d, at, prefix_of("kind"), wts_para_kind_name(p->kind), 0));
+    text_ctx x = {c, d, p->text, at, 0, stemmer(c, p->lang), WTS_OK, NULL, NULL, 0, 0};
+    wts_symbols_find(p->text, strlen(p->text), note_symbol, &x);
+    wts_tokenize(p->text, strlen(p->text), p->kind == WTS_PARA_HEADING ? index_heading_word : index_word, &x);
+    free(x.symbols);
+    *first = at + x.words + WTS_PARA_GAP;
+    if (x.st != WTS_OK || p->kind == WTS_PARA_HEADING) return x.st;
+    for (size_t i = 0; i < p->cites.n; i++) {
         char fam[WTS_MAX_SYMBOL];
-        wts_symbol_family(p->cites.v[k], fam, sizeof fam);
-        TRY(add_term(c, d, prefix_of("cites"), p->cites.v[k], 1));
-        TRY(add_term(c, d, WTS_PREFIX_CITED_FAMILY, fam, 0));
+        wts_symbol_family(p->cites.v[i], fam, sizeof fam);
+        TRY(add_field(c, d, at, prefix_of("cites"), p->cites.v[i], 1));
+        TRY(add_field(c, d, at, WTS_PREFIX_CITED_FAMILY, fam, 0));
     }
     /* A member that acts weighs more than one merely named, and one named
      * in a long enumeration least: member: queries rank by this. */
-    for (size_t k = 0; k < p->members.n; k++) {
-        const char *id = p->members.v[k];
+    for (size_t i = 0; i < p->members.n; i++) {
+        const char *id = p->members.v[i];
         uint32_t wdf = wts_strlist_has(&p->acting, id) ? 4 : wts_strlist_has(&p->listed, id) ? 1 : 2;
-        TRY(add_term(c, d, prefix_of("member"), p->members.v[k], wdf));
-        wts_buf_printf(facets, "member:%s\n", p->members.v[k]);
+        TRY(add_field(c, d, at, prefix_of("member"), id, wdf));
+        facet_add(facets, "member", id, k);
     }
-    for (size_t k = 0; k < p->topics.n; k++) {
-        TRY(add_term(c, d, prefix_of("topic"), p->topics.v[k], 1));
-        wts_buf_printf(facets, "topic:%s\n", p->topics.v[k]);
+    for (size_t i = 0; i < p->topics.n; i++) {
+        TRY(add_field(c, d, at, prefix_of("topic"), p->topics.v[i], 1));
+        facet_add(facets, "topic", p->topics.v[i], k);
     }
-    for (size_t k = 0; k < p->acronyms.n; k++) TRY(add_term(c, d, WTS_PREFIX_ACRONYM, p->acronyms.v[k], 1));
-    for (size_t k = 0; k < p->dates.n; k++) { /* "2022-04-07" -> 2022, 202204, 20220407 */
-        const char *iso = p->dates.v[k];
+    for (size_t i = 0; i < p->acronyms.n; i++) TRY(add_field(c, d, at, WTS_PREFIX_ACRONYM, p->acronyms.v[i], 1));
+    for (size_t i = 0; i < p->dates.n; i++) { /* "2022-04-07" -> 2022, 202204, 20220407 */
+        const char *iso = p->dates.v[i];
         char t[9];
         size_t n = 0;
         for (const char *q = iso; *q && n < 8; q++)
@@ -211,15 +275,46 @@ static wts_status build_para(write_ctx *c, const char *path, const wts_document 
             char part[9];
             memcpy(part, t, cut);
             part[cut] = '\0';
-            TRY(add_term(c, d, prefix_of("mentions"), part, 0));
+            TRY(add_field(c, d, at, prefix_of("mentions"), part, 0));
         }
     }
-    char sortdate[9] = "";
+    facet_add(facets, "lang", *lang ? lang : "unknown", k);
+    return WTS_OK;
+}
+
+/* The terms of the whole file: path, symbols and their series, type,
+ * versions, title; its values. */
+static wts_status build_file(write_ctx *c, const char *path, const wts_document *doc, wts_xdoc *d) {
+    wts_status st = WTS_OK;
+    char *rec = file_record(path, doc);
+    st = wts_xdoc_set_data(d, rec, strlen(rec));
+    free(rec);
+    if (st != WTS_OK) return st;
+    TRY(add_term(c, d, WTS_PREFIX_PATH, path, 0));
+    char type[16] = "";
+    for (size_t k = 0; k < doc->symbols.n; k++) {
+        char fam[WTS_MAX_SYMBOL], t[16];
+        wts_symbol_family(doc->symbols.v[k], fam, sizeof fam);
+        wts_symbol_type(doc->symbols.v[k], t, sizeof t);
+        TRY(add_term(c, d, prefix_of("symbol"), doc->symbols.v[k], 1));
+        TRY(add_term(c, d, WTS_PREFIX_FAMILY, fam, 0));
+        /* every series above the document, for symbol:INF/MSME/W/ and a star */
+        for (char *slash = strchr(fam, '/'); slash; slash = strchr(slash + 1, '/')) {
+            *slash = '\0';
+            wts_status sst = add_term(c, d, WTS_PREFIX_SERIES, fam, 0);
+            *slash = '/';
+            TRY(sst);
+        }
+        if (*t) {
+            TRY(add_term(c, d, prefix_of("type"), t, 0));
+            if (!*type) memcpy(type, t, sizeof type);
+        }
+    }
+    char sortdate[9] = "", year[8] = "";
     if (doc->date.year) {
         snprintf(sortdate, sizeof sortdate, "%04d%02d%02d", doc->date.year, doc->date.month, doc->date.day);
-        wts_buf_printf(facets, "year:%04d\n", doc->date.year);
+        snprintf(year, sizeof year, "%04d", doc->date.year);
     }
-    wts_buf_printf(facets, "lang:%s\n", wts_lang_code(p->lang)[0] ? wts_lang_code(p->lang) : "unknown");
     wts_buf group = WTS_BUF_INIT;
     if (doc->symbols.n) {
         wts_buf_printf(&group, "symbol:%s", doc->symbols.v[0]);
@@ -231,43 +326,53 @@ static wts_status build_para(write_ctx *c, const char *path, const wts_document 
         wts_buf_printf(&group, "path:%s", path);
     }
     if (st == WTS_OK) st = wts_xdoc_set_value(d, WTS_SLOT_GROUP, group.data, group.len);
+    wts_buf_reset(&group);
+    if (st != WTS_OK) {
+        wts_buf_free(&group);
+        return st;
+    }
+    /* the language after the date: versions of one symbol, which share
+     * it, come in one order whatever their docids */
+    if (doc->date.year) wts_buf_printf(&group, "%s%s", sortdate, wts_lang_code(doc->lang));
+    TRY(wts_xdoc_set_value(d, WTS_SLOT_DATE, group.data ? group.data : "", group.len));
     wts_buf_free(&group);
-    if (st != WTS_OK) return st;
-    TRY(wts_xdoc_set_value(d, WTS_SLOT_DATE, sortdate, strlen(sortdate)));
-    TRY(wts_xdoc_set_value(d, WTS_SLOT_FACETS, facets->data ? facets->data : "", facets->len));
-    text_ctx x = {c, d, p->text, stemmer(c, p->lang), WTS_OK, NULL, NULL, 0, 0};
-    wts_symbols_find(p->text, strlen(p->text), note_symbol, &x);
-    wts_tokenize(p->text, strlen(p->text), index_word, &x);
-    free(x.symbols);
-    x.symbols = NULL;
-    x.nsymbols = 0;
-    if (x.st != WTS_OK) return x.st;
     if (doc->title) {
-        x.prefix = WTS_PREFIX_TITLE;
+        text_ctx x = {c, d, NULL, 0, 0, NULL, WTS_OK, NULL, WTS_PREFIX_TITLE, 0, 0};
         wts_tokenize(doc->title, strlen(doc->title), index_title_word, &x);
         if (x.st != WTS_OK) return x.st;
     }
-    if (p->section) { /* the heading's words count for its paragraphs */
-        x.prefix = WTS_PREFIX_SECTION;
-        wts_tokenize(p->section, strlen(p->section), index_title_word, &x);
-        if (x.st != WTS_OK) return x.st;
+    facet_lists facets = {NULL, NULL, 0};
+    wts_buf bounds = WTS_BUF_INIT; /* the count, then each first position */
+    wts_buf_printf(&bounds, "%zu", doc->nparas);
+    uint32_t first = 1;
+    for (size_t k = 0; k < doc->nparas && st == WTS_OK; k++) {
+        wts_buf_printf(&bounds, " %u", first);
+        st = build_para(c, doc, k, d, &facets, &first);
     }
-    return WTS_OK;
-#undef TRY
+    if (st == WTS_OK) st = wts_xdoc_set_value(d, WTS_SLOT_PARAS, bounds.data, bounds.len);
+    wts_buf_free(&bounds);
+    wts_buf *v = &c->facets;
+    wts_buf_reset(v);
+    /* the file's own: every paragraph has them */
+    if (*type) wts_buf_printf(v, "type:%s\t*\n", type);
+    if (*year) wts_buf_printf(v, "year:%s\t*\n", year);
+    for (size_t i = 0; i < facets.n; i++) wts_buf_printf(v, "%s\t%s\n", facets.key[i], facets.paras[i].data);
+    facets_free(&facets);
+    if (st == WTS_OK) st = wts_xdoc_set_value(d, WTS_SLOT_FACETS, v->data ? v->data : "", v->len);
+    return st;
 }
+#undef TRY
 
 wts_status write_document(write_ctx *c, wts_xwriter *w, const char *path, const wts_document *doc) {
     wts_buf pterm = WTS_BUF_INIT;
     wts_buf_adds(&pterm, WTS_PREFIX_PATH);
     wts_buf_adds(&pterm, path);
-    wts_status st = wts_xwriter_delete_term(w, pterm.data);
+    wts_xdoc *d = NULL;
+    wts_status st = wts_xdoc_new(&d);
+    if (st == WTS_OK) st = build_file(c, path, doc, d);
+    /* replaces what the index held for the file, in one step */
+    if (st == WTS_OK) st = wts_xwriter_add(w, d, pterm.data, NULL);
+    wts_xdoc_free(d);
     wts_buf_free(&pterm);
-    for (size_t i = 0; st == WTS_OK && i < doc->nparas; i++) {
-        wts_xdoc *d = NULL;
-        st = wts_xdoc_new(&d);
-        if (st == WTS_OK) st = build_para(c, path, doc, i, d);
-        if (st == WTS_OK) st = wts_xwriter_add(w, d, NULL, NULL);
-        wts_xdoc_free(d);
-    }
     return st;
 }

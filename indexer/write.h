@@ -10,17 +10,15 @@
 typedef struct write_ctx {
     wts_xstem *stem[4]; /* by wts_lang */
     wts_buf term;
-    wts_buf facets; /* the facet keys of the paragraph being built */
+    wts_buf facets; /* the facet value of the file being built */
 } write_ctx;
 
 void write_ctx_init(write_ctx *c);
 void write_ctx_free(write_ctx *c);
-/* Replaces whatever the index held for path by the paragraphs of doc. */
+/* Replaces whatever the index held for path by doc, one index document. */
 wts_status write_document(write_ctx *c, wts_xwriter *w, const char *path, const wts_document *doc);
-/* What the paragraphs of doc share, stored once per file: symbol,
- * symbols, title, date, doc_lang (a new reference).  The paragraphs'
- * stored records leave these out; readers join them back
- * (wts_record_join). */
+/* The fields of doc as its stored record has them: symbol, symbols,
+ * title, date, doc_lang (a new reference). */
 json_t *document_fields(const wts_document *doc);
 
 #endif

@@ -28,13 +28,13 @@ static void slot_fail(sd_slot *s, char *msg) {
     s->error = msg;
     wts_xdb_close(s->db);
     s->db = NULL;
-    s->files_known = false;
+    s->paras_known = false;
 }
 
 static void slot_open(sd_slot *s) {
     wts_xdb_close(s->db);
     s->db = NULL;
-    s->files_known = false;
+    s->paras_known = false;
     char *msg = NULL;
     wts_xdb *db = NULL;
     wts_status st = wts_index_open(s->pool->srv->cfg.db, &db, &msg);
@@ -77,7 +77,7 @@ wts_xdb *sd_slot_db(sd_slot *s, bool fresh, const char **why) {
 void sd_slot_reset(sd_slot *s) {
     wts_xdb_close(s->db);
     s->db = NULL;
-    s->files_known = false;
+    s->paras_known = false;
     s->checked = 0;
     free(s->error);
     s->error = wts_xstrdup("index not available");

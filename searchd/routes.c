@@ -450,12 +450,6 @@ static void route_doc(sd_slot *slot, sd_work *w) {
 /* ------------------------------------------------------------------ */
 /* GET /stats                                                          */
 
-static int count_term(void *ud, const char *term, size_t len, uint32_t termfreq) {
-    (void)term, (void)len, (void)termfreq;
-    (*(uint32_t *)ud)++;
-    return 0;
-}
-
 /* Milliseconds, rounded to the microsecond. */
 static json_t *ms(double v) {
     return json_real(round(v * 1000.0) / 1000.0);
@@ -472,26 +466,26 @@ static json_t *index_json(sd_server *srv, sd_slot *slot) {
         return o;
     }
     uint64_t rev = 0;
-    uint32_t paras = 0;
+    uint32_t files = 0;
     char *updated = NULL;
-    if (wts_xdb_revision(db, &rev) != WTS_OK || wts_xdb_doccount(db, &paras) != WTS_OK ||
+    if (wts_xdb_revision(db, &rev) != WTS_OK || wts_xdb_doccount(db, &files) != WTS_OK ||
         wts_xdb_get_metadata(db, WTS_META_UPDATED, &updated) != WTS_OK) {
         json_object_set_new(o, "error", json_text(wts_xdb_message(db)));
         free(updated);
         sd_slot_reset(slot);
         return o;
     }
-    /* indexed files: one path term each, counted once per revision */
-    if (!slot->files_known || slot->files_revision != rev) {
-        uint32_t files = 0;
-        if (wts_xdb_terms(db, WTS_PREFIX_PATH, count_term, &files) == WTS_OK) {
-            slot->files = files;
-            slot->files_revision = rev;
-            slot->files_known = true;
+    /* paragraphs: the count of each file summed, once per revision */
+    if (!slot->paras_known || slot->paras_revision != rev) {
+        uint64_t paras = 0;
+        if (wts_xdb_value_sum(db, WTS_SLOT_PARAS, &paras) == WTS_OK) {
+            slot->paras = paras;
+            slot->paras_revision = rev;
+            slot->paras_known = true;
         }
     }
-    if (slot->files_known) json_object_set_new(o, "documents", json_integer(slot->files));
-    json_object_set_new(o, "paragraphs", json_integer(paras));
+    json_object_set_new(o, "documents", json_integer(files)); /* an index document is a file */
+    if (slot->paras_known) json_object_set_new(o, "paragraphs", json_integer((json_int_t)slot->paras));
     json_object_set_new(o, "revision", json_integer((json_int_t)rev));
     char *end = NULL;
     long long t = updated && *updated ? strtoll(updated, &end, 10) : 0;

@@ -176,9 +176,9 @@ typedef struct sd_slot {
     wts_xdb *db;          /* NULL while the index cannot be opened */
     char *error;          /* why db is NULL */
     double checked;       /* sd_now() of the last revision check */
-    bool files_known;     /* cache of the number of indexed files */
-    uint64_t files_revision;
-    uint32_t files;
+    bool paras_known;     /* cache of the number of indexed paragraphs */
+    uint64_t paras_revision;
+    uint64_t paras;
 } sd_slot;
 
 /* The slot's index at the newest committed revision, checked at most every

@@ -235,7 +235,7 @@ class T02Json(IndexedCase):
                                 h['snippet'])
             self.assertTrue(marked, h['snippet'])
             for m in marked:
-                self.assertRegex(m.lower(), '^(cyber|readiness)', h['snippet'])
+                self.assertRegex(m.lower(), '^(cyber|read)', h['snippet'])  # readiness, or a word of its stem
 
 
 class T03Paragraphs(IndexedCase):

@@ -48,8 +48,24 @@ struct wts_xwriter {
     std::string message;
 };
 
+// The shape of a query as it was built, which Xapian::Query does not
+// give back (wildcard patterns, value ranges): for evaluating it paragraph
+// by paragraph inside one document (wts_xdb_paragraphs).
+struct QueryShape {
+    enum Kind { TERM, WILDCARD, VALUE_RANGE, MATCH_ALL, MATCH_NOTHING, COMBINED, SCALED } kind;
+    wts_xop op = WTS_XOP_OR;  // COMBINED
+    std::string text;         // TERM: the term; WILDCARD: the prefix
+    unsigned slot = 0;        // VALUE_RANGE
+    std::string lo, hi;       // VALUE_RANGE
+    uint32_t window = 0;      // COMBINED PHRASE and NEAR
+    double factor = 1;        // SCALED
+    std::vector<std::shared_ptr<const QueryShape>> subs;
+    Xapian::Query q;          // what it builds
+};
+
 struct wts_xquery {
     Xapian::Query q;
+    std::shared_ptr<const QueryShape> shape;
 };
 
 struct wts_xstem {
@@ -678,8 +694,13 @@ wts_status wts_xquery_term(const char *term, size_t len, uint32_t wqf,
     if (!out) return WTS_ERR_INVALID;
     *out = nullptr;
     if (!term || len == 0) return WTS_ERR_INVALID;
-    WTS_GUARD_NOHANDLE(*out = new wts_xquery{
-                           Xapian::Query(std::string(term, len), wqf ? wqf : 1, pos)});
+    WTS_GUARD_NOHANDLE({
+        auto shape = std::make_shared<QueryShape>();
+        shape->kind = QueryShape::TERM;
+        shape->text.assign(term, len);
+        shape->q = Xapian::Query(shape->text, wqf ? wqf : 1, pos);
+        *out = new wts_xquery{shape->q, shape};
+    });
 }
 
 wts_status wts_xquery_combine(wts_xop op, const wts_xquery *const *subs,
@@ -692,9 +713,16 @@ wts_status wts_xquery_combine(wts_xop op, const wts_xquery *const *subs,
     WTS_GUARD_NOHANDLE({
         std::vector<Xapian::Query> qs;
         qs.reserve(n);
-        for (size_t i = 0; i < n; i++) qs.push_back(subs[i]->q);
-        *out = new wts_xquery{
-            Xapian::Query(to_xapian_op(op), qs.begin(), qs.end(), window)};
+        auto shape = std::make_shared<QueryShape>();
+        shape->kind = QueryShape::COMBINED;
+        shape->op = op;
+        shape->window = window;
+        for (size_t i = 0; i < n; i++) {
+            qs.push_back(subs[i]->q);
+            shape->subs.push_back(subs[i]->shape);
+        }
+        shape->q = Xapian::Query(to_xapian_op(op), qs.begin(), qs.end(), window);
+        *out = new wts_xquery{shape->q, shape};
     });
 }
 
@@ -703,9 +731,14 @@ wts_status wts_xquery_wildcard(const char *prefix, uint32_t max_terms,
     if (!out) return WTS_ERR_INVALID;
     *out = nullptr;
     if (!prefix || !*prefix) return WTS_ERR_INVALID;
-    WTS_GUARD_NOHANDLE(*out = new wts_xquery{Xapian::Query(
-                           Xapian::Query::OP_WILDCARD, prefix, max_terms,
-                           Xapian::Query::WILDCARD_LIMIT_ERROR)});
+    WTS_GUARD_NOHANDLE({
+        auto shape = std::make_shared<QueryShape>();
+        shape->kind = QueryShape::WILDCARD;
+        shape->text = prefix;
+        shape->q = Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_terms,
+                                 Xapian::Query::WILDCARD_LIMIT_ERROR);
+        *out = new wts_xquery{shape->q, shape};
+    });
 }
 
 wts_status wts_xquery_value_range(unsigned slot, const char *lo,
@@ -713,8 +746,15 @@ wts_status wts_xquery_value_range(unsigned slot, const char *lo,
     if (!out) return WTS_ERR_INVALID;
     *out = nullptr;
     if (!lo || !hi) return WTS_ERR_INVALID;
-    WTS_GUARD_NOHANDLE(*out = new wts_xquery{Xapian::Query(
-                           Xapian::Query::OP_VALUE_RANGE, slot, lo, hi)});
+    WTS_GUARD_NOHANDLE({
+        auto shape = std::make_shared<QueryShape>();
+        shape->kind = QueryShape::VALUE_RANGE;
+        shape->slot = slot;
+        shape->lo = lo;
+        shape->hi = hi;
+        shape->q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
+        *out = new wts_xquery{shape->q, shape};
+    });
 }
 
 wts_status wts_xquery_scale(const wts_xquery *q, double factor,
@@ -722,20 +762,36 @@ wts_status wts_xquery_scale(const wts_xquery *q, double factor,
     if (!out) return WTS_ERR_INVALID;
     *out = nullptr;
     if (!q || factor < 0) return WTS_ERR_INVALID;
-    WTS_GUARD_NOHANDLE(*out = new wts_xquery{
-                           Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor)});
+    WTS_GUARD_NOHANDLE({
+        auto shape = std::make_shared<QueryShape>();
+        shape->kind = QueryShape::SCALED;
+        shape->factor = factor;
+        shape->subs.push_back(q->shape);
+        shape->q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor);
+        *out = new wts_xquery{shape->q, shape};
+    });
 }
 
 wts_status wts_xquery_match_all(wts_xquery **out) {
     if (!out) return WTS_ERR_INVALID;
     *out = nullptr;
-    WTS_GUARD_NOHANDLE(*out = new wts_xquery{Xapian::Query::MatchAll});
+    WTS_GUARD_NOHANDLE({
+        auto shape = std::make_shared<QueryShape>();
+        shape->kind = QueryShape::MATCH_ALL;
+        shape->q = Xapian::Query::MatchAll;
+        *out = new wts_xquery{shape->q, shape};
+    });
 }
 
 wts_status wts_xquery_match_nothing(wts_xquery **out) {
     if (!out) return WTS_ERR_INVALID;
     *out = nullptr;
-    WTS_GUARD_NOHANDLE(*out = new wts_xquery{Xapian::Query::MatchNothing});
+    WTS_GUARD_NOHANDLE({
+        auto shape = std::make_shared<QueryShape>();
+        shape->kind = QueryShape::MATCH_NOTHING;
+        shape->q = Xapian::Query::MatchNothing;
+        *out = new wts_xquery{shape->q, shape};
+    });
 }
 
 int wts_xquery_is_empty(const wts_xquery *q) { return !q || q->q.empty(); }
@@ -1091,6 +1147,401 @@ wts_status wts_xdb_positions(wts_xdb *db, wts_docid id, const char *term,
             k++;
         }
         *n = k;
+    });
+}
+
+}  // extern "C"
+
+/* ---- paragraphs inside documents ---- */
+
+namespace {
+
+bool has_prefix(const std::string &term, const char *prefix) {
+    const size_t n = std::strlen(prefix);
+    return n && term.size() >= n && term.compare(0, n, prefix) == 0;
+}
+
+bool in_prefixes(const std::string &term, const char *const *list, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (list[i] && has_prefix(term, list[i])) return true;
+    return false;
+}
+
+bool is_whole(const std::string &term, const wts_xparas &p) {
+    return in_prefixes(term, p.whole, p.nwhole);
+}
+
+// What the index can say of a query's shape when it matches documents
+// for paragraphs: whether it is of the whole document only, whether every
+// document matched holds a paragraph it is true of, and whether it can
+// never be true of a heading.
+struct ShapeFacts {
+    bool whole = true, exact = true, headless = true;
+};
+
+ShapeFacts facts_of(const QueryShape &s, const wts_xparas &p) {
+    ShapeFacts f;
+    switch (s.kind) {
+    case QueryShape::TERM:
+    case QueryShape::WILDCARD:
+        f.whole = is_whole(s.text, p);
+        f.headless = !f.whole && !in_prefixes(s.text, p.on_headings, p.non_headings);
+        return f;
+    case QueryShape::VALUE_RANGE:
+    case QueryShape::MATCH_ALL:
+        f.headless = false;
+        return f;
+    case QueryShape::MATCH_NOTHING: return f;
+    case QueryShape::SCALED: return facts_of(*s.subs[0], p);
+    case QueryShape::COMBINED: break;
+    }
+    if (s.subs.empty()) return f;
+    std::vector<ShapeFacts> sub;
+    for (const auto &c : s.subs) sub.push_back(facts_of(*c, p));
+    switch (s.op) {
+    case WTS_XOP_OR:
+    case WTS_XOP_SYNONYM:
+        for (const ShapeFacts &c : sub) {
+            f.whole = f.whole && c.whole;
+            f.exact = f.exact && c.exact;
+            f.headless = f.headless && c.headless;
+        }
+        return f;
+    case WTS_XOP_AND:
+    case WTS_XOP_FILTER: {
+        size_t of_paragraphs = 0;
+        f.headless = false;
+        for (const ShapeFacts &c : sub) {
+            f.whole = f.whole && c.whole;
+            f.exact = f.exact && c.exact;
+            f.headless = f.headless || c.headless;
+            of_paragraphs += !c.whole;
+        }
+        // two conditions on paragraphs may hold in different ones
+        if (of_paragraphs > 1) f.exact = false;
+        return f;
+    }
+    case WTS_XOP_AND_MAYBE: return sub[0];
+    case WTS_XOP_PHRASE:
+    case WTS_XOP_NEAR:
+        // positions of one paragraph are never near another's
+        f.whole = false;
+        for (const ShapeFacts &c : sub) f.headless = f.headless && c.headless;
+        return f;
+    case WTS_XOP_AND_NOT: {
+        f = sub[0];
+        for (size_t i = 1; i < s.subs.size(); i++) {
+            if (sub[i].whole) continue;  // kept in the match: exact
+            f.whole = false;
+            const QueryShape &n = *s.subs[i];
+            const bool heading = n.kind == QueryShape::TERM && p.heading && n.text == p.heading;
+            if (!(heading && sub[0].headless)) f.exact = false;
+        }
+        return f;
+    }
+    }
+    return f;
+}
+
+// The query for matching documents: AND_NOT keeps only the exclusions of
+// the whole document.
+std::shared_ptr<const QueryShape> for_documents(const std::shared_ptr<const QueryShape> &s,
+                                                const wts_xparas &p) {
+    if (s->kind == QueryShape::SCALED) {
+        auto sub = for_documents(s->subs[0], p);
+        if (sub == s->subs[0]) return s;
+        auto r = std::make_shared<QueryShape>(*s);
+        r->subs[0] = sub;
+        r->q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, sub->q, s->factor);
+        return r;
+    }
+    if (s->kind != QueryShape::COMBINED || s->subs.empty()) return s;
+    std::vector<std::shared_ptr<const QueryShape>> subs;
+    bool changed = false;
+    for (size_t i = 0; i < s->subs.size(); i++) {
+        if (s->op == WTS_XOP_AND_NOT && i > 0 && !facts_of(*s->subs[i], p).whole) {
+            changed = true;
+            continue;
+        }
+        auto sub = for_documents(s->subs[i], p);
+        changed = changed || sub != s->subs[i];
+        subs.push_back(sub);
+    }
+    if (!changed) return s;
+    if (subs.size() == 1 && s->op == WTS_XOP_AND_NOT) return subs[0];
+    auto r = std::make_shared<QueryShape>(*s);
+    r->subs = subs;
+    std::vector<Xapian::Query> qs;
+    for (const auto &c : subs) qs.push_back(c->q);
+    r->q = Xapian::Query(to_xapian_op(s->op), qs.begin(), qs.end(), s->window);
+    return r;
+}
+
+typedef std::vector<uint8_t> Paragraphs;  // one byte per paragraph, 1: true
+
+// Evaluates query shapes paragraph by paragraph inside one document.
+class ParagraphEval {
+  public:
+    ParagraphEval(const Xapian::Database &db, const wts_xparas &p, Xapian::docid did)
+        : db_(db), p_(p), did_(did) {
+        const std::string bounds = db_.get_document(did_).get_value(p_.bounds_slot);
+        const char *at = bounds.c_str();
+        char *end = nullptr;
+        n_ = static_cast<uint32_t>(std::strtoul(at, &end, 10));
+        for (at = end; first_.size() < n_; at = end) {
+            const unsigned long pos = std::strtoul(at, &end, 10);
+            if (end == at) break;
+            first_.push_back(static_cast<Xapian::termpos>(pos));
+        }
+        if (first_.size() != n_ || n_ == 0) {  // no bounds: one paragraph
+            n_ = 1;
+            first_.assign(1, 0);
+        }
+    }
+    uint32_t size() const { return n_; }
+
+    Paragraphs eval(const QueryShape &s) {
+        switch (s.kind) {
+        case QueryShape::TERM: return term(s.text);
+        case QueryShape::WILDCARD: {
+            Paragraphs r(n_, 0);
+            load_terms();
+            for (auto it = std::lower_bound(terms_.begin(), terms_.end(), s.text);
+                 it != terms_.end() && has_prefix(*it, s.text.c_str()); ++it)
+                merge_or(r, term(*it));
+            return r;
+        }
+        case QueryShape::VALUE_RANGE: {
+            const std::string v = db_.get_document(did_).get_value(s.slot);
+            return Paragraphs(n_, !v.empty() && v >= s.lo && v <= s.hi);
+        }
+        case QueryShape::MATCH_ALL: return Paragraphs(n_, 1);
+        case QueryShape::MATCH_NOTHING: return Paragraphs(n_, 0);
+        case QueryShape::SCALED: return eval(*s.subs[0]);
+        case QueryShape::COMBINED: break;
+        }
+        if (s.subs.empty()) return Paragraphs(n_, 0);
+        switch (s.op) {
+        case WTS_XOP_OR:
+        case WTS_XOP_SYNONYM: {
+            Paragraphs r(n_, 0);
+            for (const auto &c : s.subs) merge_or(r, eval(*c));
+            return r;
+        }
+        case WTS_XOP_AND:
+        case WTS_XOP_FILTER: {
+            Paragraphs r = eval(*s.subs[0]);
+            for (size_t i = 1; i < s.subs.size() && any(r); i++) merge_and(r, eval(*s.subs[i]));
+            return r;
+        }
+        case WTS_XOP_AND_MAYBE: return eval(*s.subs[0]);
+        case WTS_XOP_AND_NOT: {
+            Paragraphs r = eval(*s.subs[0]);
+            for (size_t i = 1; i < s.subs.size() && any(r); i++) {
+                const Paragraphs out = eval(*s.subs[i]);
+                for (uint32_t k = 0; k < n_; k++) r[k] = r[k] && !out[k];
+            }
+            return r;
+        }
+        case WTS_XOP_PHRASE:
+        case WTS_XOP_NEAR: return near(s);
+        }
+        return Paragraphs(n_, 0);
+    }
+
+    static bool any(const Paragraphs &r) {
+        return std::find(r.begin(), r.end(), 1) != r.end();
+    }
+
+  private:
+    static void merge_or(Paragraphs &r, const Paragraphs &b) {
+        for (size_t k = 0; k < r.size(); k++) r[k] = r[k] || b[k];
+    }
+    static void merge_and(Paragraphs &r, const Paragraphs &b) {
+        for (size_t k = 0; k < r.size(); k++) r[k] = r[k] && b[k];
+    }
+
+    void load_terms() {
+        if (loaded_) return;
+        loaded_ = true;
+        for (auto it = db_.termlist_begin(did_); it != db_.termlist_end(did_); ++it)
+            terms_.push_back(*it);  // in byte order
+    }
+
+    bool has_term(const std::string &t) {
+        load_terms();
+        return std::binary_search(terms_.begin(), terms_.end(), t);
+    }
+
+    // The positions of t in the document, or for a stem those of the
+    // words it is the stem of, ascending.
+    std::vector<Xapian::termpos> positions(const std::string &t) {
+        std::vector<Xapian::termpos> pos;
+        if (p_.stem_prefix && has_prefix(t, p_.stem_prefix)) {
+            const std::string stem = t.substr(std::strlen(p_.stem_prefix));
+            for (const std::string &w : words_stemming_to(stem)) {
+                for (auto it = db_.positionlist_begin(did_, w); it != db_.positionlist_end(did_, w); ++it)
+                    pos.push_back(*it);
+            }
+            std::sort(pos.begin(), pos.end());
+            return pos;
+        }
+        for (auto it = db_.positionlist_begin(did_, t); it != db_.positionlist_end(did_, t); ++it)
+            pos.push_back(*it);
+        return pos;
+    }
+
+    // Stemming only alters and strips endings: the words of a stem start
+    // with its first two bytes, which keeps the candidates few.
+    std::vector<std::string> words_stemming_to(const std::string &stem) {
+        std::vector<std::string> found;
+        if (stem.empty()) return found;
+        load_terms();
+        if (stemmers_.empty())
+            for (size_t i = 0; i < p_.nstem_langs; i++) stemmers_.emplace_back(p_.stem_langs[i]);
+        const std::string lead = stem.substr(0, std::min<size_t>(2, stem.size()));
+        for (auto it = std::lower_bound(terms_.begin(), terms_.end(), lead);
+             it != terms_.end() && it->compare(0, lead.size(), lead) == 0; ++it) {
+            if (*it == stem) {
+                found.push_back(*it);
+                continue;
+            }
+            for (Xapian::Stem &st : stemmers_)
+                if (st(*it) == stem) {
+                    found.push_back(*it);
+                    break;
+                }
+        }
+        return found;
+    }
+
+    Paragraphs term(const std::string &t) {
+        if (is_whole(t, p_)) return Paragraphs(n_, has_term(t));
+        Paragraphs r(n_, 0);
+        for (Xapian::termpos pos : positions(t)) mark(r, pos);
+        return r;
+    }
+
+    // The paragraph of pos: the last one starting at or before it.
+    void mark(Paragraphs &r, Xapian::termpos pos) const {
+        const auto after = std::upper_bound(first_.begin(), first_.end(), pos);
+        r[after == first_.begin() ? 0 : static_cast<size_t>(after - first_.begin()) - 1] = 1;
+    }
+
+    // A phrase (in order) or NEAR (any order): all its parts within the
+    // window of positions, which the gap between paragraphs keeps from
+    // spanning two.  Parts that
+    // are no terms (or ORs of terms) have no positions: each must then be
+    // true of the paragraph.
+    Paragraphs near(const QueryShape &s) {
+        const size_t parts = s.subs.size();
+        std::vector<std::vector<Xapian::termpos>> pos(parts);
+        Paragraphs fallback(n_, 1);
+        bool positional = true;
+        for (size_t i = 0; i < parts; i++) {
+            const QueryShape &c = *s.subs[i];
+            if (c.kind == QueryShape::TERM) {
+                pos[i] = positions(c.text);
+            } else if (c.kind == QueryShape::COMBINED &&
+                       (c.op == WTS_XOP_OR || c.op == WTS_XOP_SYNONYM)) {
+                for (const auto &t : c.subs) {
+                    if (t->kind != QueryShape::TERM) {
+                        positional = false;
+                        break;
+                    }
+                    const auto more = positions(t->text);
+                    pos[i].insert(pos[i].end(), more.begin(), more.end());
+                }
+                std::sort(pos[i].begin(), pos[i].end());
+            } else {
+                positional = false;
+            }
+            if (!positional) break;
+        }
+        if (!positional) {
+            for (const auto &c : s.subs) merge_and(fallback, eval(*c));
+            return fallback;
+        }
+        Paragraphs r(n_, 0);
+        const Xapian::termpos window = s.window ? s.window : static_cast<Xapian::termpos>(parts);
+        if (s.op == WTS_XOP_PHRASE) {
+            for (Xapian::termpos first : pos[0]) {
+                Xapian::termpos at = first;
+                bool ok = true;
+                for (size_t i = 1; i < parts && ok; i++) {
+                    auto next = std::upper_bound(pos[i].begin(), pos[i].end(), at);
+                    ok = next != pos[i].end() && *next - first < window;
+                    if (ok) at = *next;
+                }
+                if (ok) mark(r, first);
+            }
+            return r;
+        }
+        // NEAR: every part inside some window, in any order
+        std::vector<std::pair<Xapian::termpos, size_t>> all;
+        for (size_t i = 0; i < parts; i++)
+            for (Xapian::termpos x : pos[i]) all.emplace_back(x, i);
+        std::sort(all.begin(), all.end());
+        std::vector<size_t> in(parts, 0);
+        size_t distinct = 0, left = 0;
+        for (size_t right = 0; right < all.size(); right++) {
+            if (in[all[right].second]++ == 0) distinct++;
+            while (all[right].first - all[left].first >= window)
+                if (--in[all[left++].second] == 0) distinct--;
+            if (distinct == parts) mark(r, all[left].first);
+        }
+        return r;
+    }
+
+    Xapian::Database db_;
+    const wts_xparas &p_;
+    Xapian::docid did_;
+    uint32_t n_ = 1;
+    std::vector<Xapian::termpos> first_;  // each paragraph's first position
+    bool loaded_ = false;
+    std::vector<std::string> terms_;
+    std::vector<Xapian::Stem> stemmers_;
+};
+
+}  // namespace
+
+extern "C" {
+
+wts_status wts_xquery_for_documents(const wts_xquery *q, const wts_xparas *p,
+                                    wts_xquery **out, int *exact) {
+    if (!out) return WTS_ERR_INVALID;
+    *out = nullptr;
+    if (exact) *exact = 0;
+    if (!q || !p || !q->shape) return WTS_ERR_INVALID;
+    WTS_GUARD_NOHANDLE({
+        auto shape = for_documents(q->shape, *p);
+        if (exact) *exact = facts_of(*q->shape, *p).exact;
+        *out = new wts_xquery{shape->q, shape};
+    });
+}
+
+wts_status wts_xdb_value_sum(wts_xdb *db, unsigned slot, uint64_t *sum) {
+    if (sum) *sum = 0;
+    if (!db || !sum) return WTS_ERR_INVALID;
+    WTS_GUARD(db->message, {
+        for (auto v = db->db.valuestream_begin(slot); v != db->db.valuestream_end(slot); ++v)
+            *sum += std::strtoull((*v).c_str(), nullptr, 10);
+    });
+}
+
+wts_status wts_xdb_paragraphs(wts_xdb *db, wts_docid id, const wts_xquery *q,
+                              const wts_xparas *p, uint8_t **match, uint32_t *n) {
+    if (match) *match = nullptr;
+    if (n) *n = 0;
+    if (!db || !q || !q->shape || !p || !match || !n || id == 0) return WTS_ERR_INVALID;
+    WTS_GUARD(db->message, {
+        ParagraphEval e(db->db, *p, id);
+        const Paragraphs r = e.eval(*q->shape);
+        uint8_t *m = static_cast<uint8_t *>(std::malloc(r.size() ? r.size() : 1));
+        if (!m) throw std::bad_alloc();
+        std::memcpy(m, r.data(), r.size());
+        *match = m;
+        *n = static_cast<uint32_t>(r.size());
     });
 }
 

@@ -311,6 +311,53 @@ wts_status wts_xdb_positions(wts_xdb *db, wts_docid id, const char *term,
                              size_t len, uint32_t *pos, size_t max,
                              size_t *n);
 
+/* ------------------------------------------------------------------ */
+/* Paragraphs inside documents                                         */
+
+/* An index document may hold several paragraphs, told apart by their
+ * positions: paragraph k's positional terms lie at or after its first
+ * position and before the next paragraph's, positions that a value of the
+ * document lists.  A query meant of paragraphs is true of paragraph k when
+ * it is true of the terms at its positions; terms of the whole document
+ * (no positions) are true of all its paragraphs, and a stem (no positions
+ * either) is true where a word it is the stem of stands.  The index
+ * matches documents; these functions say which of their paragraphs a
+ * query is true of. */
+typedef struct wts_xparas {
+    unsigned bounds_slot;           /* value slot: the number of paragraphs,
+                                       then the first position of each, in
+                                       decimal, separated by spaces */
+    const char *const *whole;       /* prefixes of terms of the whole document */
+    size_t nwhole;
+    const char *stem_prefix;        /* prefix of stem terms */
+    const char *const *stem_langs;  /* the languages stems are made in */
+    size_t nstem_langs;
+    const char *const *on_headings; /* prefixes of the paragraph terms that
+                                       heading paragraphs have; they have no
+                                       others */
+    size_t non_headings;
+    const char *heading;            /* the term of every heading paragraph */
+} wts_xparas;
+
+/* The query that matches the documents holding a paragraph q is true of:
+ * q without what excludes paragraphs (the right side of an AND_NOT that is
+ * not of the whole document), which other paragraphs of a document may
+ * have.  *exact (may be NULL) is 1 when every document it matches holds
+ * such a paragraph, a paragraph other than a heading when q excludes
+ * p->heading; 0 when some may not (wts_xdb_paragraphs then tells). */
+wts_status wts_xquery_for_documents(const wts_xquery *q, const wts_xparas *p,
+                                    wts_xquery **out, int *exact);
+
+/* The sum of the decimal numbers that start the value in slot of every
+ * document (the paragraphs of the index, with bounds_slot). */
+wts_status wts_xdb_value_sum(wts_xdb *db, unsigned slot, uint64_t *sum);
+
+/* Which paragraphs of document id q is true of: *match (malloc'd, caller
+ * frees) holds *n bytes, one per paragraph, 1 where it is true.  A
+ * document without that value is one paragraph. */
+wts_status wts_xdb_paragraphs(wts_xdb *db, wts_docid id, const wts_xquery *q,
+                              const wts_xparas *p, uint8_t **match, uint32_t *n);
+
 #ifdef __cplusplus
 }
 #endif
