@@ -41,7 +41,6 @@ static const char *const whole_prefixes[] = {
     WTS_PREFIX_PATH, WTS_PREFIX_TITLE, "XS", WTS_PREFIX_FAMILY, WTS_PREFIX_SERIES, "XY",
     WTS_PREFIX_VERSION, WTS_PREFIX_EXACT,
 };
-static const char *const stem_langs[] = {"en", "fr", "es"};
 /* A heading has its words (under the heading prefix), its kind and its
  * language, and nothing else: a member or a citation in a heading is no
  * answer either. */
@@ -51,8 +50,6 @@ const wts_xparas *wts_paras_schema(void) {
     static const wts_xparas schema = {
         WTS_SLOT_PARAS,
         whole_prefixes, sizeof whole_prefixes / sizeof whole_prefixes[0],
-        WTS_PREFIX_STEM,
-        stem_langs, sizeof stem_langs / sizeof stem_langs[0],
         heading_prefixes, sizeof heading_prefixes / sizeof heading_prefixes[0],
         "XKheading",
     };

@@ -1,9 +1,10 @@
 /* record.c: the stored record of a file, and of one paragraph of it.
  *
- * An index document is a file; its stored record (write.c) holds the
- * file's fields and its paragraphs, lists left out when empty.  A hit, a
- * document view and the check read paragraphs from it in the shape README
- * gives for a hit. */
+ * An index document is a file; its stored record (write.c) is JSON Lines:
+ * the file's fields, then one line per paragraph, lists left out when
+ * empty.  A hit reads the line of its paragraph only; a document view and
+ * the check read them all.  Both give paragraphs in the shape README gives
+ * for a hit. */
 #include "wts.h"
 
 #include <jansson.h>
@@ -14,14 +15,45 @@ static const char *const file_keys[] = {"path", "symbol", "symbols", "title", "d
 static const char *const para_strings[] = {"para", "kind", "lang", "text"};
 static const char *const para_lists[] = {"members", "acting", "topics", "cites", "dates"};
 
-wts_record *wts_record_parse(const char *data, size_t len) {
+/* Line k (0-based) of data as a JSON object, NULL when there is none. */
+static json_t *line_at(const char *data, size_t len, size_t k) {
+    const char *at = data, *end = data + len;
+    for (; k > 0 && at < end; k--) {
+        const char *nl = memchr(at, '\n', (size_t)(end - at));
+        at = nl ? nl + 1 : end;
+    }
+    if (at >= end) return NULL;
+    const char *nl = memchr(at, '\n', (size_t)(end - at));
     json_error_t err;
-    json_t *o = data ? json_loadb(data, len, 0, &err) : NULL;
+    json_t *o = json_loadb(at, (size_t)((nl ? nl : end) - at), 0, &err);
     if (o && !json_is_object(o)) {
         json_decref(o);
         o = NULL;
     }
-    return (wts_record *)o;
+    return o;
+}
+
+wts_record *wts_record_parse(const char *data, size_t len) {
+    if (!data) return NULL;
+    json_t *file = line_at(data, len, 0);
+    if (!file) return NULL;
+    json_t *paras = json_array();
+    const char *at = memchr(data, '\n', len), *end = data + len;
+    while (at && ++at < end) {
+        const char *nl = memchr(at, '\n', (size_t)(end - at));
+        json_error_t err;
+        json_t *p = json_loadb(at, (size_t)((nl ? nl : end) - at), 0, &err);
+        if (!json_is_object(p)) { /* a broken line: the record is no record */
+            json_decref(p);
+            json_decref(paras);
+            json_decref(file);
+            return NULL;
+        }
+        json_array_append_new(paras, p);
+        at = nl;
+    }
+    json_object_set_new(file, "paras", paras);
+    return (wts_record *)file;
 }
 
 void wts_record_free(wts_record *r) { json_decref((json_t *)r); }
@@ -30,10 +62,8 @@ size_t wts_record_nparas(const wts_record *file) {
     return json_array_size(json_object_get((const json_t *)file, "paras"));
 }
 
-wts_record *wts_record_paragraph(const wts_record *file, size_t k) {
-    const json_t *f = (const json_t *)file;
-    json_t *p = json_array_get(json_object_get(f, "paras"), k);
-    if (!json_is_object(p)) return NULL;
+/* The record of a paragraph p of file f, under heading h (may be NULL). */
+static json_t *paragraph(const json_t *f, const json_t *p, const json_t *h, size_t k) {
     json_t *o = json_object();
     for (size_t i = 0; i < sizeof file_keys / sizeof file_keys[0]; i++) {
         json_t *v = json_object_get(f, file_keys[i]);
@@ -44,16 +74,6 @@ wts_record *wts_record_paragraph(const wts_record *file, size_t k) {
         json_object_set(o, para_strings[i], v ? v : json_null());
     }
     json_object_set_new(o, "ord", json_integer((json_int_t)k));
-    /* the heading it stands under: the last one before it */
-    for (size_t j = k; j-- > 0;) {
-        json_t *h = json_array_get(json_object_get(f, "paras"), j);
-        const char *kind = json_string_value(json_object_get(h, "kind"));
-        if (kind && strcmp(kind, "heading") == 0) {
-            json_t *t = json_object_get(h, "text");
-            if (json_is_string(t)) json_object_set(o, "section", t);
-            break;
-        }
-    }
     for (size_t i = 0; i < sizeof para_lists / sizeof para_lists[0]; i++) {
         json_t *v = json_object_get(p, para_lists[i]);
         if (json_is_array(v))
@@ -61,7 +81,80 @@ wts_record *wts_record_paragraph(const wts_record *file, size_t k) {
         else
             json_object_set_new(o, para_lists[i], json_array());
     }
-    return (wts_record *)o;
+    json_t *section = json_object_get(h, "text");
+    if (json_is_string(section)) json_object_set(o, "section", section);
+    return o;
+}
+
+/* The ordinal of the heading paragraph p stands under, or -1. */
+static json_int_t heading_of(const json_t *p) {
+    json_t *sec = json_object_get(p, "sec");
+    return json_is_integer(sec) ? json_integer_value(sec) : -1;
+}
+
+wts_record *wts_record_paragraph(const wts_record *file, size_t k) {
+    const json_t *f = (const json_t *)file;
+    const json_t *paras = json_object_get(f, "paras");
+    json_t *p = json_array_get(paras, k);
+    if (!json_is_object(p)) return NULL;
+    json_int_t h = heading_of(p);
+    return (wts_record *)paragraph(f, p, h >= 0 ? json_array_get(paras, (size_t)h) : NULL, k);
+}
+
+struct wts_file_record {
+    char *data;
+    size_t len;
+    size_t *line;  /* where each line starts; line 0 the file's fields */
+    size_t nlines;
+    json_t *file;  /* line 0 parsed */
+    json_t **para; /* paragraph lines, parsed when first asked for */
+};
+
+wts_file_record *wts_file_record_new(char *data, size_t len) {
+    wts_file_record *r = wts_xcalloc(1, sizeof *r);
+    r->data = data;
+    r->len = len;
+    size_t cap = 16;
+    r->line = wts_xcalloc(cap, sizeof *r->line);
+    for (size_t at = 0; data && at < len;) {
+        if (r->nlines == cap) r->line = wts_xrealloc(r->line, (cap *= 2) * sizeof *r->line);
+        r->line[r->nlines++] = at;
+        const char *nl = memchr(data + at, '\n', len - at);
+        at = nl ? (size_t)(nl - data) + 1 : len;
+    }
+    r->file = r->nlines ? line_at(data + r->line[0], len - r->line[0], 0) : NULL;
+    r->para = wts_xcalloc(r->nlines ? r->nlines : 1, sizeof *r->para);
+    return r;
+}
+
+void wts_file_record_free(wts_file_record *r) {
+    if (!r) return;
+    json_decref(r->file);
+    for (size_t i = 0; i < r->nlines; i++) json_decref(r->para[i]);
+    free(r->para);
+    free(r->line);
+    free(r->data);
+    free(r);
+}
+
+size_t wts_file_record_nparas(const wts_file_record *r) { return r->file && r->nlines ? r->nlines - 1 : 0; }
+
+/* Paragraph k's line parsed (the record keeps it), NULL when there is
+ * none. */
+static json_t *paragraph_line(wts_file_record *r, size_t k) {
+    if (!r->file || k + 1 >= r->nlines) return NULL;
+    if (!r->para[k]) {
+        size_t at = r->line[k + 1];
+        r->para[k] = line_at(r->data + at, r->len - at, 0);
+    }
+    return r->para[k];
+}
+
+wts_record *wts_file_record_paragraph(wts_file_record *r, size_t k) {
+    json_t *p = paragraph_line(r, k);
+    if (!p) return NULL;
+    json_int_t h = heading_of(p);
+    return (wts_record *)paragraph(r->file, p, h >= 0 && (size_t)h < k ? paragraph_line(r, (size_t)h) : NULL, k);
 }
 
 const char *wts_record_string(const wts_record *r, const char *key) {

@@ -722,18 +722,30 @@ static void units_in(para_scorer *s, wts_xstem *stem, const char *text, uint32_t
  * its words with the index's idf, the words near each other (as the
  * re-ranking of files weighs them), the words in the document's title or
  * in the heading above, a member asked for acting in it. */
-static double paragraph_score(para_scorer *s, const wts_record *p) {
-    const char *text = wts_record_string(p, "text");
-    if (!text) return 0;
+static wts_xstem *scorer_stem(para_scorer *s, const wts_record *p) {
     wts_lang l = wts_lang_from_code(wts_record_string(p, "lang"));
     if (l == WTS_LANG_UNKNOWN) l = s->q->lang != WTS_LANG_UNKNOWN ? s->q->lang : WTS_LANG_EN;
     if (!s->stem[l] && wts_xstem_new(wts_lang_code(l), &s->stem[l]) != WTS_OK) s->stem[l] = NULL;
+    return s->stem[l];
+}
+
+/* The units of the query in the title of p's document (an array of
+ * s->nunits counts, malloc'd): the same for all its paragraphs. */
+static uint32_t *title_units(para_scorer *s, const wts_record *p) {
+    uint32_t *title = wts_xcalloc(s->nunits ? s->nunits : 1, sizeof *title);
+    units_in(s, scorer_stem(s, p), wts_record_string(p, "title"), title);
+    return title;
+}
+
+static double paragraph_score(para_scorer *s, const wts_record *p, const uint32_t *title) {
+    const char *text = wts_record_string(p, "text");
+    if (!text) return 0;
+    wts_xstem *stem = scorer_stem(s, p);
     size_t nu = s->nunits ? s->nunits : 1;
-    score_ctx c = {s, s->stem[l], wts_xcalloc(nu, sizeof(uint32_t)), wts_xcalloc(nu, sizeof(uint32_t)), 0, 0};
-    uint32_t *title = wts_xcalloc(nu, sizeof(uint32_t)), *section = wts_xcalloc(nu, sizeof(uint32_t));
+    score_ctx c = {s, stem, wts_xcalloc(nu, sizeof(uint32_t)), wts_xcalloc(nu, sizeof(uint32_t)), 0, 0};
+    uint32_t *section = wts_xcalloc(nu, sizeof(uint32_t));
     if (s->nunits) wts_tokenize(text, strlen(text), score_token, &c);
-    units_in(s, s->stem[l], wts_record_string(p, "title"), title);
-    units_in(s, s->stem[l], wts_record_string(p, "section"), section);
+    units_in(s, stem, wts_record_string(p, "section"), section);
     /* as the index weighs (add_term_weight): the least length 0.5 */
     double normlen = c.words / AVERAGE_PARAGRAPH_WORDS, score = 0, matched = 0;
     if (normlen < 0.5) normlen = 0.5;
@@ -758,7 +770,6 @@ static double paragraph_score(para_scorer *s, const wts_record *p) {
     }
     free(c.tf);
     free(c.last_pos);
-    free(title);
     free(section);
     const json_t *acting = json_object_get((const json_t *)p, "acting");
     for (size_t i = 0; i < s->q->nmembers; i++) {
@@ -781,12 +792,14 @@ typedef struct file_hit {
     uint8_t *match;      /* the paragraphs the query is true of */
     uint32_t nparas;
     uint32_t nmatch;
-    wts_record *rec;     /* the file's stored record, read when shown */
+    wts_file_record *rec; /* the file's stored record, read when shown */
+    uint32_t *title;      /* the query's units in its title, when scored */
 } file_hit;
 
 static void file_hit_clear(file_hit *f) {
     free(f->match);
-    wts_record_free(f->rec);
+    wts_file_record_free(f->rec);
+    free(f->title);
 }
 
 /* Which paragraphs of f the query (para_q) is true of.  false when the
@@ -804,13 +817,26 @@ static bool evaluate(wts_xdb *db, const wts_xquery *para_q, file_hit *f) {
     return f->nmatch > 0;
 }
 
-static wts_record *file_record(wts_xdb *db, file_hit *f) {
+static wts_file_record *file_record(wts_xdb *db, file_hit *f) {
     if (f->rec) return f->rec;
     char *data = NULL;
     size_t len = 0;
-    if (wts_xdb_doc_data(db, f->id, &data, &len) == WTS_OK) f->rec = wts_record_parse(data, len);
-    free(data);
+    if (wts_xdb_doc_data(db, f->id, &data, &len) != WTS_OK) {
+        free(data);
+        return NULL;
+    }
+    f->rec = wts_file_record_new(data, len);
     return f->rec;
+}
+
+/* The score of paragraph k of f (by paragraph_score); 0 when unreadable. */
+static double score_of(wts_xdb *db, para_scorer *s, file_hit *f, size_t k) {
+    wts_file_record *rec = file_record(db, f);
+    wts_record *p = rec ? wts_file_record_paragraph(rec, k) : NULL;
+    if (p && !f->title) f->title = title_units(s, p);
+    double sc = p ? paragraph_score(s, p, f->title) : 0;
+    wts_record_free(p);
+    return sc;
 }
 
 /* The paragraphs of one version of a document that the query is true of:
@@ -833,7 +859,7 @@ static uint32_t versions_matching(wts_xdb *db, const wts_xquery *doc_q, const wt
     wts_xmset *m = NULL;
     if (st == WTS_OK && wts_xdb_search_keys(db, both, &xo, -1, &m) == WTS_OK) {
         for (size_t i = 0; i < wts_xmset_size(m); i++) {
-            file_hit f = {wts_xmset_docid(m, i), 0, 0, false, NULL, 0, 0, NULL};
+            file_hit f = {wts_xmset_docid(m, i), 0, 0, false, NULL, 0, 0, NULL, NULL};
             if (f.id != shown && evaluate(db, para_q, &f)) count += f.nmatch;
             file_hit_clear(&f);
         }
@@ -844,21 +870,17 @@ static uint32_t versions_matching(wts_xdb *db, const wts_xquery *doc_q, const wt
 }
 
 /* The best paragraph of f for the query: by score when ranked, else the
- * first; SIZE_MAX when none is true of it or the record is unreadable. */
-static size_t best_paragraph(wts_xdb *db, para_scorer *s, file_hit *f, bool ranked, double *best_score) {
-    wts_record *rec = file_record(db, f);
+ * first; SIZE_MAX when none is true of it. */
+static size_t best_paragraph(wts_xdb *db, para_scorer *s, file_hit *f, bool ranked) {
     size_t best = SIZE_MAX;
-    *best_score = 0;
-    if (!rec) return SIZE_MAX;
+    double best_score = 0;
     for (uint32_t k = 0; k < f->nparas; k++) {
         if (!f->match[k]) continue;
         if (!ranked) return k;
-        wts_record *p = wts_record_paragraph(rec, k);
-        double sc = p ? paragraph_score(s, p) : 0;
-        wts_record_free(p);
-        if (best == SIZE_MAX || sc > *best_score) {
+        double sc = score_of(db, s, f, k);
+        if (best == SIZE_MAX || sc > best_score) {
             best = k;
-            *best_score = sc;
+            best_score = sc;
         }
     }
     return best;
@@ -947,7 +969,7 @@ static void count_facets(wts_xdb *db, const wts_xquery *doc_q, const wts_xquery 
     facet_table t = {NULL, 0, 0, wts_xcalloc(64, sizeof(size_t)), 63};
     if (wts_xdb_search_keys(db, doc_q, &xo, WTS_SLOT_FACETS, &m) == WTS_OK) {
         for (size_t i = 0; i < wts_xmset_size(m); i++) {
-            file_hit f = {wts_xmset_docid(m, i), 0, 0, false, NULL, 0, 0, NULL};
+            file_hit f = {wts_xmset_docid(m, i), 0, 0, false, NULL, 0, 0, NULL, NULL};
             size_t len = 0;
             const char *v = wts_xmset_data(m, i, &len);
             if (evaluate(db, para_q, &f) && v) count_file_facets(&t, v, len, f.match, f.nparas, f.nmatch);
@@ -965,8 +987,8 @@ static void count_facets(wts_xdb *db, const wts_xquery *doc_q, const wts_xquery 
 /* Fills hit h from paragraph k of file f: its record, snippet and
  * languages. */
 static void fill_hit(wts_xdb *db, const wts_query *q, file_hit *f, size_t k, double score, wts_hit *h) {
-    wts_record *rec = file_record(db, f);
-    h->record = rec ? wts_record_paragraph(rec, k) : NULL;
+    wts_file_record *rec = file_record(db, f);
+    h->record = rec ? wts_file_record_paragraph(rec, k) : NULL;
     h->docid = f->id;
     h->score = score;
     const char *text = h->record ? wts_record_string(h->record, "text") : NULL;
@@ -1071,7 +1093,7 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
         order = wts_xcalloc(got ? got : 1, sizeof *order);
         for (size_t i = 0; i < got; i++) {
             files[i] = (file_hit){wts_xmset_docid(m, i), wts_xmset_weight(m, i), wts_xmset_collapsed(m, i),
-                                  false, NULL, 0, 0, NULL};
+                                  false, NULL, 0, 0, NULL, NULL};
             order[i] = i;
         }
         if (reranked) {
@@ -1112,13 +1134,7 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
                     cap_paras = cap_paras ? cap_paras * 2 : 64;
                     paras = wts_xrealloc(paras, cap_paras * sizeof *paras);
                 }
-                double sc = f->score;
-                if (by_score) {
-                    wts_record *rec = file_record(db, f);
-                    wts_record *p = rec ? wts_record_paragraph(rec, k) : NULL;
-                    sc = p ? paragraph_score(&scorer, p) : 0;
-                    wts_record_free(p);
-                }
+                double sc = by_score ? score_of(db, &scorer, f, k) : f->score;
                 paras[nparas++] = (para_hit){order[i], k, sc};
             }
         }
@@ -1174,8 +1190,7 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
             continue;
         }
         file_hit *f = &files[units[from + i]];
-        double ignored;
-        size_t k = best_paragraph(db, &scorer, f, by_score, &ignored);
+        size_t k = best_paragraph(db, &scorer, f, by_score);
         fill_hit(db, q, f, k == SIZE_MAX ? 0 : k, f->score, h);
         h->matching_paragraphs = f->nmatch;
         const char *symbol = h->record ? wts_record_string(h->record, "symbol") : NULL;

@@ -133,7 +133,8 @@ wts_lang wts_lang_detect(const char *text, size_t len);
  * mentioned) at that position, its words after it; WTS_PARA_GAP positions
  * are left between paragraphs, so that no phrase or nearness spans two.
  * Terms of the whole file (path, symbols, series, type, title, versions)
- * and word stems and exact forms have no positions. */
+ * and words' exact forms have no positions; a stem has one, the first of
+ * each paragraph holding a word it is the stem of. */
 enum {
     WTS_SLOT_DATE = 1,    /* document date as YYYYMMDD and its language
                              ("20220407en"), for sorting, "" undated */
@@ -307,7 +308,7 @@ char *wts_query_describe(const wts_query *q);
  * the index keeps it, or of one paragraph, as a hit prints it. */
 typedef struct wts_record wts_record;
 
-/* data parsed; NULL when it is no JSON object. */
+/* A file's stored record parsed whole; NULL when it is not one. */
 wts_record *wts_record_parse(const char *data, size_t len);
 void wts_record_free(wts_record *r);
 /* The number of paragraphs of a file's record. */
@@ -318,6 +319,16 @@ size_t wts_record_nparas(const wts_record *file);
  * and the heading it stands under, "section", when there is one; NULL
  * when the file has no paragraph k.  Free it. */
 wts_record *wts_record_paragraph(const wts_record *file, size_t k);
+/* A file's stored record, its paragraphs parsed one by one as they are
+ * asked for: what a search reads of the files it shows. */
+typedef struct wts_file_record wts_file_record;
+/* Takes data (malloc'd, len bytes): wts_file_record_free frees it. */
+wts_file_record *wts_file_record_new(char *data, size_t len);
+void wts_file_record_free(wts_file_record *r);
+size_t wts_file_record_nparas(const wts_file_record *r);
+/* As wts_record_paragraph; only the lines of the paragraph and of its
+ * heading are parsed, once. */
+wts_record *wts_file_record_paragraph(wts_file_record *r, size_t k);
 /* A string field of a record, NULL when absent or not a string; valid as
  * long as the record. */
 const char *wts_record_string(const wts_record *r, const char *key);

@@ -1536,6 +1536,428 @@ static void test_null_args(void) {
     wts_xdb_close(db);
 }
 
+/* ------------------------------------------------------------------ */
+/* Paragraphs inside documents                                         */
+
+/* The schema of the index's paragraphs (as common/fields.c describes it;
+ * this program links the wrapper only). */
+static const char *const paras_whole[] = {"P", "S", "XS", "XF", "XR", "XY", "XV", "XE"};
+static const char *const paras_on_headings[] = {"L", "XK", "XH"};
+static const wts_xparas paras_schema = {
+    3, paras_whole, sizeof paras_whole / sizeof paras_whole[0],
+    paras_on_headings, sizeof paras_on_headings / sizeof paras_on_headings[0], "XKheading",
+};
+enum { PARA_GAP = 32, SLOT_PARA_DATE = 1, SLOT_PARA_BOUNDS = 3 };
+
+/* Posts every space-separated term of list at pos (field terms, stems). */
+static void add_at(wts_xdoc *doc, const char *list, uint32_t pos) {
+    const char *p = list;
+    while (*p) {
+        while (*p == ' ') p++;
+        const char *start = p;
+        while (*p && *p != ' ') p++;
+        if (p > start) CHECK_INT_EQ(wts_xdoc_add_posting(doc, start, (size_t)(p - start), pos, 1), WTS_OK);
+    }
+}
+
+/* One paragraph from position first: its field terms at first, its words
+ * after it; returns the next paragraph's first position. */
+static uint32_t add_para(wts_xdoc *doc, uint32_t first, const char *fields, const char *words) {
+    add_at(doc, fields, first);
+    uint32_t pos = first;
+    const char *p = words;
+    while (*p) {
+        while (*p == ' ') p++;
+        const char *start = p;
+        while (*p && *p != ' ') p++;
+        if (p > start) CHECK_INT_EQ(wts_xdoc_add_posting(doc, start, (size_t)(p - start), ++pos, 1), WTS_OK);
+    }
+    return pos + PARA_GAP;
+}
+
+typedef struct para_doc_spec {
+    const char *whole; /* terms without positions */
+    const char *date;  /* slot 1 */
+    int bounds;        /* whether slot 3 lists the paragraphs */
+    size_t n;
+    const char *fields[4];
+    const char *words[4];
+} para_doc_spec;
+
+/* Docids 1..3.  Doc 1: alpha in ¶0 and ¶1, beta in ¶0 and ¶3, gamma ¶0
+ * (its last word), delta ¶1 (its first word) and ¶3, epsilon ¶1; ¶2 is a
+ * heading; the stem Zrun stands in ¶1 and ¶3. */
+static const para_doc_spec para_docs[] = {
+    {"XSINF/MSME/W/1 XFINF/MSME/W/1 Ppara/one.md Sharbour", "20220407en", 1, 4,
+     {"Len XKbody XMken", "Len XKbody Zrun XMmex", "Len XKheading", "Lfr XKbody Zrun"},
+     {"alpha beta gamma", "delta alpha epsilon runs", "XHalpha XHzeta", "running beta delta"}},
+    {"XSINF/MSME/W/2 Ppara/two.md", "20230101en", 1, 2,
+     {"Len XKbody", "Len XKbody"},
+     {"alpha omega", "beta"}},
+    /* no bounds value: one paragraph */
+    {"XSINF/MSME/W/3 Ppara/three.md", "", 0, 1, {"Len XKbody"}, {"alpha sigma"}},
+};
+enum { NPARA_DOCS = sizeof para_docs / sizeof para_docs[0] };
+
+static void make_para_index(const char *path) {
+    wts_xwriter *w = NULL;
+    char *msg = NULL;
+    CHECK_INT_EQ(wts_xwriter_open(path, &w, &msg), WTS_OK);
+    free(msg);
+    if (!w) exit(2);
+    for (size_t i = 0; i < NPARA_DOCS; i++) {
+        const para_doc_spec *s = &para_docs[i];
+        wts_xdoc *doc = NULL;
+        CHECK_INT_EQ(wts_xdoc_new(&doc), WTS_OK);
+        if (!doc) exit(2);
+        char bounds[128];
+        snprintf(bounds, sizeof bounds, "%zu", s->n);
+        uint32_t first = 1;
+        for (size_t k = 0; k < s->n; k++) {
+            append(bounds, sizeof bounds, " %u", first);
+            first = add_para(doc, first, s->fields[k], s->words[k]);
+        }
+        /* whole-document terms: no positions */
+        const char *p = s->whole;
+        while (*p) {
+            while (*p == ' ') p++;
+            const char *start = p;
+            while (*p && *p != ' ') p++;
+            if (p > start) CHECK_INT_EQ(wts_xdoc_add_term(doc, start, (size_t)(p - start), 1), WTS_OK);
+        }
+        if (s->bounds) CHECK_INT_EQ(wts_xdoc_set_value(doc, SLOT_PARA_BOUNDS, bounds, strlen(bounds)), WTS_OK);
+        if (s->date[0]) CHECK_INT_EQ(wts_xdoc_set_value(doc, SLOT_PARA_DATE, s->date, strlen(s->date)), WTS_OK);
+        CHECK_INT_EQ(wts_xdoc_set_data(doc, "d", 1), WTS_OK);
+        wts_docid id = 0;
+        CHECK_INT_EQ(wts_xwriter_add(w, doc, NULL, &id), WTS_OK);
+        CHECK_INT_EQ(id, i + 1);
+        wts_xdoc_free(doc);
+    }
+    CHECK_INT_EQ(wts_xwriter_close(w), WTS_OK);
+}
+
+/* Which paragraphs of doc id q is true of, as "0110" ("ERR:..." on
+ * failure, so that a failure never looks like an answer). */
+static const char *paras_of(wts_xdb *db, wts_docid id, const wts_xquery *q) {
+    static char buf[256];
+    uint8_t *match = NULL;
+    uint32_t n = 0;
+    wts_status st = wts_xdb_paragraphs(db, id, q, &paras_schema, &match, &n);
+    if (st != WTS_OK) {
+        snprintf(buf, sizeof buf, "ERR:%s:%s", wts_status_name(st), wts_xdb_message(db));
+        return buf;
+    }
+    buf[0] = '\0';
+    for (uint32_t k = 0; k < n && k + 1 < sizeof buf; k++) append(buf, sizeof buf, "%c", match[k] ? '1' : '0');
+    free(match);
+    return buf;
+}
+
+/* The docids q matches, ascending, as "1,3,". */
+static const char *search_id_set(wts_xdb *db, const wts_xquery *q) {
+    static char buf[256];
+    wts_xsearch_opts opts;
+    wts_xsearch_opts_init(&opts);
+    opts.limit = 100;
+    wts_xmset *m = NULL;
+    wts_status st = wts_xdb_search(db, q, &opts, &m);
+    if (st != WTS_OK) {
+        snprintf(buf, sizeof buf, "ERR:%s:%s", wts_status_name(st), wts_xdb_message(db));
+        return buf;
+    }
+    wts_docid ids[64];
+    size_t n = 0;
+    for (size_t i = 0; i < wts_xmset_size(m) && n < 64; i++) ids[n++] = wts_xmset_docid(m, i);
+    wts_xmset_free(m);
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
+            wts_docid t = ids[j];
+            ids[j] = ids[j - 1];
+            ids[j - 1] = t;
+        }
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++) append(buf, sizeof buf, "%u,", ids[i]);
+    return buf;
+}
+
+/* The documents' query of q: its matches and its exactness as "1,2,|1". */
+static const char *docs_of(wts_xdb *db, const wts_xquery *q) {
+    static char buf[300];
+    wts_xquery *d = NULL;
+    int exact = -1;
+    wts_status st = wts_xquery_for_documents(q, &paras_schema, &d, &exact);
+    if (st != WTS_OK || !d) {
+        snprintf(buf, sizeof buf, "ERR:%s", wts_status_name(st));
+        return buf;
+    }
+    snprintf(buf, sizeof buf, "%s|%d", search_id_set(db, d), exact);
+    wts_xquery_free(d);
+    return buf;
+}
+
+static void test_paragraphs(void) {
+    char path[PATH_MAX];
+    tmp_path(path, sizeof path, "paras");
+    make_para_index(path);
+    wts_xdb *db = NULL;
+    char *msg = NULL;
+    CHECK_INT_EQ(wts_xdb_open(path, &db, &msg), WTS_OK);
+    free(msg);
+    if (!db) return;
+
+    wts_xquery *alpha = term_query("alpha"), *beta = term_query("beta"), *gamma = term_query("gamma"),
+               *delta = term_query("delta"), *epsilon = term_query("epsilon"),
+               *omega = term_query("omega"), *sigma = term_query("sigma"),
+               *sym1 = term_query("XSINF/MSME/W/1"), *sym2 = term_query("XSINF/MSME/W/2"),
+               *stem = term_query("Zrun"), *heading = term_query("XKheading"),
+               *lang_en = term_query("Len"), *zeta = term_query("XHzeta"),
+               *kenya = term_query("XMken"), *mexico = term_query("XMmex");
+
+    /* single terms: each paragraph by its positions */
+    CHECK_STR_EQ(paras_of(db, 1, alpha), "1100");
+    CHECK_STR_EQ(paras_of(db, 1, delta), "0101");
+    CHECK_STR_EQ(paras_of(db, 1, zeta), "0010");
+    CHECK_STR_EQ(paras_of(db, 1, heading), "0010");
+    CHECK_STR_EQ(paras_of(db, 1, kenya), "1000");
+    CHECK_STR_EQ(paras_of(db, 1, mexico), "0100");
+    CHECK_STR_EQ(paras_of(db, 2, omega), "10");
+    CHECK_STR_EQ(paras_of(db, 2, gamma), "00");
+
+    /* AND: in one paragraph */
+    wts_xquery *q = combine2(WTS_XOP_AND, alpha, beta, 0);
+    CHECK_STR_EQ(paras_of(db, 1, q), "1000");
+    CHECK_STR_EQ(paras_of(db, 2, q), "00"); /* alpha ¶0, beta ¶1 */
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_AND, gamma, epsilon, 0);
+    CHECK_STR_EQ(paras_of(db, 1, q), "0000");
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_AND, delta, beta, 0);
+    CHECK_STR_EQ(paras_of(db, 1, q), "0001");
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_AND, kenya, epsilon, 0); /* member ¶0, word ¶1 */
+    CHECK_STR_EQ(paras_of(db, 1, q), "0000");
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_AND, mexico, epsilon, 0);
+    CHECK_STR_EQ(paras_of(db, 1, q), "0100");
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_FILTER, alpha, lang_en, 0);
+    CHECK_STR_EQ(paras_of(db, 1, q), "1100");
+    wts_xquery_free(q);
+
+    /* OR */
+    q = combine2(WTS_XOP_OR, gamma, epsilon, 0);
+    CHECK_STR_EQ(paras_of(db, 1, q), "1100");
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_OR, zeta, beta, 0);
+    CHECK_STR_EQ(paras_of(db, 1, q), "1011");
+    wts_xquery_free(q);
+
+    /* AND_NOT: the paragraph not having the excluded */
+    q = combine2(WTS_XOP_AND_NOT, alpha, gamma, 0);
+    CHECK_STR_EQ(paras_of(db, 1, q), "0100");
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_AND_NOT, delta, epsilon, 0);
+    CHECK_STR_EQ(paras_of(db, 1, q), "0001");
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_AND_NOT, lang_en, heading, 0);
+    CHECK_STR_EQ(paras_of(db, 1, q), "1100");
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_AND_NOT, alpha, sym1, 0); /* excluded of the whole: none */
+    CHECK_STR_EQ(paras_of(db, 1, q), "0000");
+    CHECK_STR_EQ(paras_of(db, 2, q), "10");
+    wts_xquery_free(q);
+
+    /* PHRASE: in order, within one paragraph */
+    q = combine2(WTS_XOP_PHRASE, alpha, beta, 0);
+    CHECK_STR_EQ(paras_of(db, 1, q), "1000");
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_PHRASE, beta, alpha, 0); /* wrong order */
+    CHECK_STR_EQ(paras_of(db, 1, q), "0000");
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_PHRASE, alpha, gamma, 0); /* not adjacent */
+    CHECK_STR_EQ(paras_of(db, 1, q), "0000");
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_PHRASE, gamma, delta, 0); /* end of ¶0, start of ¶1 */
+    CHECK_STR_EQ(paras_of(db, 1, q), "0000");
+    CHECK_STR_EQ(search_id_set(db, q), "");
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_PHRASE, delta, alpha, 0);
+    CHECK_STR_EQ(paras_of(db, 1, q), "0100");
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_NEAR, gamma, alpha, 3); /* any order, within 3 */
+    CHECK_STR_EQ(paras_of(db, 1, q), "1000");
+    wts_xquery_free(q);
+
+    /* whole-document terms: true of all paragraphs */
+    CHECK_STR_EQ(paras_of(db, 1, sym1), "1111");
+    CHECK_STR_EQ(paras_of(db, 1, sym2), "0000");
+    q = combine2(WTS_XOP_AND, sym1, beta, 0);
+    CHECK_STR_EQ(paras_of(db, 1, q), "1001");
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_AND, beta, sym2, 0);
+    CHECK_STR_EQ(paras_of(db, 1, q), "0000");
+    CHECK_STR_EQ(paras_of(db, 2, q), "01");
+    wts_xquery_free(q);
+
+    /* a stem: at the first position of each paragraph of its words */
+    CHECK_STR_EQ(paras_of(db, 1, stem), "0101");
+    q = combine2(WTS_XOP_AND, stem, beta, 0);
+    CHECK_STR_EQ(paras_of(db, 1, q), "0001");
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_AND, stem, epsilon, 0);
+    CHECK_STR_EQ(paras_of(db, 1, q), "0100");
+    wts_xquery_free(q);
+
+    /* a value range: of the document's value */
+    wts_xquery *range = NULL;
+    CHECK_INT_EQ(wts_xquery_value_range(SLOT_PARA_DATE, "20220101", "20221231", &range), WTS_OK);
+    CHECK_STR_EQ(paras_of(db, 1, range), "1111");
+    CHECK_STR_EQ(paras_of(db, 2, range), "00");
+    CHECK_STR_EQ(paras_of(db, 3, range), "0"); /* no value */
+    q = combine2(WTS_XOP_AND, range, beta, 0);
+    CHECK_STR_EQ(paras_of(db, 1, q), "1001");
+    wts_xquery_free(q);
+    wts_xquery_free(range);
+
+    /* a wildcard: the document's words with that prefix */
+    wts_xquery *wild = NULL;
+    CHECK_INT_EQ(wts_xquery_wildcard("eps", 10, &wild), WTS_OK);
+    CHECK_STR_EQ(paras_of(db, 1, wild), "0100");
+    CHECK_STR_EQ(paras_of(db, 2, wild), "00");
+    wts_xquery_free(wild);
+    CHECK_INT_EQ(wts_xquery_wildcard("run", 10, &wild), WTS_OK); /* runs ¶1, running ¶3 */
+    CHECK_STR_EQ(paras_of(db, 1, wild), "0101");
+    wts_xquery_free(wild);
+    CHECK_INT_EQ(wts_xquery_wildcard("al", 10, &wild), WTS_OK);
+    q = combine2(WTS_XOP_AND, wild, beta, 0);
+    CHECK_STR_EQ(paras_of(db, 1, q), "1000");
+    wts_xquery_free(q);
+    wts_xquery_free(wild);
+    CHECK_INT_EQ(wts_xquery_wildcard("XSINF/MSME/W/", 10, &wild), WTS_OK); /* whole */
+    CHECK_STR_EQ(paras_of(db, 1, wild), "1111");
+    wts_xquery_free(wild);
+
+    /* a document without the bounds value is one paragraph */
+    CHECK_STR_EQ(paras_of(db, 3, alpha), "1");
+    CHECK_STR_EQ(paras_of(db, 3, beta), "0");
+    q = combine2(WTS_XOP_PHRASE, alpha, sigma, 0);
+    CHECK_STR_EQ(paras_of(db, 3, q), "1");
+    wts_xquery_free(q);
+
+    /* the documents' query */
+    q = combine2(WTS_XOP_AND_NOT, alpha, gamma, 0);
+    CHECK_STR_EQ(search_id_set(db, q), "2,3,"); /* as Xapian runs it: doc 1 lost */
+    CHECK_STR_EQ(docs_of(db, q), "1,2,3,|0");   /* doc 1 holds gamma elsewhere */
+    wts_xquery *scaled = NULL;
+    CHECK_INT_EQ(wts_xquery_scale(q, 2.0, &scaled), WTS_OK);
+    CHECK_STR_EQ(docs_of(db, scaled), "1,2,3,|0");
+    wts_xquery_free(scaled);
+    wts_xquery *nested = combine2(WTS_XOP_OR, q, omega, 0);
+    CHECK_STR_EQ(docs_of(db, nested), "1,2,3,|0");
+    wts_xquery_free(nested);
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_AND_NOT, alpha, sym1, 0); /* whole: kept */
+    CHECK_STR_EQ(docs_of(db, q), "2,3,|1");
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_OR, gamma, omega, 0);
+    CHECK_STR_EQ(docs_of(db, q), "1,2,|1");
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_AND, alpha, beta, 0);
+    CHECK_STR_EQ(docs_of(db, q), "1,2,|0"); /* doc 2 has them apart */
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_AND, beta, sym2, 0);
+    CHECK_STR_EQ(docs_of(db, q), "2,|1");
+    wts_xquery_free(q);
+    q = combine2(WTS_XOP_AND, sym1, alpha, 0);
+    CHECK_STR_EQ(docs_of(db, q), "1,|1");
+    wts_xquery_free(q);
+    CHECK_STR_EQ(docs_of(db, alpha), "1,2,3,|1");
+    q = combine2(WTS_XOP_PHRASE, alpha, beta, 0);
+    CHECK_STR_EQ(docs_of(db, q), "1,|1");
+    wts_xquery_free(q);
+    /* a body word without the heading kind: no heading has the word */
+    q = combine2(WTS_XOP_AND_NOT, beta, heading, 0);
+    CHECK_STR_EQ(docs_of(db, q), "1,2,|1");
+    wts_xquery_free(q);
+    /* the language is on headings too: doc 1's ¶2 may be all there is */
+    q = combine2(WTS_XOP_AND_NOT, lang_en, heading, 0);
+    CHECK_STR_EQ(docs_of(db, q), "1,2,3,|0");
+    wts_xquery_free(q);
+    /* exact may be NULL */
+    wts_xquery *d = NULL;
+    CHECK_INT_EQ(wts_xquery_for_documents(alpha, &paras_schema, &d, NULL), WTS_OK);
+    CHECK(d != NULL);
+    wts_xquery_free(d);
+
+    /* the sum of a slot's leading numbers */
+    uint64_t sum = 99;
+    CHECK_INT_EQ(wts_xdb_value_sum(db, SLOT_PARA_BOUNDS, &sum), WTS_OK);
+    CHECK_INT_EQ(sum, 4 + 2);
+    sum = 99;
+    CHECK_INT_EQ(wts_xdb_value_sum(db, SLOT_PARA_DATE, &sum), WTS_OK);
+    CHECK_INT_EQ(sum, 20220407ULL + 20230101ULL);
+    sum = 99;
+    CHECK_INT_EQ(wts_xdb_value_sum(db, 7, &sum), WTS_OK); /* no document has it */
+    CHECK_INT_EQ(sum, 0);
+
+    /* bad arguments */
+    d = SENTINEL(wts_xquery);
+    int exact = 7;
+    CHECK_INT_EQ(wts_xquery_for_documents(NULL, &paras_schema, &d, &exact), WTS_ERR_INVALID);
+    CHECK(d == NULL);
+    CHECK_INT_EQ(exact, 0);
+    d = SENTINEL(wts_xquery);
+    exact = 7;
+    CHECK_INT_EQ(wts_xquery_for_documents(alpha, NULL, &d, &exact), WTS_ERR_INVALID);
+    CHECK(d == NULL);
+    CHECK_INT_EQ(exact, 0);
+    exact = 7;
+    CHECK_INT_EQ(wts_xquery_for_documents(alpha, &paras_schema, NULL, &exact), WTS_ERR_INVALID);
+    CHECK_INT_EQ(exact, 0);
+    sum = 99;
+    CHECK_INT_EQ(wts_xdb_value_sum(NULL, SLOT_PARA_BOUNDS, &sum), WTS_ERR_INVALID);
+    CHECK_INT_EQ(sum, 0);
+    CHECK_INT_EQ(wts_xdb_value_sum(db, SLOT_PARA_BOUNDS, NULL), WTS_ERR_INVALID);
+    uint8_t *match = (uint8_t *)SENTINEL(uint8_t);
+    uint32_t n = 7;
+    CHECK_INT_EQ(wts_xdb_paragraphs(NULL, 1, alpha, &paras_schema, &match, &n), WTS_ERR_INVALID);
+    CHECK(match == NULL);
+    CHECK_INT_EQ(n, 0);
+    match = SENTINEL(uint8_t);
+    n = 7;
+    CHECK_INT_EQ(wts_xdb_paragraphs(db, 1, NULL, &paras_schema, &match, &n), WTS_ERR_INVALID);
+    CHECK(match == NULL);
+    CHECK_INT_EQ(n, 0);
+    match = SENTINEL(uint8_t);
+    n = 7;
+    CHECK_INT_EQ(wts_xdb_paragraphs(db, 1, alpha, NULL, &match, &n), WTS_ERR_INVALID);
+    CHECK(match == NULL);
+    CHECK_INT_EQ(n, 0);
+    match = SENTINEL(uint8_t);
+    n = 7;
+    CHECK_INT_EQ(wts_xdb_paragraphs(db, 0, alpha, &paras_schema, &match, &n), WTS_ERR_INVALID);
+    CHECK(match == NULL);
+    CHECK_INT_EQ(n, 0);
+    n = 7;
+    CHECK_INT_EQ(wts_xdb_paragraphs(db, 1, alpha, &paras_schema, NULL, &n), WTS_ERR_INVALID);
+    CHECK_INT_EQ(n, 0);
+    match = SENTINEL(uint8_t);
+    CHECK_INT_EQ(wts_xdb_paragraphs(db, 1, alpha, &paras_schema, &match, NULL), WTS_ERR_INVALID);
+    CHECK(match == NULL);
+    /* a document that does not exist */
+    match = SENTINEL(uint8_t);
+    n = 7;
+    CHECK_INT_EQ(wts_xdb_paragraphs(db, 99, alpha, &paras_schema, &match, &n), WTS_ERR_NOT_FOUND);
+    CHECK(match == NULL);
+    CHECK_INT_EQ(n, 0);
+    CHECK(non_empty(wts_xdb_message(db)));
+
+    wts_xquery *all[] = {alpha, beta, gamma, delta, epsilon, omega, sigma, sym1, sym2,
+                         stem, heading, lang_en, zeta, kenya, mexico};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) wts_xquery_free(all[i]);
+    wts_xdb_close(db);
+}
+
 int main(void) {
     snprintf(tmp_root, sizeof tmp_root, "/tmp/wts-xapian-test-XXXXXX");
     if (!mkdtemp(tmp_root)) {
@@ -1555,6 +1977,7 @@ int main(void) {
     test_stem();
     test_null_frees();
     test_null_args();
+    test_paragraphs();
 
     rm_rf(tmp_root);
     struct stat sb;

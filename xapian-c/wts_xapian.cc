@@ -1369,50 +1369,17 @@ class ParagraphEval {
     }
 
     bool has_term(const std::string &t) {
-        load_terms();
-        return std::binary_search(terms_.begin(), terms_.end(), t);
+        Xapian::PostingIterator it = db_.postlist_begin(t);
+        it.skip_to(did_);
+        return it != db_.postlist_end(t) && *it == did_;
     }
 
-    // The positions of t in the document, or for a stem those of the
-    // words it is the stem of, ascending.
+    // The positions of t in the document, ascending.
     std::vector<Xapian::termpos> positions(const std::string &t) {
         std::vector<Xapian::termpos> pos;
-        if (p_.stem_prefix && has_prefix(t, p_.stem_prefix)) {
-            const std::string stem = t.substr(std::strlen(p_.stem_prefix));
-            for (const std::string &w : words_stemming_to(stem)) {
-                for (auto it = db_.positionlist_begin(did_, w); it != db_.positionlist_end(did_, w); ++it)
-                    pos.push_back(*it);
-            }
-            std::sort(pos.begin(), pos.end());
-            return pos;
-        }
         for (auto it = db_.positionlist_begin(did_, t); it != db_.positionlist_end(did_, t); ++it)
             pos.push_back(*it);
         return pos;
-    }
-
-    // Stemming only alters and strips endings: the words of a stem start
-    // with its first two bytes, which keeps the candidates few.
-    std::vector<std::string> words_stemming_to(const std::string &stem) {
-        std::vector<std::string> found;
-        if (stem.empty()) return found;
-        load_terms();
-        if (stemmers_.empty())
-            for (size_t i = 0; i < p_.nstem_langs; i++) stemmers_.emplace_back(p_.stem_langs[i]);
-        const std::string lead = stem.substr(0, std::min<size_t>(2, stem.size()));
-        for (auto it = std::lower_bound(terms_.begin(), terms_.end(), lead);
-             it != terms_.end() && it->compare(0, lead.size(), lead) == 0; ++it) {
-            if (*it == stem) {
-                found.push_back(*it);
-                continue;
-            }
-            for (Xapian::Stem &st : stemmers_)
-                if (st(*it) == stem) {
-                    found.push_back(*it);
-                    break;
-                }
-        }
-        return found;
     }
 
     Paragraphs term(const std::string &t) {
@@ -1499,8 +1466,7 @@ class ParagraphEval {
     uint32_t n_ = 1;
     std::vector<Xapian::termpos> first_;  // each paragraph's first position
     bool loaded_ = false;
-    std::vector<std::string> terms_;
-    std::vector<Xapian::Stem> stemmers_;
+    std::vector<std::string> terms_;  // the document's, for wildcards
 };
 
 }  // namespace
@@ -1509,9 +1475,9 @@ extern "C" {
 
 wts_status wts_xquery_for_documents(const wts_xquery *q, const wts_xparas *p,
                                     wts_xquery **out, int *exact) {
+    if (exact) *exact = 0;
     if (!out) return WTS_ERR_INVALID;
     *out = nullptr;
-    if (exact) *exact = 0;
     if (!q || !p || !q->shape) return WTS_ERR_INVALID;
     WTS_GUARD_NOHANDLE({
         auto shape = for_documents(q->shape, *p);

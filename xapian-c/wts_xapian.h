@@ -319,8 +319,7 @@ wts_status wts_xdb_positions(wts_xdb *db, wts_docid id, const char *term,
  * position and before the next paragraph's, positions that a value of the
  * document lists.  A query meant of paragraphs is true of paragraph k when
  * it is true of the terms at its positions; terms of the whole document
- * (no positions) are true of all its paragraphs, and a stem (no positions
- * either) is true where a word it is the stem of stands.  The index
+ * (no positions) are true of all its paragraphs.  The index
  * matches documents; these functions say which of their paragraphs a
  * query is true of. */
 typedef struct wts_xparas {
@@ -329,9 +328,6 @@ typedef struct wts_xparas {
                                        decimal, separated by spaces */
     const char *const *whole;       /* prefixes of terms of the whole document */
     size_t nwhole;
-    const char *stem_prefix;        /* prefix of stem terms */
-    const char *const *stem_langs;  /* the languages stems are made in */
-    size_t nstem_langs;
     const char *const *on_headings; /* prefixes of the paragraph terms that
                                        heading paragraphs have; they have no
                                        others */
