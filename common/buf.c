@@ -86,3 +86,43 @@ char *wts_buf_steal(wts_buf *b) {
     b->len = b->cap = 0;
     return p;
 }
+
+/* ---- string sets ---- */
+
+static uint64_t str_hash(const char *s, size_t len) {
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+static size_t *strset_slot(const wts_strset *set, const char *s, size_t len) {
+    for (size_t i = (size_t)str_hash(s, len) & set->mask;; i = (i + 1) & set->mask) {
+        size_t at = set->slot[i];
+        if (at == 0 || (strlen(set->v[at - 1]) == len && memcmp(set->v[at - 1], s, len) == 0))
+            return &set->slot[i];
+    }
+}
+
+size_t wts_strset_add(wts_strset *set, const char *s, size_t len, bool *added) {
+    if (2 * (set->n + 1) > set->mask + 1) { /* at most half full: grow, place all again */
+        size_t slots = set->mask ? (set->mask + 1) * 2 : 64;
+        free(set->slot);
+        set->slot = wts_xcalloc(slots, sizeof *set->slot);
+        set->mask = slots - 1;
+        for (size_t i = 0; i < set->n; i++) *strset_slot(set, set->v[i], strlen(set->v[i])) = i + 1;
+        set->v = wts_xrealloc(set->v, slots / 2 * sizeof *set->v);
+    }
+    size_t *slot = strset_slot(set, s, len);
+    if (added) *added = *slot == 0;
+    if (*slot) return *slot - 1;
+    set->v[set->n] = wts_xstrndup(s, len);
+    *slot = ++set->n;
+    return set->n - 1;
+}
+
+void wts_strset_free(wts_strset *set) {
+    for (size_t i = 0; i < set->n; i++) free(set->v[i]);
+    free(set->v);
+    free(set->slot);
+    memset(set, 0, sizeof *set);
+}

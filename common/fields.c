@@ -48,10 +48,16 @@ static const char *const heading_prefixes[] = {"L", "XK", WTS_PREFIX_SECTION};
 
 const wts_xparas *wts_paras_schema(void) {
     static const wts_xparas schema = {
-        WTS_SLOT_PARAS,
-        whole_prefixes, sizeof whole_prefixes / sizeof whole_prefixes[0],
-        heading_prefixes, sizeof heading_prefixes / sizeof heading_prefixes[0],
-        "XKheading",
+        .bounds_slot = WTS_SLOT_PARAS,
+        .gap = WTS_PARA_GAP,
+        .average_words = WTS_PARA_AVERAGE_WORDS,
+        .stem_prefix = WTS_PREFIX_STEM,
+        .stem_words = WTS_META_STEM_PREFIX,
+        .whole = whole_prefixes,
+        .nwhole = sizeof whole_prefixes / sizeof whole_prefixes[0],
+        .on_headings = heading_prefixes,
+        .non_headings = sizeof heading_prefixes / sizeof heading_prefixes[0],
+        .heading = "XKheading",
     };
     return &schema;
 }

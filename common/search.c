@@ -590,10 +590,6 @@ static void rerank(wts_xdb *db, const wts_query *q, const wts_xmset *m, cand *c,
 
 /* ---- paragraphs of the files matched ---- */
 
-/* Each BM25 weight of a paragraph's words uses the index's idf and this
- * many words as the average paragraph (the generated corpus and the
- * sample documents both average 50 to 70). */
-#define AVERAGE_PARAGRAPH_WORDS 60.0
 /* A paragraph where a member asked for acts outranks one that names it. */
 #define ACTING_WEIGHT 0.5
 /* Files of the match examined at most per round when the index cannot say
@@ -609,178 +605,24 @@ static void rerank(wts_xdb *db, const wts_query *q, const wts_xmset *m, cand *c,
  * matching paragraphs. */
 #define MAX_VERSIONS 16
 
-/* One query word as paragraphs are scored: a folded word, a wildcard
- * prefix or a stem, with its idf in the index. */
-typedef struct unit_idf {
-    double idf;
-    bool known;
-} unit_idf;
-
+/* What scores the paragraphs of the files of one search. */
 typedef struct para_scorer {
     wts_xdb *db;
     const wts_query *q;
+    wts_xpara_eval *ev; /* the query meant of paragraphs */
+    bool ranked;        /* paragraphs are scored, not only found */
     uint32_t doccount;
-    unit_idf *idf; /* by unit: words, then prefixes, then stems */
-    size_t nunits;
-    wts_xstem *stem[4]; /* by paragraph language */
 } para_scorer;
 
-static double idf_of(wts_xdb *db, uint32_t doccount, const char *term) {
+static double idf_of(const para_scorer *s, const char *prefix, const char *word) {
+    wts_buf t = WTS_BUF_INIT;
+    wts_buf_printf(&t, "%s%s", prefix, word);
     uint32_t tf = 0;
-    if (wts_xdb_termfreq(db, term, &tf) != WTS_OK || tf == 0) tf = 1;
-    double ratio = ((double)doccount - tf + 0.5) / (tf + 0.5);
+    if (wts_xdb_termfreq(s->db, t.data, &tf) != WTS_OK || tf == 0) tf = 1;
+    wts_buf_free(&t);
+    double ratio = ((double)s->doccount - tf + 0.5) / (tf + 0.5);
     if (ratio < 2) ratio = ratio * 0.5 + 1;
     return log(ratio);
-}
-
-static void scorer_init(para_scorer *s, wts_xdb *db, const wts_query *q) {
-    memset(s, 0, sizeof *s);
-    s->db = db;
-    s->q = q;
-    if (wts_xdb_doccount(db, &s->doccount) != WTS_OK) s->doccount = 1;
-    s->nunits = q->nwords + q->nprefixes + q->nstems;
-    s->idf = wts_xcalloc(s->nunits ? s->nunits : 1, sizeof *s->idf);
-}
-
-static void scorer_free(para_scorer *s) {
-    for (size_t i = 0; i < 4; i++) wts_xstem_free(s->stem[i]);
-    free(s->idf);
-}
-
-static double unit_weight(para_scorer *s, size_t u) {
-    if (!s->idf[u].known) {
-        const wts_query *q = s->q;
-        const char *term = u < q->nwords ? q->words[u]
-                           : u < q->nwords + q->nprefixes ? NULL
-                                                          : q->stems[u - q->nwords - q->nprefixes];
-        /* a prefix stands for rarer words than its commonest: a middling idf */
-        s->idf[u].idf = term ? idf_of(s->db, s->doccount, term) : log(2.0);
-        s->idf[u].known = true;
-    }
-    return s->idf[u].idf;
-}
-
-typedef struct score_ctx {
-    para_scorer *s;
-    wts_xstem *stem;
-    uint32_t *tf;         /* by unit */
-    uint32_t *last_pos;   /* by unit: where it was last seen, 0 none */
-    uint32_t words;
-    uint32_t near_units;  /* the most distinct units seen within a few words */
-} score_ctx;
-
-/* Which unit of the query the word is, or SIZE_MAX. */
-static size_t unit_of(score_ctx *c, const wts_token *t) {
-    const wts_query *q = c->s->q;
-    for (size_t i = 0; i < q->nwords; i++)
-        if (strlen(q->words[i]) == t->folded_len && memcmp(q->words[i], t->folded, t->folded_len) == 0) return i;
-    for (size_t i = 0; i < q->nprefixes; i++) {
-        size_t pl = strlen(q->prefixes[i]);
-        if (pl <= t->folded_len && memcmp(t->folded, q->prefixes[i], pl) == 0) return q->nwords + i;
-    }
-    /* as for snippets: only a word starting like a stem may have it */
-    bool may_stem = false;
-    for (size_t i = 0; !may_stem && i < q->nstems; i++) {
-        const char *st = q->stems[i] + 1;
-        size_t k = strnlen(st, 2);
-        may_stem = k <= t->folded_len && memcmp(st, t->folded, k) == 0;
-    }
-    if (!may_stem || !c->stem) return SIZE_MAX;
-    char stem[WTS_MAX_WORD_BYTES * 2 + 2];
-    stem[0] = 'Z';
-    if (wts_xstem_apply(c->stem, t->folded, t->folded_len, stem + 1, sizeof stem - 1) != WTS_OK) return SIZE_MAX;
-    for (size_t i = 0; i < q->nstems; i++)
-        if (strcmp(q->stems[i], stem) == 0) return q->nwords + q->nprefixes + i;
-    return SIZE_MAX;
-}
-
-static int score_token(void *ud, const wts_token *t) {
-    score_ctx *c = ud;
-    c->words++;
-    size_t u = unit_of(c, t);
-    if (u == SIZE_MAX) return 0;
-    c->tf[u]++;
-    c->last_pos[u] = t->pos;
-    uint32_t near = 0;
-    for (size_t i = 0; i < c->s->nunits; i++)
-        near += c->last_pos[i] && t->pos - c->last_pos[i] <= NEAR_SLACK + 1;
-    if (near > c->near_units) c->near_units = near;
-    return 0;
-}
-
-/* The units of the query in text (a title, a heading), as for a
- * paragraph's own words. */
-static void units_in(para_scorer *s, wts_xstem *stem, const char *text, uint32_t *tf) {
-    if (!text || !s->nunits) return;
-    uint32_t *last = wts_xcalloc(s->nunits, sizeof *last);
-    score_ctx c = {s, stem, tf, last, 0, 0};
-    wts_tokenize(text, strlen(text), score_token, &c);
-    free(last);
-}
-
-/* How well paragraph p (a paragraph record) answers the query: BM25 of
- * its words with the index's idf, the words near each other (as the
- * re-ranking of files weighs them), the words in the document's title or
- * in the heading above, a member asked for acting in it. */
-static wts_xstem *scorer_stem(para_scorer *s, const wts_record *p) {
-    wts_lang l = wts_lang_from_code(wts_record_string(p, "lang"));
-    if (l == WTS_LANG_UNKNOWN) l = s->q->lang != WTS_LANG_UNKNOWN ? s->q->lang : WTS_LANG_EN;
-    if (!s->stem[l] && wts_xstem_new(wts_lang_code(l), &s->stem[l]) != WTS_OK) s->stem[l] = NULL;
-    return s->stem[l];
-}
-
-/* The units of the query in the title of p's document (an array of
- * s->nunits counts, malloc'd): the same for all its paragraphs. */
-static uint32_t *title_units(para_scorer *s, const wts_record *p) {
-    uint32_t *title = wts_xcalloc(s->nunits ? s->nunits : 1, sizeof *title);
-    units_in(s, scorer_stem(s, p), wts_record_string(p, "title"), title);
-    return title;
-}
-
-static double paragraph_score(para_scorer *s, const wts_record *p, const uint32_t *title) {
-    const char *text = wts_record_string(p, "text");
-    if (!text) return 0;
-    wts_xstem *stem = scorer_stem(s, p);
-    size_t nu = s->nunits ? s->nunits : 1;
-    score_ctx c = {s, stem, wts_xcalloc(nu, sizeof(uint32_t)), wts_xcalloc(nu, sizeof(uint32_t)), 0, 0};
-    uint32_t *section = wts_xcalloc(nu, sizeof(uint32_t));
-    if (s->nunits) wts_tokenize(text, strlen(text), score_token, &c);
-    units_in(s, stem, wts_record_string(p, "section"), section);
-    /* as the index weighs (add_term_weight): the least length 0.5 */
-    double normlen = c.words / AVERAGE_PARAGRAPH_WORDS, score = 0, matched = 0;
-    if (normlen < 0.5) normlen = 0.5;
-    double norm = 0.5 * normlen + 0.5;
-    for (size_t u = 0; u < s->nunits; u++) {
-        double idf = c.tf[u] || title[u] || section[u] ? unit_weight(s, u) : 0;
-        if (title[u]) score += TITLE_WEIGHT * idf;
-        if (section[u]) score += SECTION_WEIGHT * idf;
-        if (!c.tf[u]) continue;
-        double w = idf * 2.0 * c.tf[u] / (norm + c.tf[u]);
-        score += w;
-        matched += w;
-    }
-    /* k of the n words typed side by side within a few words of each
-     * other (words typed apart, "a OR b", get nothing for it) */
-    size_t typed = 0;
-    for (size_t g = 0; g < s->q->nboosts; g++)
-        if (s->q->boosts[g].n > typed) typed = s->q->boosts[g].n;
-    if (c.near_units >= 2 && typed >= 2) {
-        uint32_t k = c.near_units < typed ? c.near_units : (uint32_t)typed;
-        score += NEAR_WEIGHT * matched * (k - 1) / (double)(typed - 1);
-    }
-    free(c.tf);
-    free(c.last_pos);
-    free(section);
-    const json_t *acting = json_object_get((const json_t *)p, "acting");
-    for (size_t i = 0; i < s->q->nmembers; i++) {
-        size_t k;
-        json_t *v;
-        json_array_foreach(acting, k, v) {
-            const char *id = json_string_value(v);
-            if (id && strcmp(id, s->q->members[i]) == 0) score += ACTING_WEIGHT;
-        }
-    }
-    return score;
 }
 
 /* A file the match returned, and what is known of its paragraphs. */
@@ -790,30 +632,142 @@ typedef struct file_hit {
     uint32_t collapsed;  /* files of its group the match left out */
     bool evaluated;
     uint8_t *match;      /* the paragraphs the query is true of */
+    double *pscore;      /* how well each answers it (when ranked) */
+    uint32_t *first;     /* where each starts, and the end of the last */
     uint32_t nparas;
     uint32_t nmatch;
     wts_file_record *rec; /* the file's stored record, read when shown */
-    uint32_t *title;      /* the query's units in its title, when scored */
 } file_hit;
 
 static void file_hit_clear(file_hit *f) {
     free(f->match);
+    free(f->pscore);
+    free(f->first);
     wts_file_record_free(f->rec);
-    free(f->title);
 }
 
-/* Which paragraphs of f the query (para_q) is true of.  false when the
- * index could not say (then none). */
-static bool evaluate(wts_xdb *db, const wts_xquery *para_q, file_hit *f) {
+static file_hit file_hit_new(wts_docid id, double score, uint32_t collapsed) {
+    file_hit f;
+    memset(&f, 0, sizeof f);
+    f.id = id;
+    f.score = score;
+    f.collapsed = collapsed;
+    return f;
+}
+
+/* The positions of term (prefix + word) in file f, by paragraph: adds 1
+ * to found[k] for each paragraph k holding it (found has f->nparas). */
+static void paragraphs_with(const para_scorer *s, const file_hit *f, const char *prefix, const char *word,
+                            uint32_t *found) {
+    wts_buf t = WTS_BUF_INIT;
+    wts_buf_printf(&t, "%s%s", prefix, word);
+    uint32_t pos[NEAR_MAX_POSITIONS];
+    size_t n = 0;
+    if (wts_xdb_positions(s->db, f->id, t.data, t.len, pos, NEAR_MAX_POSITIONS, &n) != WTS_OK) n = 0;
+    if (n > NEAR_MAX_POSITIONS) n = NEAR_MAX_POSITIONS;
+    wts_buf_free(&t);
+    for (size_t i = 0, k = 0; i < n; i++) {
+        while (k + 1 < f->nparas && f->first[k + 1] <= pos[i]) k++;
+        if (i == 0 || pos[i - 1] < f->first[k]) found[k]++; /* once a paragraph */
+    }
+}
+
+/* How near each other the words of g stand in each paragraph of f, as
+ * nearness() measures a file: near[k] += (d - 1) / (n - 1) when at most d
+ * of its n words are within n + NEAR_SLACK positions there. */
+static void paragraph_nearness(const para_scorer *s, const file_hit *f, const struct wts_qboost *g,
+                               double *near) {
+    occurrence *o = NULL;
+    size_t used = 0, cap = 0;
+    uint32_t pos[NEAR_MAX_POSITIONS];
+    for (size_t t = 0; t < g->n; t++) {
+        size_t n = 0;
+        if (wts_xdb_positions(s->db, f->id, g->terms[t], strlen(g->terms[t]), pos, NEAR_MAX_POSITIONS, &n) != WTS_OK)
+            n = 0;
+        if (n > NEAR_MAX_POSITIONS) n = NEAR_MAX_POSITIONS;
+        if (used + n > cap) {
+            cap = (used + n) * 2;
+            o = wts_xrealloc(o, cap * sizeof *o);
+        }
+        for (size_t i = 0; i < n; i++) o[used++] = (occurrence){pos[i], (uint32_t)t};
+    }
+    if (used > 1) qsort(o, used, sizeof *o, occurrence_cmp);
+    uint32_t width = (uint32_t)g->n + NEAR_SLACK, in[WTS_BOOST_MAX_WORDS] = {0};
+    size_t distinct = 0, left = 0, k = 0, best = 0;
+    for (size_t right = 0; right < used; right++) {
+        while (k + 1 < f->nparas && f->first[k + 1] <= o[right].pos) { /* a new paragraph */
+            if (best >= 2) near[k] += (double)(best - 1) / (double)(g->n - 1);
+            k++;
+            best = 0;
+        }
+        if (in[o[right].word]++ == 0) distinct++;
+        /* the gap between paragraphs is wider than the window: what the
+         * window holds is of this paragraph */
+        while (o[right].pos - o[left].pos >= width)
+            if (--in[o[left++].word] == 0) distinct--;
+        if (distinct > best) best = distinct;
+    }
+    if (best >= 2) near[k] += (double)(best - 1) / (double)(g->n - 1);
+    free(o);
+}
+
+/* The boosts of the paragraphs of f that the index's weights do not
+ * hold, added to f->pscore: the words typed side by side near each other,
+ * in the heading above, a member asked for acting. */
+static void add_boosts(const para_scorer *s, file_hit *f) {
+    const wts_query *q = s->q;
+    uint32_t n = f->nparas;
+    double *near = wts_xcalloc(n, sizeof *near);
+    for (size_t g = 0; g < q->nboosts; g++)
+        if (q->boosts[g].n >= 2) paragraph_nearness(s, f, &q->boosts[g], near);
+    /* nearness weighs what the words weigh where they stand */
+    for (uint32_t k = 0; k < n; k++) f->pscore[k] += NEAR_WEIGHT * f->pscore[k] * near[k];
+    free(near);
+    uint32_t *heading = wts_xcalloc(n, sizeof *heading), *has = wts_xcalloc(n, sizeof *has);
+    bool headings = false;
+    for (size_t g = 0; g < q->nboosts; g++) {
+        const struct wts_qboost *b = &q->boosts[g];
+        for (size_t t = 0; t < b->n; t++) {
+            if (!headings) {
+                paragraphs_with(s, f, wts_field_find("kind", 4)->prefix, "heading", heading);
+                headings = true;
+            }
+            memset(has, 0, n * sizeof *has);
+            paragraphs_with(s, f, WTS_PREFIX_SECTION, b->terms[t], has);
+            /* the heading a paragraph stands under: the last one before it */
+            double idf = 0;
+            for (uint32_t k = 0, above = UINT32_MAX; k < n; k++) {
+                if (above != UINT32_MAX && has[above] && f->match[k]) {
+                    if (idf == 0) idf = idf_of(s, "", b->terms[t]);
+                    f->pscore[k] += SECTION_WEIGHT * idf;
+                }
+                if (heading[k]) above = k;
+            }
+        }
+    }
+    for (size_t i = 0; i < q->nmembers; i++) {
+        memset(has, 0, n * sizeof *has);
+        paragraphs_with(s, f, WTS_PREFIX_ACTING, q->members[i], has);
+        for (uint32_t k = 0; k < n; k++)
+            if (has[k]) f->pscore[k] += ACTING_WEIGHT;
+    }
+    free(heading);
+    free(has);
+}
+
+/* Which paragraphs of f the query is true of, and when ranked how well
+ * each answers it.  false when none (or the index could not say). */
+static bool evaluate(const para_scorer *s, file_hit *f) {
     if (f->evaluated) return f->nmatch > 0;
     f->evaluated = true;
-    if (wts_xdb_paragraphs(db, f->id, para_q, wts_paras_schema(), &f->match, &f->nparas) != WTS_OK) {
-        free(f->match);
-        f->match = NULL;
+    if (wts_xpara_eval_doc(s->ev, f->id, &f->match, s->ranked ? &f->pscore : NULL, &f->first, &f->nparas) !=
+        WTS_OK) {
         f->nparas = 0;
+        return false;
     }
     f->nmatch = 0;
     for (uint32_t k = 0; k < f->nparas; k++) f->nmatch += f->match[k];
+    if (f->nmatch && s->ranked) add_boosts(s, f);
     return f->nmatch > 0;
 }
 
@@ -829,20 +783,10 @@ static wts_file_record *file_record(wts_xdb *db, file_hit *f) {
     return f->rec;
 }
 
-/* The score of paragraph k of f (by paragraph_score); 0 when unreadable. */
-static double score_of(wts_xdb *db, para_scorer *s, file_hit *f, size_t k) {
-    wts_file_record *rec = file_record(db, f);
-    wts_record *p = rec ? wts_file_record_paragraph(rec, k) : NULL;
-    if (p && !f->title) f->title = title_units(s, p);
-    double sc = p ? paragraph_score(s, p, f->title) : 0;
-    wts_record_free(p);
-    return sc;
-}
-
-/* The paragraphs of one version of a document that the query is true of:
- * for the count of a hit whose other versions the match collapsed. */
-static uint32_t versions_matching(wts_xdb *db, const wts_xquery *doc_q, const wts_xquery *para_q,
-                                  const char *symbol, wts_docid shown, double time_limit) {
+/* The paragraphs of the other versions of a document that the query is
+ * true of: for the count of a hit whose versions the match collapsed. */
+static uint32_t versions_matching(const para_scorer *s, const wts_xquery *doc_q, const char *symbol,
+                                  wts_docid shown, double time_limit) {
     wts_buf t = WTS_BUF_INIT;
     wts_buf_printf(&t, "%s%s|", WTS_PREFIX_VERSION, symbol);
     wts_xquery *versions = NULL, *both = NULL;
@@ -857,10 +801,12 @@ static uint32_t versions_matching(wts_xdb *db, const wts_xquery *doc_q, const wt
     xo.limit = MAX_VERSIONS;
     xo.time_limit = time_limit;
     wts_xmset *m = NULL;
-    if (st == WTS_OK && wts_xdb_search_keys(db, both, &xo, -1, &m) == WTS_OK) {
+    if (st == WTS_OK && wts_xdb_search_keys(s->db, both, &xo, -1, &m) == WTS_OK) {
+        para_scorer only = *s;
+        only.ranked = false; /* counted, not scored */
         for (size_t i = 0; i < wts_xmset_size(m); i++) {
-            file_hit f = {wts_xmset_docid(m, i), 0, 0, false, NULL, 0, 0, NULL, NULL};
-            if (f.id != shown && evaluate(db, para_q, &f)) count += f.nmatch;
+            file_hit f = file_hit_new(wts_xmset_docid(m, i), 0, 0);
+            if (f.id != shown && evaluate(&only, &f)) count += f.nmatch;
             file_hit_clear(&f);
         }
     }
@@ -871,62 +817,52 @@ static uint32_t versions_matching(wts_xdb *db, const wts_xquery *doc_q, const wt
 
 /* The best paragraph of f for the query: by score when ranked, else the
  * first; SIZE_MAX when none is true of it. */
-static size_t best_paragraph(wts_xdb *db, para_scorer *s, file_hit *f, bool ranked) {
+static size_t best_paragraph(const para_scorer *s, const file_hit *f) {
     size_t best = SIZE_MAX;
-    double best_score = 0;
     for (uint32_t k = 0; k < f->nparas; k++) {
         if (!f->match[k]) continue;
-        if (!ranked) return k;
-        double sc = score_of(db, s, f, k);
-        if (best == SIZE_MAX || sc > best_score) {
-            best = k;
-            best_score = sc;
-        }
+        if (!s->ranked || !f->pscore) return k;
+        if (best == SIZE_MAX || f->pscore[k] > f->pscore[best]) best = k;
     }
     return best;
 }
 
-/* ---- facets ---- */
-
-static uint64_t key_hash(const char *s, size_t len) {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
+/* What the title of f adds to each of its paragraphs when they compete
+ * with other files' (--by paragraph): the words typed that it holds. */
+static double title_boost(const para_scorer *s, const file_hit *f) {
+    double boost = 0;
+    for (size_t g = 0; g < s->q->nboosts; g++) {
+        const struct wts_qboost *b = &s->q->boosts[g];
+        for (size_t t = 0; t < b->n; t++) {
+            wts_buf term = WTS_BUF_INIT;
+            wts_buf_printf(&term, "%s%s", WTS_PREFIX_TITLE, b->terms[t]);
+            uint32_t wdf = 0;
+            if (wts_xdb_term_wdfs(s->db, term.data, term.len, &f->id, 1, &wdf) == WTS_OK && wdf)
+                boost += TITLE_WEIGHT * idf_of(s, "", b->terms[t]);
+            wts_buf_free(&term);
+        }
+    }
+    return boost;
 }
 
+/* ---- facets ---- */
+
+/* Facet keys and their counts. */
 typedef struct facet_table {
-    wts_facet *v;
-    size_t n, cap;
-    size_t *slot; /* index + 1 into v, 0 empty */
-    size_t mask;
+    wts_strset keys;
+    uint32_t *count; /* by key */
+    size_t cap;
 } facet_table;
 
 static void facet_count(facet_table *t, const char *key, size_t len, uint32_t count) {
-    if (2 * (t->n + 1) > t->mask + 1) { /* grow and rehash */
-        size_t slots = (t->mask + 1) * 2;
-        free(t->slot);
-        t->slot = wts_xcalloc(slots, sizeof *t->slot);
-        t->mask = slots - 1;
-        for (size_t i = 0; i < t->n; i++) {
-            size_t s = (size_t)key_hash(t->v[i].key, strlen(t->v[i].key)) & t->mask;
-            while (t->slot[s]) s = (s + 1) & t->mask;
-            t->slot[s] = i + 1;
-        }
+    size_t i = wts_strset_add(&t->keys, key, len, NULL);
+    if (i >= t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        t->count = wts_xrealloc(t->count, cap * sizeof *t->count);
+        memset(t->count + t->cap, 0, (cap - t->cap) * sizeof *t->count);
+        t->cap = cap;
     }
-    size_t s = (size_t)key_hash(key, len) & t->mask;
-    for (; t->slot[s]; s = (s + 1) & t->mask) {
-        wts_facet *f = &t->v[t->slot[s] - 1];
-        if (strlen(f->key) == len && memcmp(f->key, key, len) == 0) {
-            f->count += count;
-            return;
-        }
-    }
-    if (t->n == t->cap) {
-        t->cap = t->cap ? t->cap * 2 : 64;
-        t->v = wts_xrealloc(t->v, t->cap * sizeof *t->v);
-    }
-    t->v[t->n] = (wts_facet){wts_xstrndup(key, len), count};
-    t->slot[s] = ++t->n;
+    t->count[i] += count;
 }
 
 /* Counts into t the keys of one file's facet value (write.c) for the
@@ -959,27 +895,34 @@ static void count_file_facets(facet_table *t, const char *v, size_t len, const u
 
 /* The facets of r: the matching paragraphs of the best FACET_FILES files
  * matched, counted by member, topic, year, language and type. */
-static void count_facets(wts_xdb *db, const wts_xquery *doc_q, const wts_xquery *para_q, double time_limit,
-                         wts_results *r) {
+static void count_facets(const para_scorer *s, const wts_xquery *doc_q, double time_limit, wts_results *r) {
     wts_xsearch_opts xo;
     wts_xsearch_opts_init(&xo);
     xo.limit = FACET_FILES;
     xo.time_limit = time_limit;
     wts_xmset *m = NULL;
-    facet_table t = {NULL, 0, 0, wts_xcalloc(64, sizeof(size_t)), 63};
-    if (wts_xdb_search_keys(db, doc_q, &xo, WTS_SLOT_FACETS, &m) == WTS_OK) {
+    facet_table t = {WTS_STRSET_INIT, NULL, 0};
+    para_scorer only = *s;
+    only.ranked = false; /* counted, not scored */
+    if (wts_xdb_search_keys(s->db, doc_q, &xo, WTS_SLOT_FACETS, &m) == WTS_OK) {
         for (size_t i = 0; i < wts_xmset_size(m); i++) {
-            file_hit f = {wts_xmset_docid(m, i), 0, 0, false, NULL, 0, 0, NULL, NULL};
+            file_hit f = file_hit_new(wts_xmset_docid(m, i), 0, 0);
             size_t len = 0;
             const char *v = wts_xmset_data(m, i, &len);
-            if (evaluate(db, para_q, &f) && v) count_file_facets(&t, v, len, f.match, f.nparas, f.nmatch);
+            if (evaluate(&only, &f) && v) count_file_facets(&t, v, len, f.match, f.nparas, f.nmatch);
             file_hit_clear(&f);
         }
     }
     wts_xmset_free(m);
-    free(t.slot);
-    r->facets = t.v ? t.v : wts_xcalloc(1, sizeof *r->facets);
-    r->nfacets = t.n;
+    r->nfacets = t.keys.n;
+    r->facets = wts_xcalloc(t.keys.n ? t.keys.n : 1, sizeof *r->facets);
+    for (size_t i = 0; i < t.keys.n; i++) {
+        r->facets[i] = (wts_facet){t.keys.v[i], t.count[i]};
+        t.keys.v[i] = NULL; /* the results own it now */
+    }
+    t.keys.n = 0;
+    wts_strset_free(&t.keys);
+    free(t.count);
 }
 
 /* ---- searching ---- */
@@ -1069,8 +1012,15 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
         xo.sort_slot = WTS_SLOT_DATE;
         xo.sort_descending = opts->order != WTS_ORDER_OLDEST;
     }
-    para_scorer scorer;
-    scorer_init(&scorer, db, q);
+    para_scorer scorer = {db, q, NULL, by_score, 0};
+    if (wts_xdb_doccount(db, &scorer.doccount) != WTS_OK) scorer.doccount = 1;
+    st = wts_xpara_eval_new(db, pq, wts_paras_schema(), &scorer.ev);
+    if (st != WTS_OK) {
+        if (errmsg) *errmsg = wts_xstrdup(wts_xdb_message(db));
+        wts_xquery_free(para_q);
+        wts_xquery_free(doc_q);
+        return st;
+    }
     wts_xmset *m = NULL;
     file_hit *files = NULL;
     size_t got = 0, *order = NULL;
@@ -1092,8 +1042,7 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
         files = wts_xcalloc(got ? got : 1, sizeof *files);
         order = wts_xcalloc(got ? got : 1, sizeof *order);
         for (size_t i = 0; i < got; i++) {
-            files[i] = (file_hit){wts_xmset_docid(m, i), wts_xmset_weight(m, i), wts_xmset_collapsed(m, i),
-                                  false, NULL, 0, 0, NULL, NULL};
+            files[i] = file_hit_new(wts_xmset_docid(m, i), wts_xmset_weight(m, i), wts_xmset_collapsed(m, i));
             order[i] = i;
         }
         if (reranked) {
@@ -1121,20 +1070,21 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
             bool full = grouped ? nunits >= want : nparas >= want;
             if (full && !read_all) break;
             checked++;
-            if (!evaluate(db, pq, f)) continue;
+            if (!evaluate(&scorer, f)) continue;
             passed++;
             matching_seen += f->nmatch;
             if (grouped) {
                 units[nunits++] = order[i];
                 continue;
             }
+            double title = by_score ? title_boost(&scorer, f) : 0;
             for (uint32_t k = 0; k < f->nparas; k++) {
                 if (!f->match[k]) continue;
                 if (nparas == cap_paras) {
                     cap_paras = cap_paras ? cap_paras * 2 : 64;
                     paras = wts_xrealloc(paras, cap_paras * sizeof *paras);
                 }
-                double sc = by_score ? score_of(db, &scorer, f, k) : f->score;
+                double sc = by_score && f->pscore ? f->pscore[k] + title : f->score;
                 paras[nparas++] = (para_hit){order[i], k, sc};
             }
         }
@@ -1154,7 +1104,7 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
     }
     if (st != WTS_OK) {
         if (errmsg) *errmsg = wts_xstrdup(wts_xdb_message(db));
-        scorer_free(&scorer);
+        wts_xpara_eval_free(scorer.ev);
         wts_xquery_free(para_q);
         wts_xquery_free(doc_q);
         return st;
@@ -1190,22 +1140,22 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
             continue;
         }
         file_hit *f = &files[units[from + i]];
-        size_t k = best_paragraph(db, &scorer, f, by_score);
+        size_t k = best_paragraph(&scorer, f);
         fill_hit(db, q, f, k == SIZE_MAX ? 0 : k, f->score, h);
         h->matching_paragraphs = f->nmatch;
         const char *symbol = h->record ? wts_record_string(h->record, "symbol") : NULL;
         if (f->collapsed && symbol)
-            h->matching_paragraphs += versions_matching(db, doc_q, pq, symbol, f->id, opts->time_limit);
+            h->matching_paragraphs += versions_matching(&scorer, doc_q, symbol, f->id, opts->time_limit);
     }
     r->suggestion = suggestion(db, q);
-    if (opts->facets) count_facets(db, doc_q, pq, opts->time_limit, r);
+    if (opts->facets) count_facets(&scorer, doc_q, opts->time_limit, r);
     for (size_t i = 0; i < got; i++) file_hit_clear(&files[i]);
     free(files);
     free(order);
     free(units);
     free(paras);
     wts_xmset_free(m);
-    scorer_free(&scorer);
+    wts_xpara_eval_free(scorer.ev);
     wts_xquery_free(para_q);
     wts_xquery_free(doc_q);
     *out = r;

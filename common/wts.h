@@ -51,6 +51,21 @@ void *wts_xrealloc(void *p, size_t n);
 char *wts_xstrdup(const char *s);
 char *wts_xstrndup(const char *s, size_t n);
 
+/* A set of strings kept in the order they came, found by hashing. */
+typedef struct wts_strset {
+    char **v; /* the strings, NUL-terminated */
+    size_t n;
+    size_t *slot; /* index + 1 into v, 0 an empty slot */
+    size_t mask;
+} wts_strset;
+
+#define WTS_STRSET_INIT {NULL, 0, NULL, 0}
+
+/* The index of s[0, len) in set, added when absent; *added (may be NULL)
+ * tells whether it was. */
+size_t wts_strset_add(wts_strset *set, const char *s, size_t len, bool *added);
+void wts_strset_free(wts_strset *set);
+
 /* ------------------------------------------------------------------ */
 /* Text                                                                */
 
@@ -126,6 +141,9 @@ wts_lang wts_lang_detect(const char *text, size_t len);
 #define WTS_META_UPDATED "wts.updated"
 /* Per-file record kept in the index metadata: key prefix + path. */
 #define WTS_META_FILE_PREFIX "file:"
+/* The words of a stem, space-separated: key prefix + stem (without the
+ * stem prefix). */
+#define WTS_META_STEM_PREFIX "stem:"
 /* One index document per file: its stored record holds the file's fields
  * and every paragraph (wts_record_paragraph).  Paragraph k's positional
  * terms follow each other from its first position (wts_xparas): its
@@ -141,8 +159,9 @@ enum {
     WTS_SLOT_FACETS = 2,  /* facet keys, each with the paragraphs that have
                              it, "key\tK,K,...\n" ('*': all of them):
                              "member:mex\t0,3", "year:2022\t*" */
-    WTS_SLOT_PARAS = 3,   /* the number of paragraphs, then the first
-                             position of each: "3 1 52 120" */
+    WTS_SLOT_PARAS = 3,   /* the number of paragraphs, the first position
+                             of each, then the position after the last:
+                             "3 1 52 120 160" */
     WTS_SLOT_GROUP = 4    /* the document as results group it: its first
                              symbol, so that its language versions are one;
                              its path when it has no symbol */
@@ -151,6 +170,9 @@ enum {
 /* Positions left free between two paragraphs: more than any window of
  * nearness or phrase a query asks for (search.c, NEAR_SLACK). */
 #define WTS_PARA_GAP 32
+/* Words of an average paragraph, against which paragraphs' lengths weigh
+ * (the generated corpus and the sample documents both average 50 to 70). */
+#define WTS_PARA_AVERAGE_WORDS 60.0
 /* How paragraphs sit in the index's documents, for wts_xdb_paragraphs. */
 const wts_xparas *wts_paras_schema(void);
 
@@ -183,6 +205,7 @@ const wts_field *wts_field_find(const char *name, size_t len);
 #define WTS_PREFIX_VERSION "XV"  /* XV + symbol + '|' + language: its versions */
 #define WTS_PREFIX_EXACT "XE"    /* XE + a word in lower case with its accents */
 #define WTS_PREFIX_SECTION "XH"  /* XH + folded word of a heading, at its place */
+#define WTS_PREFIX_ACTING "XN"   /* XN + id of a member acting in the paragraph */
 #define WTS_PREFIX_SERIES "XR"   /* XR + each series an own symbol is in:
                                     INF, INF/MSME, INF/MSME/W for INF/MSME/W/51 */
 

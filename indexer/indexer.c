@@ -252,7 +252,8 @@ static wts_status maybe_commit(wts_indexer *ix, bool force) {
     ix->batch_paras = 0;
     char now[32];
     snprintf(now, sizeof now, "%lld", (long long)time(NULL));
-    wts_status st = wts_xwriter_set_metadata(ix->w, WTS_META_UPDATED, now);
+    wts_status st = write_stem_words(&ix->wc, ix->w);
+    if (st == WTS_OK) st = wts_xwriter_set_metadata(ix->w, WTS_META_UPDATED, now);
     if (st == WTS_OK) st = wts_xwriter_commit(ix->w);
     return st;
 }

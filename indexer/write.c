@@ -25,6 +25,7 @@ static const char *prefix_of(const char *field) {
 void write_ctx_init(write_ctx *c) { memset(c, 0, sizeof *c); }
 
 void write_ctx_free(write_ctx *c) {
+    wts_strset_free(&c->stem_words);
     for (size_t i = 0; i < 4; i++) wts_xstem_free(c->stem[i]);
     wts_buf_free(&c->term);
     wts_buf_free(&c->facets);
@@ -103,9 +104,12 @@ static int index_word(void *ud, const wts_token *t) {
         if (wts_xstem_apply(x->stem, t->folded, t->folded_len, stem + 1, sizeof stem - 1) == WTS_OK &&
             (strlen(stem + 1) != t->folded_len || memcmp(stem + 1, t->folded, t->folded_len) != 0)) {
             x->st = wts_xdoc_add_term(x->d, stem, strlen(stem), 1);
-            /* once at the paragraph's first position: which paragraphs
-             * have the stem, without a position for each word */
-            if (x->st == WTS_OK) x->st = wts_xdoc_add_posting(x->d, stem, strlen(stem), x->first, 0);
+            /* the words of a stem, for finding it in paragraphs: a stem
+             * has no positions, its words have */
+            wts_buf *pair = &x->c->term;
+            wts_buf_reset(pair);
+            wts_buf_printf(pair, "%s\t%.*s", stem + 1, (int)t->folded_len, t->folded);
+            wts_strset_add(&x->c->stem_words, pair->data, pair->len, NULL);
         }
     }
     return x->st != WTS_OK;
@@ -273,6 +277,7 @@ static wts_status build_para(write_ctx *c, const wts_document *doc, size_t k, wt
         const char *id = p->members.v[i];
         uint32_t wdf = wts_strlist_has(&p->acting, id) ? 4 : wts_strlist_has(&p->listed, id) ? 1 : 2;
         TRY(add_field(c, d, at, prefix_of("member"), id, wdf));
+        if (wdf == 4) TRY(add_field(c, d, at, WTS_PREFIX_ACTING, id, 0));
         facet_add(facets, "member", id, k);
     }
     for (size_t i = 0; i < p->topics.n; i++) {
@@ -365,6 +370,7 @@ static wts_status build_file(write_ctx *c, const char *path, const wts_document 
         wts_buf_printf(&bounds, " %u", first);
         st = build_para(c, doc, k, d, &facets, &first);
     }
+    wts_buf_printf(&bounds, " %u", first); /* where the last one ends */
     if (st == WTS_OK) st = wts_xdoc_set_value(d, WTS_SLOT_PARAS, bounds.data, bounds.len);
     wts_buf_free(&bounds);
     wts_buf *v = &c->facets;
@@ -390,5 +396,55 @@ wts_status write_document(write_ctx *c, wts_xwriter *w, const char *path, const 
     if (st == WTS_OK) st = wts_xwriter_add(w, d, pterm.data, NULL);
     wts_xdoc_free(d);
     wts_buf_free(&pterm);
+    return st;
+}
+
+static int pair_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Each stem's words, the old ones and those met since the last call, as
+ * one line of the index metadata (WTS_META_STEM_PREFIX + stem: "ready
+ * readiness"); only the stems with new words are rewritten. */
+wts_status write_stem_words(write_ctx *c, wts_xwriter *w) {
+    size_t n = c->stem_words.n - c->stem_words_saved;
+    if (n == 0) return WTS_OK;
+    char **fresh = wts_xcalloc(n, sizeof *fresh);
+    memcpy(fresh, c->stem_words.v + c->stem_words_saved, n * sizeof *fresh);
+    qsort(fresh, n, sizeof *fresh, pair_cmp); /* "stem\tword": by stem */
+    wts_status st = WTS_OK;
+    wts_buf key = WTS_BUF_INIT, words = WTS_BUF_INIT;
+    for (size_t i = 0; i < n && st == WTS_OK;) {
+        size_t stem_len = strcspn(fresh[i], "\t");
+        wts_buf_reset(&key);
+        wts_buf_printf(&key, "%s%.*s", WTS_META_STEM_PREFIX, (int)stem_len, fresh[i]);
+        size_t first = i;
+        char *old = NULL;
+        if (key.len > MAX_TERM_BYTES) { /* metadata keys have a size limit: such a stem is not found in paragraphs */
+            while (i < n && strncmp(fresh[i], fresh[first], stem_len + 1) == 0) i++;
+            continue;
+        }
+        if ((st = wts_xdb_get_metadata(wts_xwriter_db(w), key.data, &old)) != WTS_OK) break;
+        wts_buf_reset(&words);
+        wts_buf_adds(&words, old);
+        for (; i < n && strncmp(fresh[i], fresh[first], stem_len + 1) == 0; i++) {
+            const char *word = fresh[i] + stem_len + 1;
+            /* a word already listed (another shard, a run before) is kept once */
+            bool listed = false;
+            size_t wl = strlen(word);
+            for (const char *at = old; at && *at && !listed;) {
+                size_t l = strcspn(at, " ");
+                listed = l == wl && memcmp(at, word, wl) == 0;
+                at += l + (at[l] == ' ');
+            }
+            if (listed) continue;
+            if (words.len) wts_buf_addc(&words, ' ');
+            wts_buf_adds(&words, word);
+        }
+        free(old);
+        st = wts_xwriter_set_metadata(w, key.data, words.data ? words.data : "");
+    }
+    if (st == WTS_OK) c->stem_words_saved = c->stem_words.n;
+    wts_buf_free(&key);
+    wts_buf_free(&words);
+    free(fresh);
     return st;
 }

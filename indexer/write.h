@@ -11,12 +11,17 @@ typedef struct write_ctx {
     wts_xstem *stem[4]; /* by wts_lang */
     wts_buf term;
     wts_buf facets; /* the facet value of the file being built */
+    wts_strset stem_words; /* "stem\tword" pairs met in this run */
+    size_t stem_words_saved; /* those of them in the index's metadata */
 } write_ctx;
 
 void write_ctx_init(write_ctx *c);
 void write_ctx_free(write_ctx *c);
 /* Replaces whatever the index held for path by doc, one index document. */
 wts_status write_document(write_ctx *c, wts_xwriter *w, const char *path, const wts_document *doc);
+/* Writes to the index's metadata the words of each stem met since the
+ * last call (before each commit). */
+wts_status write_stem_words(write_ctx *c, wts_xwriter *w);
 /* The fields of doc as its stored record has them: symbol, symbols,
  * title, date, doc_lang (a new reference). */
 json_t *document_fields(const wts_document *doc);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cerrno>
 #include <cstdio>
 #include <fstream>
@@ -1279,24 +1280,76 @@ std::shared_ptr<const QueryShape> for_documents(const std::shared_ptr<const Quer
 
 typedef std::vector<uint8_t> Paragraphs;  // one byte per paragraph, 1: true
 
+// What weighs a term in the whole index, and the words of a stem, read
+// once each.
+struct TermStats {
+    TermStats(const wts_xdb &xdb, const wts_xparas &p) : db(xdb.db), docs(db.get_doccount()) {
+        // metadata is per shard: a combined database reads the first's only
+        if (xdb.shards.empty())
+            meta.push_back(xdb.db);
+        else
+            meta = xdb.shards;
+        if (p.stem_words) stem_key = p.stem_words;
+    }
+    // The words of stem in any shard's list.
+    const std::vector<std::string> &words_of(const std::string &stem) {
+        auto found = words_.find(stem);
+        if (found != words_.end()) return found->second;
+        std::vector<std::string> &words = words_[stem];
+        if (stem_key.empty()) return words;
+        for (const Xapian::Database &shard : meta) {
+            const std::string list = shard.get_metadata(stem_key + stem);
+            for (size_t at = 0; at < list.size();) {
+                size_t end = list.find(' ', at);
+                if (end == std::string::npos) end = list.size();
+                if (end > at) words.push_back(list.substr(at, end - at));
+                at = end + 1;
+            }
+        }
+        std::sort(words.begin(), words.end());
+        words.erase(std::unique(words.begin(), words.end()), words.end());
+        return words;
+    }
+    // BM25's idf, clamped as the C side's re-ranking does (search.c)
+    double idf(const std::string &t) {
+        auto found = idf_.find(t);
+        if (found != idf_.end()) return found->second;
+        double n = db.get_termfreq(t);
+        if (n < 1) n = 1;
+        double ratio = (docs - n + 0.5) / (n + 0.5);
+        if (ratio < 2) ratio = ratio * 0.5 + 1;
+        return idf_[t] = std::log(ratio);
+    }
+    Xapian::Database db;
+    double docs;
+
+  private:
+    std::vector<Xapian::Database> meta;
+    std::string stem_key;
+    std::map<std::string, double> idf_;
+    std::map<std::string, std::vector<std::string>> words_;
+};
+
 // Evaluates query shapes paragraph by paragraph inside one document.
 class ParagraphEval {
   public:
-    ParagraphEval(const Xapian::Database &db, const wts_xparas &p, Xapian::docid did)
-        : db_(db), p_(p), did_(did) {
+    ParagraphEval(const Xapian::Database &db, const wts_xparas &p, Xapian::docid did, TermStats *stats)
+        : db_(db), p_(p), did_(did), stats_(stats) {
         const std::string bounds = db_.get_document(did_).get_value(p_.bounds_slot);
         const char *at = bounds.c_str();
         char *end = nullptr;
         n_ = static_cast<uint32_t>(std::strtoul(at, &end, 10));
-        for (at = end; first_.size() < n_; at = end) {
+        for (at = end; first_.size() <= n_; at = end) {
             const unsigned long pos = std::strtoul(at, &end, 10);
             if (end == at) break;
             first_.push_back(static_cast<Xapian::termpos>(pos));
         }
-        if (first_.size() != n_ || n_ == 0) {  // no bounds: one paragraph
+        if (first_.size() < n_ || n_ == 0) {  // no bounds: one paragraph
             n_ = 1;
             first_.assign(1, 0);
         }
+        if (first_.size() == n_)  // where the last one ends, not said
+            first_.push_back(first_.back() + static_cast<Xapian::termpos>(p_.average_words) + p_.gap);
     }
     uint32_t size() const { return n_; }
 
@@ -1349,11 +1402,96 @@ class ParagraphEval {
         return Paragraphs(n_, 0);
     }
 
+    // The BM25 weight of the terms of s that weigh, paragraph by paragraph.
+    std::vector<double> weigh(const QueryShape &s) {
+        std::vector<double> score(n_, 0.0);
+        weigh(s, 1.0, score);
+        return score;
+    }
+
+    const std::vector<Xapian::termpos> &bounds() const { return first_; }
+
     static bool any(const Paragraphs &r) {
         return std::find(r.begin(), r.end(), 1) != r.end();
     }
 
   private:
+    void weigh(const QueryShape &s, double factor, std::vector<double> &score) {
+        switch (s.kind) {
+        case QueryShape::TERM:
+        case QueryShape::WILDCARD: {
+            std::vector<std::string> forms;
+            add_forms(s, forms);
+            add_weight(forms, factor, score);
+            return;
+        }
+        case QueryShape::SCALED: weigh(*s.subs[0], factor * s.factor, score); return;
+        case QueryShape::COMBINED: break;
+        default: return;
+        }
+        if (s.subs.empty()) return;
+        switch (s.op) {
+        case WTS_XOP_FILTER:
+        case WTS_XOP_AND_NOT: weigh(*s.subs[0], factor, score); return;
+        case WTS_XOP_SYNONYM: {  // one term under several forms
+            std::vector<std::string> forms;
+            for (const auto &c : s.subs) add_forms(*c, forms);
+            add_weight(forms, factor, score);
+            return;
+        }
+        default:
+            for (const auto &c : s.subs) weigh(*c, factor, score);
+        }
+    }
+
+    // The terms a leaf stands for in this document that have positions.
+    void add_forms(const QueryShape &s, std::vector<std::string> &forms) {
+        if (s.kind == QueryShape::TERM && !is_whole(s.text, p_)) {
+            forms.push_back(s.text);
+        } else if (s.kind == QueryShape::WILDCARD && !is_whole(s.text, p_)) {
+            load_terms();
+            for (auto it = std::lower_bound(terms_.begin(), terms_.end(), s.text);
+                 it != terms_.end() && has_prefix(*it, s.text.c_str()); ++it)
+                forms.push_back(*it);
+        }
+    }
+
+    void add_weight(const std::vector<std::string> &forms, double factor, std::vector<double> &score) {
+        if (forms.empty()) return;
+        std::vector<uint32_t> tf(n_, 0);
+        double idf = 0;
+        bool first = true;
+        for (const std::string &t : forms) {
+            const auto &pos = positions(t);
+            if (pos.empty()) continue;
+            // the commonest form weighs the whole: a synonym's index
+            // frequency is at least that
+            const double w = stats_->idf(t);
+            idf = first || w < idf ? w : idf;
+            first = false;
+            size_t last_para = SIZE_MAX;
+            for (Xapian::termpos x : pos) {
+                const size_t k = paragraph_of(x);
+                // a term at a paragraph's first position (a field)
+                // counts once for the paragraph
+                if (x == first_[k]) {
+                    if (k != last_para) tf[k]++;
+                    last_para = k;
+                    continue;
+                }
+                tf[k]++;
+            }
+        }
+        if (first) return;
+        for (uint32_t k = 0; k < n_; k++) {
+            if (!tf[k]) continue;
+            const double words = first_[k + 1] > first_[k] + p_.gap ? first_[k + 1] - first_[k] - p_.gap : 1;
+            double normlen = words / (p_.average_words > 0 ? p_.average_words : 1);
+            if (normlen < 0.5) normlen = 0.5;
+            score[k] += factor * idf * 2.0 * tf[k] / (0.5 * normlen + 0.5 + tf[k]);
+        }
+    }
+
     static void merge_or(Paragraphs &r, const Paragraphs &b) {
         for (size_t k = 0; k < r.size(); k++) r[k] = r[k] || b[k];
     }
@@ -1374,12 +1512,22 @@ class ParagraphEval {
         return it != db_.postlist_end(t) && *it == did_;
     }
 
-    // The positions of t in the document, ascending.
-    std::vector<Xapian::termpos> positions(const std::string &t) {
+    // The positions of t in the document, ascending (read once); of a
+    // stem, those of its words.
+    const std::vector<Xapian::termpos> &positions(const std::string &t) {
+        auto found = positions_.find(t);
+        if (found != positions_.end()) return found->second;
         std::vector<Xapian::termpos> pos;
-        for (auto it = db_.positionlist_begin(did_, t); it != db_.positionlist_end(did_, t); ++it)
-            pos.push_back(*it);
-        return pos;
+        if (p_.stem_prefix && has_prefix(t, p_.stem_prefix)) {
+            for (const std::string &w : stats_->words_of(t.substr(std::strlen(p_.stem_prefix))))
+                for (auto it = db_.positionlist_begin(did_, w); it != db_.positionlist_end(did_, w); ++it)
+                    pos.push_back(*it);
+            std::sort(pos.begin(), pos.end());
+        } else {
+            for (auto it = db_.positionlist_begin(did_, t); it != db_.positionlist_end(did_, t); ++it)
+                pos.push_back(*it);
+        }
+        return positions_[t] = std::move(pos);
     }
 
     Paragraphs term(const std::string &t) {
@@ -1390,9 +1538,11 @@ class ParagraphEval {
     }
 
     // The paragraph of pos: the last one starting at or before it.
-    void mark(Paragraphs &r, Xapian::termpos pos) const {
-        const auto after = std::upper_bound(first_.begin(), first_.end(), pos);
-        r[after == first_.begin() ? 0 : static_cast<size_t>(after - first_.begin()) - 1] = 1;
+    void mark(Paragraphs &r, Xapian::termpos pos) const { r[paragraph_of(pos)] = 1; }
+
+    size_t paragraph_of(Xapian::termpos pos) const {
+        const auto after = std::upper_bound(first_.begin(), first_.begin() + n_, pos);
+        return after == first_.begin() ? 0 : static_cast<size_t>(after - first_.begin()) - 1;
     }
 
     // A phrase (in order) or NEAR (any order): all its parts within the
@@ -1463,8 +1613,10 @@ class ParagraphEval {
     Xapian::Database db_;
     const wts_xparas &p_;
     Xapian::docid did_;
+    TermStats *stats_;
     uint32_t n_ = 1;
-    std::vector<Xapian::termpos> first_;  // each paragraph's first position
+    std::vector<Xapian::termpos> first_;  // each paragraph's first position, and the end
+    std::map<std::string, std::vector<Xapian::termpos>> positions_;
     bool loaded_ = false;
     std::vector<std::string> terms_;  // the document's, for wildcards
 };
@@ -1486,6 +1638,65 @@ wts_status wts_xquery_for_documents(const wts_xquery *q, const wts_xparas *p,
     });
 }
 
+struct wts_xpara_eval {
+    wts_xdb *db;
+    std::shared_ptr<const QueryShape> shape;
+    wts_xparas paras;
+    TermStats stats;
+};
+
+wts_status wts_xpara_eval_new(wts_xdb *db, const wts_xquery *q, const wts_xparas *p,
+                              wts_xpara_eval **out) {
+    if (!out) return WTS_ERR_INVALID;
+    *out = nullptr;
+    if (!db || !q || !q->shape || !p) return WTS_ERR_INVALID;
+    WTS_GUARD(db->message, *out = new wts_xpara_eval{db, q->shape, *p, TermStats(*db, *p)});
+}
+
+void wts_xpara_eval_free(wts_xpara_eval *e) { delete e; }
+
+wts_status wts_xpara_eval_doc(wts_xpara_eval *e, wts_docid id, uint8_t **match, double **score,
+                              uint32_t **first, uint32_t *n) {
+    if (match) *match = nullptr;
+    if (score) *score = nullptr;
+    if (first) *first = nullptr;
+    if (n) *n = 0;
+    if (!e || !match || !n || id == 0) return WTS_ERR_INVALID;
+    uint8_t *m = nullptr;
+    double *sc = nullptr;
+    uint32_t *fp = nullptr;
+    try {
+        ParagraphEval ev(e->db->db, e->paras, id, &e->stats);
+        const Paragraphs r = ev.eval(*e->shape);
+        const size_t k = r.size();
+        m = static_cast<uint8_t *>(std::malloc(k ? k : 1));
+        if (!m) throw std::bad_alloc();
+        std::memcpy(m, r.data(), k);
+        if (score) {
+            const std::vector<double> w = ev.weigh(*e->shape);
+            sc = static_cast<double *>(std::malloc((k ? k : 1) * sizeof *sc));
+            if (!sc) throw std::bad_alloc();
+            std::copy(w.begin(), w.end(), sc);
+        }
+        if (first) {
+            const auto &b = ev.bounds();
+            fp = static_cast<uint32_t *>(std::malloc((k + 1) * sizeof *fp));
+            if (!fp) throw std::bad_alloc();
+            for (size_t i = 0; i <= k; i++) fp[i] = static_cast<uint32_t>(b[i]);
+        }
+        *match = m;
+        if (score) *score = sc;
+        if (first) *first = fp;
+        *n = static_cast<uint32_t>(k);
+        return WTS_OK;
+    } catch (...) {
+        std::free(m);
+        std::free(sc);
+        std::free(fp);
+        return map_current_exception(e->db->message);
+    }
+}
+
 wts_status wts_xdb_value_sum(wts_xdb *db, unsigned slot, uint64_t *sum) {
     if (sum) *sum = 0;
     if (!db || !sum) return WTS_ERR_INVALID;
@@ -1501,7 +1712,8 @@ wts_status wts_xdb_paragraphs(wts_xdb *db, wts_docid id, const wts_xquery *q,
     if (n) *n = 0;
     if (!db || !q || !q->shape || !p || !match || !n || id == 0) return WTS_ERR_INVALID;
     WTS_GUARD(db->message, {
-        ParagraphEval e(db->db, *p, id);
+        TermStats stats(*db, *p);
+        ParagraphEval e(db->db, *p, id, &stats);
         const Paragraphs r = e.eval(*q->shape);
         uint8_t *m = static_cast<uint8_t *>(std::malloc(r.size() ? r.size() : 1));
         if (!m) throw std::bad_alloc();

@@ -319,13 +319,22 @@ wts_status wts_xdb_positions(wts_xdb *db, wts_docid id, const char *term,
  * position and before the next paragraph's, positions that a value of the
  * document lists.  A query meant of paragraphs is true of paragraph k when
  * it is true of the terms at its positions; terms of the whole document
- * (no positions) are true of all its paragraphs.  The index
+ * (no positions) are true of all its paragraphs, and a stem where a word
+ * it is the stem of stands.  The index
  * matches documents; these functions say which of their paragraphs a
  * query is true of. */
 typedef struct wts_xparas {
     unsigned bounds_slot;           /* value slot: the number of paragraphs,
-                                       then the first position of each, in
+                                       then the first position of each and
+                                       the position after the last, in
                                        decimal, separated by spaces */
+    unsigned gap;                   /* positions between two paragraphs */
+    double average_words;           /* words of an average paragraph */
+    const char *stem_prefix;        /* prefix of stem terms, which have no
+                                       positions: a stem stands where its
+                                       words do */
+    const char *stem_words;         /* metadata key prefix: key + stem holds
+                                       the stem's words, space-separated */
     const char *const *whole;       /* prefixes of terms of the whole document */
     size_t nwhole;
     const char *const *on_headings; /* prefixes of the paragraph terms that
@@ -343,6 +352,26 @@ typedef struct wts_xparas {
  * p->heading; 0 when some may not (wts_xdb_paragraphs then tells). */
 wts_status wts_xquery_for_documents(const wts_xquery *q, const wts_xparas *p,
                                     wts_xquery **out, int *exact);
+
+/* Which paragraphs of documents q is true of, and how well each answers
+ * it, for many documents in a row: the index's statistics are read once. */
+typedef struct wts_xpara_eval wts_xpara_eval;
+
+/* The evaluator of q (copied) over db; both must outlive it. */
+wts_status wts_xpara_eval_new(wts_xdb *db, const wts_xquery *q, const wts_xparas *p,
+                              wts_xpara_eval **out);
+void wts_xpara_eval_free(wts_xpara_eval *e);
+/* For document id: *match (malloc'd, *n bytes, 1 where q is true of the
+ * paragraph) and, when score is not NULL, *score (malloc'd, *n doubles):
+ * the BM25 weight of the terms of q that weigh (not those that only
+ * filter or exclude) at the paragraph's positions, as the index weighs a
+ * document (k1 1, b 0.5, lengths against p->average_words; a term of
+ * several forms, a synonym, as one), each occurrence of a word counted,
+ * a term at the paragraph's first position once.  Also, when first is
+ * not NULL, *first (malloc'd, *n + 1 positions): where each paragraph
+ * starts, and the position after the last. */
+wts_status wts_xpara_eval_doc(wts_xpara_eval *e, wts_docid id, uint8_t **match, double **score,
+                              uint32_t **first, uint32_t *n);
 
 /* The sum of the decimal numbers that start the value in slot of every
  * document (the paragraphs of the index, with bounds_slot). */
