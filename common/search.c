@@ -351,20 +351,13 @@ static char *versions_of(wts_xdb *db, const char *symbol) {
 /* ---- re-ranking ---- */
 
 /* The boosts of words typed together (the form typed, near each other, in
- * the title, in the heading above) are scored after the match, on the
- * first hits only: asked of the index, they were read for every candidate
- * paragraph, and a query cost more the more paragraphs matched.  The
- * window is a fixed number of first paragraphs, whatever the page, so
- * that the pages of one query agree: its first RERANK_WINDOW paragraphs in
- * their new order, then the rest in the index's order. */
+ * the title, in the headings) are scored after the match, on the first
+ * files only: asked of the index, they were read for every candidate, and
+ * a query cost more the more files matched.  The window is a fixed number
+ * of first files, whatever the page, so that the pages of one query
+ * agree: its first RERANK_WINDOW files in their new order, then the rest
+ * in the index's order. */
 #define RERANK_WINDOW 100
-/* Paragraphs of one document kept by the match when hits are grouped by
- * document: its best paragraph after re-ranking may be its second or
- * third by the index's score. */
-#define RERANK_PER_DOCUMENT 3
-/* Paragraphs asked of the match per paragraph needed when the search
- * groups them itself (wts_search). */
-#define OWN_GROUPING_FACTOR 2
 /* Each boost adds, like the terms the match once had for it, the BM25
  * weight of the terms found times a factor: the form typed (the folded
  * word, and the word with its accents: before other inflections), the
@@ -376,8 +369,7 @@ static char *versions_of(wts_xdb *db, const char *symbol) {
 #define NEAR_SLACK 4
 #define TITLE_WEIGHT 0.3
 #define SECTION_WEIGHT 0.3
-/* Positions read per word and paragraph: a paragraph is a few hundred
- * words at most; beyond, the first ones decide. */
+/* Positions read per word and file: beyond, the first ones decide. */
 #define NEAR_MAX_POSITIONS 512
 
 typedef struct occurrence {
@@ -390,7 +382,7 @@ static int occurrence_cmp(const void *a, const void *b) {
     return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-/* How near each other the words of g stand in paragraph id: 1 when all
+/* How near each other the words of g stand in file id: 1 when all
  * of them are within g->n + NEAR_SLACK positions, (k - 1) / (n - 1) when
  * at most k of them are, 0 when fewer than two are in it. */
 static double nearness(wts_xdb *db, wts_docid id, const struct wts_qboost *g, occurrence **buf,
@@ -426,14 +418,11 @@ static double nearness(wts_xdb *db, wts_docid id, const struct wts_qboost *g, oc
     return best < 2 ? 0.0 : (double)(best - 1) / (double)(g->n - 1);
 }
 
-/* One paragraph of the window: where it is in the match, its score after
- * re-ranking, its group key (with document grouping). */
+/* One file of the window: where it is in the match, its score after
+ * re-ranking. */
 typedef struct cand {
     size_t at;
     double score;
-    const char *key;
-    size_t key_len;
-    uint32_t dropped; /* paragraphs of its key the match or keep_per_key left out */
 } cand;
 
 static int cand_cmp(const void *a, const void *b) {
@@ -442,17 +431,17 @@ static int cand_cmp(const void *a, const void *b) {
     return (x->at > y->at) - (x->at < y->at); /* ties keep the match's order */
 }
 
-/* The window's paragraphs, with what weighs terms in them. */
+/* The window's files, with what weighs terms in them. */
 typedef struct window {
     wts_xdb *db;
     const wts_docid *ids;
     size_t n;
     uint32_t doccount;
-    double *normlen; /* each paragraph's length over the average */
-    uint32_t *wdf;   /* scratch: one term's wdf in each paragraph */
+    double *normlen; /* each file's length over the average */
+    uint32_t *wdf;   /* scratch: one term's wdf in each file */
 } window;
 
-/* Adds factor times the BM25 weight of term in each paragraph of w it
+/* Adds factor times the BM25 weight of term in each file of w it
  * indexes to add[i] (and to sum[i] when sum is not NULL): the match's own
  * weight (Xapian's BM25 and its defaults, k1 = 1, b = 0.5, the least
  * normalised length 0.5, the idf it clamps). */
@@ -477,28 +466,11 @@ static void add_term_weight(const window *w, const char *prefix, const char *wor
     wts_buf_free(&term);
 }
 
-/* Whether candidates a and b belong to one unit of the answer: the same
- * document when grouped, else only when they are one. */
-static bool same_unit(const cand *a, const cand *b, bool grouped) {
-    if (!grouped) return a == b;
-    return a->key_len == b->key_len && (a->key_len == 0 || memcmp(a->key, b->key, a->key_len) == 0);
-}
-
-/* How many units (documents when grouped, else paragraphs) have a
- * candidate among the first nd of done that scores above bound. */
-static size_t units_above(const cand *c, const size_t *done, size_t nd, double bound, bool grouped) {
-    size_t units = 0;
-    for (size_t k = 0; k < nd; k++) {
-        const cand *a = &c[done[k]];
-        if (a->score <= bound) continue;
-        bool seen = false;
-        for (size_t j = 0; j < k && !seen; j++) {
-            const cand *b = &c[done[j]];
-            seen = b->score > bound && same_unit(a, b, grouped);
-        }
-        units += !seen;
-    }
-    return units;
+/* How many of the first nd candidates of done score above bound. */
+static size_t scoring_above(const cand *c, const size_t *done, size_t nd, double bound) {
+    size_t above = 0;
+    for (size_t k = 0; k < nd; k++) above += c[done[k]].score > bound;
+    return above;
 }
 
 typedef struct bound_at {
@@ -513,14 +485,13 @@ static int bound_cmp(const void *a, const void *b) {
 }
 
 /* The first n candidates, scored again and put in order.  Nearness needs
- * each paragraph's positions (a B-tree descent per word and paragraph),
- * so it is read best bound first and no further than the first `want`
- * units need: once that many units score above the best any paragraph
- * left could reach with all its words together, the rest keep their
- * score without nearness.  The first `want` are then in their exact
- * order, and a later page, asking for more, reads further. */
-static void rerank(wts_xdb *db, const wts_query *q, const wts_xmset *m, cand *c, size_t n, size_t want,
-                   bool grouped) {
+ * each file's positions (a B-tree descent per word and file), so it is
+ * read best bound first and no further than the first `want` need: once
+ * that many score above the best any file left could reach with all its
+ * words together, the rest keep their score without nearness.  The first
+ * `want` are then in their exact order, and a later page, asking for
+ * more, reads further. */
+static void rerank(wts_xdb *db, const wts_query *q, const wts_xmset *m, cand *c, size_t n, size_t want) {
     if (n == 0) return;
     wts_docid *ids = wts_xcalloc(n, sizeof *ids);
     for (size_t i = 0; i < n; i++) ids[i] = wts_xmset_docid(m, c[i].at);
@@ -533,7 +504,7 @@ static void rerank(wts_xdb *db, const wts_query *q, const wts_xmset *m, cand *c,
         if (w.normlen[i] < 0.5) w.normlen[i] = 0.5;
     }
     double *boost = wts_xcalloc(n, sizeof *boost);
-    /* words[g * n + i]: what the words of boost g weigh in paragraph i */
+    /* words[g * n + i]: what the words of boost g weigh in file i */
     double *words = wts_xcalloc(n * (q->nboosts ? q->nboosts : 1), sizeof *words);
     bool near = false;
     for (size_t g = 0; g < q->nboosts; g++) {
@@ -551,7 +522,7 @@ static void rerank(wts_xdb *db, const wts_query *q, const wts_xmset *m, cand *c,
         }
         near = near || b->n >= 2;
     }
-    /* each paragraph's score without nearness, and the most it can reach */
+    /* each file's score without nearness, and the most it can reach */
     bound_at *order = wts_xcalloc(n, sizeof *order);
     for (size_t i = 0; i < n; i++) {
         c[i].score += boost[i];
@@ -566,7 +537,7 @@ static void rerank(wts_xdb *db, const wts_query *q, const wts_xmset *m, cand *c,
         size_t cap = 0;
         for (size_t k = 0; k < n; k++) {
             /* nothing left can reach the units already above it */
-            if (nd >= want && units_above(c, done, nd, order[k].bound, grouped) >= want) break;
+            if (nd >= want && scoring_above(c, done, nd, order[k].bound) >= want) break;
             size_t i = order[k].at;
             for (size_t g = 0; g < q->nboosts; g++) {
                 const struct wts_qboost *b = &q->boosts[g];
@@ -1048,8 +1019,8 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
         if (reranked) {
             size_t nw = got < RERANK_WINDOW ? got : RERANK_WINDOW;
             cand *c = wts_xcalloc(nw ? nw : 1, sizeof *c);
-            for (size_t i = 0; i < nw; i++) c[i] = (cand){i, files[i].score, NULL, 0, 0};
-            rerank(db, q, m, c, nw, (size_t)want, false);
+            for (size_t i = 0; i < nw; i++) c[i] = (cand){i, files[i].score};
+            rerank(db, q, m, c, nw, (size_t)want);
             for (size_t i = 0; i < nw; i++) {
                 order[i] = c[i].at;
                 files[c[i].at].score = c[i].score;

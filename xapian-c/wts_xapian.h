@@ -281,16 +281,6 @@ wts_status wts_xdb_search_keys(wts_xdb *db, const wts_xquery *q,
                                const wts_xsearch_opts *opts, int slot,
                                wts_xmset **out);
 
-/* How many distinct values of slot (group keys) the documents matching q
- * hold.  The matches are read in index order (shard by shard, from the
- * first document) until sample distinct values are seen: *exact is 1 and
- * *out the count when fewer match; else *exact is 0 and *out the index's
- * estimate of matches times the share of distinct values among the
- * matches read, where the documents of one group follow each other. */
-wts_status wts_xdb_estimate_values(wts_xdb *db, const wts_xquery *q, unsigned slot,
-                                   uint32_t sample, double time_limit,
-                                   uint32_t *out, int *exact);
-
 /* For each of the n documents ids (any order), the within-document
  * frequency of term in it into wdf[i], 0 when it is not indexed by term.
  * Reads the term's posting list once, skipping to each document. */
