@@ -176,14 +176,14 @@ static void report_file(void *ud, uint64_t bytes) {
 
 static bool worth_compacting(const shard_run *r, const wts_index_stats *s) {
     if (!r->compacted_name || r->job->compact < 0) return false;
-    if (r->job->compact > 0) return s->paragraphs + s->files_removed > 0;
-    if (s->paragraphs == 0) return false;
+    if (r->job->compact > 0) return s->files_indexed + s->files_removed > 0;
+    if (s->files_indexed == 0) return false;
     wts_xdb *db = NULL;
     uint32_t docs = 0;
     if (wts_xdb_open(r->shard_path, &db, NULL) != WTS_OK) return false;
     bool ok = wts_xdb_doccount(db, &docs) == WTS_OK;
     wts_xdb_close(db);
-    return ok && (uint64_t)s->paragraphs * 10 >= docs; /* a tenth or more is new */
+    return ok && (uint64_t)s->files_indexed * 10 >= docs; /* a tenth or more of its files is new */
 }
 
 static int shard_main(const shard_run *r) {
