@@ -137,6 +137,10 @@ void wts_file_record_free(wts_file_record *r) {
     free(r);
 }
 
+const char *wts_file_record_string(const wts_file_record *r, const char *key) {
+    return json_string_value(json_object_get(r->file, key));
+}
+
 size_t wts_file_record_nparas(const wts_file_record *r) { return r->file && r->nlines ? r->nlines - 1 : 0; }
 
 /* Paragraph k's line parsed (the record keeps it), NULL when there is

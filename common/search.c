@@ -357,7 +357,7 @@ static char *versions_of(wts_xdb *db, const char *symbol) {
  * of first files, whatever the page, so that the pages of one query
  * agree: its first RERANK_WINDOW files in their new order, then the rest
  * in the index's order. */
-#define RERANK_WINDOW 100
+#define RERANK_WINDOW 50
 /* Each boost adds, like the terms the match once had for it, the BM25
  * weight of the terms found times a factor: the form typed (the folded
  * word, and the word with its accents: before other inflections), the
@@ -599,7 +599,8 @@ static double idf_of(const para_scorer *s, const char *prefix, const char *word)
 /* A file the match returned, and what is known of its paragraphs. */
 typedef struct file_hit {
     wts_docid id;
-    double score;
+    double weight;       /* the match's */
+    double score;        /* after re-ranking */
     uint32_t collapsed;  /* files of its group the match left out */
     bool evaluated;
     uint8_t *match;      /* the paragraphs the query is true of */
@@ -617,11 +618,11 @@ static void file_hit_clear(file_hit *f) {
     wts_file_record_free(f->rec);
 }
 
-static file_hit file_hit_new(wts_docid id, double score, uint32_t collapsed) {
+static file_hit file_hit_new(wts_docid id, double weight, uint32_t collapsed) {
     file_hit f;
     memset(&f, 0, sizeof f);
     f.id = id;
-    f.score = score;
+    f.weight = f.score = weight;
     f.collapsed = collapsed;
     return f;
 }
@@ -754,10 +755,15 @@ static wts_file_record *file_record(wts_xdb *db, file_hit *f) {
     return f->rec;
 }
 
-/* The paragraphs of the other versions of a document that the query is
- * true of: for the count of a hit whose versions the match collapsed. */
-static uint32_t versions_matching(const para_scorer *s, const wts_xquery *doc_q, const char *symbol,
-                                  wts_docid shown, double time_limit) {
+/* The language versions of the document of f (its symbol) that the match
+ * collapsed into it: *count gets the paragraphs the query is true of in
+ * all of them, f included; the result is the version to show instead of
+ * f, 0 for f: one the match weighs as much as f, before it by date and
+ * language, so that which version stands for a document does not hang on
+ * the order of the index's documents. */
+static wts_docid read_versions(const para_scorer *s, const wts_xquery *doc_q, const file_hit *f,
+                               const char *symbol, double time_limit, uint32_t *count) {
+    *count = f->nmatch;
     wts_buf t = WTS_BUF_INIT;
     wts_buf_printf(&t, "%s%s|", WTS_PREFIX_VERSION, symbol);
     wts_xquery *versions = NULL, *both = NULL;
@@ -766,24 +772,42 @@ static uint32_t versions_matching(const para_scorer *s, const wts_xquery *doc_q,
     const wts_xquery *subs[2] = {doc_q, versions};
     if (st == WTS_OK) st = wts_xquery_combine(WTS_XOP_FILTER, subs, 2, 0, &both);
     wts_xquery_free(versions);
-    uint32_t count = 0;
     wts_xsearch_opts xo;
     wts_xsearch_opts_init(&xo);
     xo.limit = MAX_VERSIONS;
     xo.time_limit = time_limit;
     wts_xmset *m = NULL;
-    if (st == WTS_OK && wts_xdb_search_keys(s->db, both, &xo, -1, &m) == WTS_OK) {
+    wts_docid instead = 0;
+    if (st == WTS_OK && wts_xdb_search_keys(s->db, both, &xo, WTS_SLOT_DATE, &m) == WTS_OK) {
         para_scorer only = *s;
         only.ranked = false; /* counted, not scored */
+        const char *shown_key = "";
+        size_t shown_len = 0;
+        for (size_t i = 0; i < wts_xmset_size(m); i++)
+            if (wts_xmset_docid(m, i) == f->id) shown_key = wts_xmset_data(m, i, &shown_len);
+        const char *best_key = shown_key;
+        size_t best_len = shown_len;
         for (size_t i = 0; i < wts_xmset_size(m); i++) {
-            file_hit f = file_hit_new(wts_xmset_docid(m, i), 0, 0);
-            if (f.id != shown && evaluate(&only, &f)) count += f.nmatch;
-            file_hit_clear(&f);
+            file_hit v = file_hit_new(wts_xmset_docid(m, i), 0, 0);
+            if (v.id != f->id && evaluate(&only, &v)) {
+                *count += v.nmatch;
+                size_t len = 0;
+                const char *key = wts_xmset_data(m, i, &len);
+                double w = wts_xmset_weight(m, i);
+                bool tie = fabs(w - f->weight) <= 1e-9 * (fabs(w) > 1 ? fabs(w) : 1);
+                int order = key ? memcmp(key, best_key, len < best_len ? len : best_len) : 1;
+                if (tie && key && (order < 0 || (order == 0 && len < best_len))) {
+                    instead = v.id;
+                    best_key = key;
+                    best_len = len;
+                }
+            }
+            file_hit_clear(&v);
         }
     }
     wts_xmset_free(m);
     wts_xquery_free(both);
-    return count;
+    return instead;
 }
 
 /* The best paragraph of f for the query: by score when ranked, else the
@@ -972,11 +996,7 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
     if (grouped) { /* language versions of one symbol are one document */
         xo.collapse_slot = WTS_SLOT_GROUP;
         xo.collapse_max = 1;
-        /* which version stands for it, when they tie, whatever the docids:
-         * by date then language */
-        xo.sort = WTS_XSORT_RELEVANCE_THEN_VALUE;
-        xo.sort_slot = WTS_SLOT_DATE;
-        xo.sort_descending = 1;
+
     }
     if (!by_score) {
         xo.sort = WTS_XSORT_VALUE;
@@ -1110,13 +1130,21 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
             h->matching_paragraphs = 1;
             continue;
         }
-        file_hit *f = &files[units[from + i]];
-        size_t k = best_paragraph(&scorer, f);
-        fill_hit(db, q, f, k == SIZE_MAX ? 0 : k, f->score, h);
-        h->matching_paragraphs = f->nmatch;
-        const char *symbol = h->record ? wts_record_string(h->record, "symbol") : NULL;
-        if (f->collapsed && symbol)
-            h->matching_paragraphs += versions_matching(&scorer, doc_q, symbol, f->id, opts->time_limit);
+        file_hit *f = &files[units[from + i]], shown = file_hit_new(0, 0, 0);
+        uint32_t count = f->nmatch;
+        wts_file_record *rec = f->collapsed ? file_record(db, f) : NULL;
+        const char *symbol = rec ? wts_file_record_string(rec, "symbol") : NULL;
+        wts_docid instead = symbol ? read_versions(&scorer, doc_q, f, symbol, opts->time_limit, &count) : 0;
+        if (instead) { /* the version that goes first when they tie */
+            shown = file_hit_new(instead, f->weight, f->collapsed);
+            shown.score = f->score;
+            if (!evaluate(&scorer, &shown)) instead = 0;
+        }
+        file_hit *g = instead ? &shown : f;
+        size_t k = best_paragraph(&scorer, g);
+        fill_hit(db, q, g, k == SIZE_MAX ? 0 : k, g->score, h);
+        h->matching_paragraphs = count;
+        file_hit_clear(&shown);
     }
     r->suggestion = suggestion(db, q);
     if (opts->facets) count_facets(&scorer, doc_q, opts->time_limit, r);

@@ -349,6 +349,9 @@ typedef struct wts_file_record wts_file_record;
 wts_file_record *wts_file_record_new(char *data, size_t len);
 void wts_file_record_free(wts_file_record *r);
 size_t wts_file_record_nparas(const wts_file_record *r);
+/* A string field of the file ("path", "symbol", "title", ...), NULL when
+ * absent; valid as long as r. */
+const char *wts_file_record_string(const wts_file_record *r, const char *key);
 /* As wts_record_paragraph; only the lines of the paragraph and of its
  * heading are parsed, once. */
 wts_record *wts_file_record_paragraph(wts_file_record *r, size_t k);
