@@ -120,6 +120,10 @@ size_t wts_strset_add(wts_strset *set, const char *s, size_t len, bool *added) {
     return set->n - 1;
 }
 
+bool wts_strset_has(const wts_strset *set, const char *s, size_t len) {
+    return set->n && *strset_slot(set, s, len) != 0;
+}
+
 void wts_strset_free(wts_strset *set) {
     for (size_t i = 0; i < set->n; i++) free(set->v[i]);
     free(set->v);

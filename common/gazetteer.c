@@ -31,6 +31,8 @@ typedef struct gazetteer {
     char **ids;       /* each id once, in file order */
     char **labels;    /* English name of each id */
     size_t nids;
+    wts_strset firsts; /* the first word of every name: most words of a
+                          text start none, and need no search */
 } gazetteer;
 
 static gazetteer members, topics, acronyms;
@@ -105,6 +107,7 @@ static void sort_names(gazetteer *g) {
         g->e[kept++] = g->e[i];
     }
     g->n = kept;
+    for (size_t i = 0; i < g->n; i++) wts_strset_add(&g->firsts, g->e[i].key, strcspn(g->e[i].key, " "), NULL);
 }
 
 /* Reads a TSV whose first column is the id and whose name columns are
@@ -354,6 +357,7 @@ void wts_gaz_find(wts_gaz which, const char *text, size_t len, wts_gaz_cb cb, vo
         const char *w = l.folded.data + l.v[i].fstart;
         size_t wl = l.v[i].flen;
         const gaz_entry *best = NULL;
+        if (!wts_strset_has(&g->firsts, w, wl)) continue;
         for (size_t j = lower_bound(g, w, wl); j < g->n; j++) {
             const gaz_entry *e = &g->e[j];
             if (strncmp(e->key, w, wl) != 0) break;

@@ -1100,7 +1100,7 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
         wts_xquery_free(doc_q);
         return st;
     }
-    if (!grouped && by_score) qsort(paras, nparas, sizeof *paras, para_hit_cmp);
+    if (!grouped && by_score && nparas > 1) qsort(paras, nparas, sizeof *paras, para_hit_cmp);
 
     wts_results *r = wts_xcalloc(1, sizeof *r);
     r->query = wts_xstrdup(query_text ? query_text : "");

@@ -4,6 +4,7 @@
  * word is cut and folded the same way wherever it is met. */
 #include "wts.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicase.h>
@@ -160,7 +161,90 @@ static bool is_digit_at(const char *s, size_t len, size_t i) {
     return i < len && s[i] >= '0' && s[i] <= '9';
 }
 
+/* One text's words, kept by each thread: the annotators and the writer
+ * tokenize each paragraph one after the other (language, members, topics,
+ * acronyms, dates), and the second time on is a replay.  A text is known
+ * again by its bytes, not its address. */
+typedef struct token_memo {
+    char *text; /* a copy */
+    size_t len;
+    struct memo_token {
+        size_t start, end, folded_at, folded_len;
+        uint32_t pos;
+    } *tok;
+    size_t n, cap;
+    wts_buf folded; /* each word's search form, NUL-ended */
+    bool replaying; /* a callback that tokenizes goes without the memo */
+} token_memo;
+
+/* Texts longer than this are tokenized without being kept: a paragraph is
+ * far shorter, and a whole document is tokenized once. */
+#define MEMO_MAX_BYTES (64 * 1024)
+
+static pthread_key_t memo_key;
+static pthread_once_t memo_once = PTHREAD_ONCE_INIT;
+
+static void memo_free(void *p) {
+    token_memo *m = p;
+    free(m->text);
+    free(m->tok);
+    wts_buf_free(&m->folded);
+    free(m);
+}
+
+static void memo_key_create(void) { pthread_key_create(&memo_key, memo_free); }
+
+static int memo_add(void *ud, const wts_token *t) {
+    token_memo *m = ud;
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 256;
+        m->tok = wts_xrealloc(m->tok, m->cap * sizeof *m->tok);
+    }
+    m->tok[m->n++] = (struct memo_token){t->start, t->end, m->folded.len, t->folded_len, t->pos};
+    wts_buf_add(&m->folded, t->folded, t->folded_len);
+    wts_buf_addc(&m->folded, '\0');
+    return 0;
+}
+
+static void tokenize_text(const char *text, size_t len, wts_token_cb cb, void *ud);
+
 void wts_tokenize(const char *text, size_t len, wts_token_cb cb, void *ud) {
+    if (len > MEMO_MAX_BYTES) {
+        tokenize_text(text, len, cb, ud);
+        return;
+    }
+    pthread_once(&memo_once, memo_key_create);
+    token_memo *m = pthread_getspecific(memo_key);
+    if (!m) {
+        m = wts_xcalloc(1, sizeof *m);
+        if (pthread_setspecific(memo_key, m) != 0) {
+            memo_free(m);
+            tokenize_text(text, len, cb, ud);
+            return;
+        }
+    }
+    if (m->replaying) {
+        tokenize_text(text, len, cb, ud);
+        return;
+    }
+    if (!m->text || m->len != len || memcmp(m->text, text, len) != 0) {
+        m->text = wts_xrealloc(m->text, len + 1);
+        memcpy(m->text, text, len);
+        m->len = len;
+        m->n = 0;
+        wts_buf_reset(&m->folded);
+        tokenize_text(text, len, memo_add, m);
+    }
+    m->replaying = true;
+    for (size_t i = 0; i < m->n; i++) {
+        const struct memo_token *k = &m->tok[i];
+        wts_token tok = {k->start, k->end, m->folded.data + k->folded_at, k->folded_len, k->pos};
+        if (cb(ud, &tok)) break;
+    }
+    m->replaying = false;
+}
+
+static void tokenize_text(const char *text, size_t len, wts_token_cb cb, void *ud) {
     wts_buf folded = WTS_BUF_INIT;
     uint32_t pos = 0;
     size_t i = 0;

@@ -64,6 +64,7 @@ typedef struct wts_strset {
 /* The index of s[0, len) in set, added when absent; *added (may be NULL)
  * tells whether it was. */
 size_t wts_strset_add(wts_strset *set, const char *s, size_t len, bool *added);
+bool wts_strset_has(const wts_strset *set, const char *s, size_t len);
 void wts_strset_free(wts_strset *set);
 
 /* ------------------------------------------------------------------ */

@@ -12,6 +12,10 @@ typedef struct write_ctx {
     wts_buf term;
     wts_buf facets; /* the facet value of the file being built */
     wts_strset stem_words; /* "stem\tword" pairs met in this run */
+    /* Each word's stem by language, once computed: words repeat, and
+     * stemming each occurrence was a tenth of indexing. */
+    wts_strset stemmed[4];
+    char **stem_of[4];
     size_t stem_words_saved; /* those of them in the index's metadata */
 } write_ctx;
 

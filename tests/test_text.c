@@ -44,7 +44,70 @@ static int spans_match(void *ud, const wts_token *t) {
     return 0;
 }
 
+/* A callback that tokenizes another text while a replay runs. */
+typedef struct nested {
+    wts_buf outer, inner;
+} nested;
+
+static int inner_token(void *ud, const wts_token *t) {
+    nested *n = ud;
+    wts_buf_add(&n->inner, t->folded, t->folded_len);
+    wts_buf_addc(&n->inner, '|');
+    return 0;
+}
+
+static int outer_token(void *ud, const wts_token *t) {
+    nested *n = ud;
+    wts_buf_add(&n->outer, t->folded, t->folded_len);
+    wts_buf_addc(&n->outer, '|');
+    wts_tokenize("Zéro un", 8, inner_token, n);
+    return 0;
+}
+
+static int stop_at_second(void *ud, const wts_token *t) {
+    joined *j = ud;
+    join_tokens(j, t);
+    return j->n == 2;
+}
+
+/* The tokenizer keeps each thread's last text: a text tokenized again is a
+ * replay, known by its bytes. */
+static void test_token_memo(void) {
+    char buf[64] = "Trade finance for MSMEs, 2.3 per cent";
+    char *a = tokens(buf), *b = tokens(buf);
+    CHECK_STR_EQ(a, "trade|finance|for|msmes|2.3|per|cent");
+    CHECK_STR_EQ(b, a);
+    free(a);
+    free(b);
+    /* the same address and length, other bytes: never the old words */
+    memcpy(buf, "Cyber", 5);
+    a = tokens(buf);
+    CHECK_STR_EQ(a, "cyber|finance|for|msmes|2.3|per|cent");
+    free(a);
+    /* positions and spans replayed as they were */
+    span_check sc = {buf, 1};
+    wts_tokenize(buf, strlen(buf), spans_match, &sc);
+    wts_tokenize(buf, strlen(buf), spans_match, &sc);
+    CHECK(sc.ok);
+    /* a callback may stop a replay, and the next one is whole */
+    joined j = {WTS_BUF_INIT, 0};
+    wts_tokenize(buf, strlen(buf), stop_at_second, &j);
+    CHECK_STR_EQ(j.b.data, "cyber|finance");
+    wts_buf_free(&j.b);
+    a = tokens(buf);
+    CHECK_STR_EQ(a, "cyber|finance|for|msmes|2.3|per|cent");
+    free(a);
+    /* a callback that tokenizes: both texts whole, the outer one kept */
+    nested n = {WTS_BUF_INIT, WTS_BUF_INIT};
+    wts_tokenize(buf, 13, outer_token, &n);
+    CHECK_STR_EQ(n.outer.data, "cyber|finance|");
+    CHECK_STR_EQ(n.inner.data, "zero|un|zero|un|");
+    wts_buf_free(&n.outer);
+    wts_buf_free(&n.inner);
+}
+
 int main(void) {
+    test_token_memo();
     static const struct {
         const char *in, *want;
     } folds[] = {
