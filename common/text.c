@@ -39,6 +39,12 @@ void wts_utf8_encode(wts_buf *b, uint32_t cp) {
 }
 
 void wts_utf8_nfc(const char *s, size_t len, wts_buf *out) {
+    size_t ascii = 0; /* ASCII is its own NFC: most English text, at once */
+    while (ascii < len && (unsigned char)s[ascii] < 0x80) ascii++;
+    if (ascii == len) {
+        wts_buf_add(out, s, len);
+        return;
+    }
     size_t n = 0;
     uint8_t *r = u8_normalize(UNINORM_NFC, (const uint8_t *)s, len, NULL, &n);
     if (!r) { /* only on invalid input or no memory: keep the text as is */
