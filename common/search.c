@@ -920,6 +920,33 @@ static void count_facets(const para_scorer *s, const wts_xquery *doc_q, double t
     free(t.count);
 }
 
+/* Files read in index order to estimate what the matches hold. */
+#define SAMPLE_FILES 32
+
+/* Of a sample of the files doc_q matches (wts_xdb_sample), the share that
+ * hold a paragraph the query is true of and the mean number of such
+ * paragraphs; both left alone when there is no sample. */
+static void sample_files(const para_scorer *s, const wts_xquery *doc_q, double time_limit, double *share,
+                         double *mean) {
+    wts_docid ids[SAMPLE_FILES];
+    uint32_t got = 0;
+    if (wts_xdb_sample(s->db, doc_q, SAMPLE_FILES, time_limit, ids, &got) != WTS_OK || got == 0) return;
+    para_scorer only = *s;
+    only.ranked = false; /* counted, not scored */
+    uint32_t with = 0;
+    uint64_t paragraphs = 0;
+    for (uint32_t i = 0; i < got; i++) {
+        file_hit f = file_hit_new(ids[i], 0, 0);
+        if (evaluate(&only, &f)) {
+            with++;
+            paragraphs += f.nmatch;
+        }
+        file_hit_clear(&f);
+    }
+    *share = (double)with / got;
+    *mean = (double)paragraphs / got;
+}
+
 /* ---- searching ---- */
 
 /* Fills hit h from paragraph k of file f: its record, snippet and
@@ -996,7 +1023,6 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
     if (grouped) { /* language versions of one symbol are one document */
         xo.collapse_slot = WTS_SLOT_GROUP;
         xo.collapse_max = 1;
-
     }
     if (!by_score) {
         xo.sort = WTS_XSORT_VALUE;
@@ -1019,8 +1045,6 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
     para_hit *paras = NULL;
     size_t nparas = 0, cap_paras = 0;
     size_t *units = NULL, nunits = 0; /* files shown, in order (grouped) */
-    size_t checked = 0, passed = 0;   /* files evaluated, and with a paragraph */
-    uint64_t matching_seen = 0;       /* their matching paragraphs */
     for (int round = 0;; round++) {
         xo.limit = (uint32_t)ask;
         st = wts_xdb_search_keys(db, doc_q, &xo, -1, &m);
@@ -1052,18 +1076,21 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
          * ranked by relevance read every file asked for. */
         nunits = 0;
         nparas = 0;
-        checked = passed = 0;
-        matching_seen = 0;
         units = wts_xcalloc(got ? got : 1, sizeof *units);
-        bool read_all = all_seen || (!grouped && by_score);
+        /* every file read, for an exact count, when the match saw all;
+         * not when the index says each holds a paragraph: documents are
+         * counted without reading them */
+        bool count_all = all_seen && !(grouped && exact);
+        bool read_all = count_all || (!grouped && by_score);
         for (size_t i = 0; i < got; i++) {
             file_hit *f = &files[order[i]];
             bool full = grouped ? nunits >= want : nparas >= want;
-            if (full && !read_all) break;
-            checked++;
+            if (full && !read_all) {
+                if (grouped && exact && all_seen) /* the rest, as they are: all hold a paragraph */
+                    for (size_t j = i; j < got; j++) units[nunits++] = order[j];
+                break;
+            }
             if (!evaluate(&scorer, f)) continue;
-            passed++;
-            matching_seen += f->nmatch;
             if (grouped) {
                 units[nunits++] = order[i];
                 continue;
@@ -1107,15 +1134,20 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
     r->offset = opts->offset;
     r->group = opts->group;
     /* Every file seen and checked: exact.  Else the index's estimate of
-     * files (of documents, when grouped), times the share of those checked
-     * that hold a paragraph, and for paragraphs their mean number. */
-    double share = exact || checked == 0 ? 1.0 : (double)passed / (double)checked;
-    if (all_seen)
+     * files (of documents, when grouped), times, for documents the index
+     * cannot say hold a paragraph, the share of a sample that do, and for
+     * paragraphs their mean number in the sample.  The sample is of files
+     * in index order: the best ones, read for the page, hold more than
+     * most. */
+    if (all_seen) {
         r->total = grouped ? (uint32_t)nunits : (uint32_t)nparas;
-    else if (grouped)
-        r->total = (uint32_t)(wts_xmset_estimated(m) * share + 0.5);
-    else
-        r->total = (uint32_t)(wts_xmset_estimated(m) * share * (passed ? (double)matching_seen / passed : 1.0) + 0.5);
+    } else if (grouped && exact) {
+        r->total = wts_xmset_estimated(m);
+    } else {
+        double share = 1.0, mean = 1.0;
+        sample_files(&scorer, doc_q, opts->time_limit, &share, &mean);
+        r->total = (uint32_t)(wts_xmset_estimated(m) * (grouped ? share : mean) + 0.5);
+    }
     size_t shown_units = grouped ? nunits : nparas;
     if (r->total < shown_units) r->total = (uint32_t)shown_units;
     size_t from = opts->offset < shown_units ? opts->offset : shown_units;

@@ -1020,7 +1020,67 @@ wts_status wts_xapian_test_map(wts_xtest_throw kind, char **errmsg) {
 
 /* ---- a window of hits, ranked again after the match ---- */
 
+namespace {
+
+// Every document in index order, each weighing less than the one before:
+// a query AND'ed with it (and weighing nothing itself) is matched in index
+// order, and the match of a shard ends as soon as the hits kept outweigh
+// whatever comes next.  Documents that do not exist are never asked for
+// alone: the query beside it drives, having the fewer matches.
+class IndexOrder : public Xapian::PostingSource {
+  public:
+    void init(const Xapian::Database &db) override {
+        did_ = 0;
+        last_ = db.get_lastdocid();
+        set_maxweight(weight_of(1));
+    }
+    Xapian::doccount get_termfreq_min() const override { return 0; }
+    Xapian::doccount get_termfreq_est() const override { return last_; }
+    Xapian::doccount get_termfreq_max() const override { return last_; }
+    void next(double min_wt) override { move(did_ + 1, min_wt); }
+    void skip_to(Xapian::docid did, double min_wt) override {
+        if (did > did_) move(did, min_wt);
+    }
+    bool check(Xapian::docid did, double min_wt) override {
+        skip_to(did, min_wt);
+        return true;
+    }
+    bool at_end() const override { return did_ > last_; }
+    Xapian::docid get_docid() const override { return did_; }
+    double get_weight() const override { return weight_of(did_); }
+    Xapian::PostingSource *clone() const override { return new IndexOrder(); }
+    std::string name() const override { return "wts::IndexOrder"; }
+
+  private:
+    static double weight_of(Xapian::docid did) { return 1.0 / (1.0 + did); }
+    void move(Xapian::docid did, double min_wt) {
+        // nothing from here on can be kept: end, without reading it
+        did_ = weight_of(did) < min_wt ? last_ + 1 : did;
+        if (did_ <= last_) set_maxweight(weight_of(did_));
+    }
+    Xapian::docid did_ = 0, last_ = 0;
+};
+
+}  // namespace
+
 extern "C" {
+
+wts_status wts_xdb_sample(wts_xdb *db, const wts_xquery *q, uint32_t n, double time_limit,
+                          wts_docid *ids, uint32_t *got) {
+    if (got) *got = 0;
+    if (!db || !q || !got || (n && !ids)) return WTS_ERR_INVALID;
+    WTS_GUARD(db->message, {
+        IndexOrder order;
+        Xapian::Query ordered(Xapian::Query::OP_AND,
+                              Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, 0.0),
+                              Xapian::Query(&order));
+        Xapian::Enquire enquire(db->db);
+        enquire.set_query(ordered);
+        if (time_limit > 0) enquire.set_time_limit(time_limit);
+        Xapian::MSet mset = enquire.get_mset(0, n);
+        for (auto it = mset.begin(); it != mset.end(); ++it) ids[(*got)++] = *it;
+    });
+}
 
 wts_status wts_xdb_search_keys(wts_xdb *db, const wts_xquery *q,
                                const wts_xsearch_opts *opts, int slot,

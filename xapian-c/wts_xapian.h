@@ -281,6 +281,12 @@ wts_status wts_xdb_search_keys(wts_xdb *db, const wts_xquery *q,
                                const wts_xsearch_opts *opts, int slot,
                                wts_xmset **out);
 
+/* The first n documents q matches in index order (shard by shard), into
+ * ids, and how many into *got (fewer when fewer match): a sample of its
+ * matches that does not favour the best, for estimating what they hold. */
+wts_status wts_xdb_sample(wts_xdb *db, const wts_xquery *q, uint32_t n, double time_limit,
+                          wts_docid *ids, uint32_t *got);
+
 /* For each of the n documents ids (any order), the within-document
  * frequency of term in it into wdf[i], 0 when it is not indexed by term.
  * Reads the term's posting list once, skipping to each document. */
