@@ -12,15 +12,13 @@ test failed.
 """
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import unittest
 
+import manifest_corpus
 from unit_runner import run_module
 
 EXE = None
-TIMEOUT = 30
 
 FILL = ('The members present at the meeting then discussed budgets, staffing '
         'and the calendar of future meetings for the coming year at length.')
@@ -88,30 +86,15 @@ DOCS = [
 
 
 def run(*args):
-    p = subprocess.run([EXE, *args], capture_output=True, text=True, timeout=TIMEOUT,
-                       stdin=subprocess.DEVNULL)
-    if p.returncode not in (0, 1):
-        raise AssertionError('wtosearch %s: exit %d\n%s' % (' '.join(args), p.returncode, p.stderr))
-    return p
+    return manifest_corpus.run(EXE, *args)
 
 
 class Paragraphs(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory(prefix='wtosearch-paragraph-')
-        corpus = os.path.join(cls.tmp.name, 'corpus')
-        os.makedirs(corpus)
-        rows = ['path\tsymbol\tdate\tlang\ttitle']
-        for i, (name, symbol, lang, title, text) in enumerate(DOCS):
-            with open(os.path.join(corpus, name), 'w', encoding='utf-8') as f:
-                f.write(text)
-            rows.append('%s\t%s\t2024-02-%02d\t%s\t%s' % (name, symbol, i + 1, lang, title))
-        with open(os.path.join(corpus, 'MANIFEST.tsv'), 'w', encoding='utf-8') as f:
-            f.write('\n'.join(rows) + '\n')
-        cls.db = os.path.join(cls.tmp.name, 'db')
-        p = run('index', '--db', cls.db, corpus)
-        if p.returncode != 0:
-            raise AssertionError('index failed\n%s%s' % (p.stdout, p.stderr))
+        docs = [(name, symbol, '2024-02-%02d' % (i + 1), lang, title, text)
+                for i, (name, symbol, lang, title, text) in enumerate(DOCS)]
+        cls.tmp, cls.db = manifest_corpus.index_corpus(EXE, 'wtosearch-paragraph-', docs)
 
     @classmethod
     def tearDownClass(cls):
@@ -249,18 +232,14 @@ class Paragraphs(unittest.TestCase):
         self.assertEqual(ps[1]['para'], '1')
 
     def test_check(self):
-        p = subprocess.run([EXE, 'check', '--db', self.db], capture_output=True, text=True,
-                           timeout=TIMEOUT, stdin=subprocess.DEVNULL)
+        p = run('check', '--db', self.db)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
 
 
 def main():
     global EXE
-    if len(sys.argv) != 2:
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
-        return 2
-    EXE = os.path.abspath(sys.argv[1])
-    return run_module(sys.modules[__name__])
+    EXE = manifest_corpus.wtosearch_from_argv(__doc__)
+    return run_module(sys.modules[__name__]) if EXE else 2
 
 
 if __name__ == '__main__':

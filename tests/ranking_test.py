@@ -11,15 +11,13 @@ failed"; the exit status is 1 when any test failed.
 """
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import unittest
 
+import manifest_corpus
 from unit_runner import run_module
 
 EXE = None
-TIMEOUT = 30
 
 # Each document: (file, symbol, title, Markdown text).  Filler sentences
 # keep the paragraphs of a test alike in length, so that the index scores
@@ -59,30 +57,15 @@ DOCS = [
 
 
 def run(*args):
-    p = subprocess.run([EXE, *args], capture_output=True, text=True, timeout=TIMEOUT,
-                       stdin=subprocess.DEVNULL)
-    if p.returncode not in (0, 1):
-        raise AssertionError('wtosearch %s: exit %d\n%s' % (' '.join(args), p.returncode, p.stderr))
-    return p
+    return manifest_corpus.run(EXE, *args)
 
 
 class Ranking(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory(prefix='wtosearch-ranking-')
-        corpus = os.path.join(cls.tmp.name, 'corpus')
-        os.makedirs(corpus)
-        rows = ['path\tsymbol\tdate\tlang\ttitle']
-        for i, (name, symbol, title, text) in enumerate(DOCS):
-            with open(os.path.join(corpus, name), 'w', encoding='utf-8') as f:
-                f.write(text)
-            rows.append('%s\t%s\t2024-01-%02d\ten\t%s' % (name, symbol, i + 1, title))
-        with open(os.path.join(corpus, 'MANIFEST.tsv'), 'w', encoding='utf-8') as f:
-            f.write('\n'.join(rows) + '\n')
-        cls.db = os.path.join(cls.tmp.name, 'db')
-        p = run('index', '--db', cls.db, corpus)
-        if p.returncode != 0:
-            raise AssertionError('index failed\n%s%s' % (p.stdout, p.stderr))
+        docs = [(name, symbol, '2024-01-%02d' % (i + 1), 'en', title, text)
+                for i, (name, symbol, title, text) in enumerate(DOCS)]
+        cls.tmp, cls.db = manifest_corpus.index_corpus(EXE, 'wtosearch-ranking-', docs)
 
     @classmethod
     def tearDownClass(cls):
@@ -133,11 +116,8 @@ class Ranking(unittest.TestCase):
 
 def main():
     global EXE
-    if len(sys.argv) != 2:
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
-        return 2
-    EXE = os.path.abspath(sys.argv[1])
-    return run_module(sys.modules[__name__])
+    EXE = manifest_corpus.wtosearch_from_argv(__doc__)
+    return run_module(sys.modules[__name__]) if EXE else 2
 
 
 if __name__ == '__main__':

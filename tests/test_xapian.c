@@ -1665,6 +1665,15 @@ static const char *paras_of(wts_xdb *db, wts_docid id, const wts_xquery *q) {
     return buf;
 }
 
+/* Which paragraphs of doc id the combination of a and b by op (window)
+ * is true of, checked against want. */
+#define EXPECT_PARAS(db, op, a, b, window, id, want)                                     \
+    do {                                                                                 \
+        wts_xquery *q_ = combine2(op, a, b, window);                                     \
+        CHECK_STR_EQ(paras_of(db, id, q_), want);                                        \
+        wts_xquery_free(q_);                                                             \
+    } while (0)
+
 /* The docids q matches, ascending, as "1,3,". */
 static const char *search_id_set(wts_xdb *db, const wts_xquery *q) {
     static char buf[256];
@@ -1740,49 +1749,29 @@ static void test_paragraphs(void) {
     CHECK_STR_EQ(paras_of(db, 1, q), "1000");
     CHECK_STR_EQ(paras_of(db, 2, q), "00"); /* alpha ¶0, beta ¶1 */
     wts_xquery_free(q);
-    q = combine2(WTS_XOP_AND, gamma, epsilon, 0);
-    CHECK_STR_EQ(paras_of(db, 1, q), "0000");
-    wts_xquery_free(q);
-    q = combine2(WTS_XOP_AND, delta, beta, 0);
-    CHECK_STR_EQ(paras_of(db, 1, q), "0001");
-    wts_xquery_free(q);
+    EXPECT_PARAS(db, WTS_XOP_AND, gamma, epsilon, 0, 1, "0000");
+    EXPECT_PARAS(db, WTS_XOP_AND, delta, beta, 0, 1, "0001");
     q = combine2(WTS_XOP_AND, kenya, epsilon, 0); /* member ¶0, word ¶1 */
     CHECK_STR_EQ(paras_of(db, 1, q), "0000");
     wts_xquery_free(q);
-    q = combine2(WTS_XOP_AND, mexico, epsilon, 0);
-    CHECK_STR_EQ(paras_of(db, 1, q), "0100");
-    wts_xquery_free(q);
-    q = combine2(WTS_XOP_FILTER, alpha, lang_en, 0);
-    CHECK_STR_EQ(paras_of(db, 1, q), "1100");
-    wts_xquery_free(q);
+    EXPECT_PARAS(db, WTS_XOP_AND, mexico, epsilon, 0, 1, "0100");
+    EXPECT_PARAS(db, WTS_XOP_FILTER, alpha, lang_en, 0, 1, "1100");
 
     /* OR */
-    q = combine2(WTS_XOP_OR, gamma, epsilon, 0);
-    CHECK_STR_EQ(paras_of(db, 1, q), "1100");
-    wts_xquery_free(q);
-    q = combine2(WTS_XOP_OR, zeta, beta, 0);
-    CHECK_STR_EQ(paras_of(db, 1, q), "1011");
-    wts_xquery_free(q);
+    EXPECT_PARAS(db, WTS_XOP_OR, gamma, epsilon, 0, 1, "1100");
+    EXPECT_PARAS(db, WTS_XOP_OR, zeta, beta, 0, 1, "1011");
 
     /* AND_NOT: the paragraph not having the excluded */
-    q = combine2(WTS_XOP_AND_NOT, alpha, gamma, 0);
-    CHECK_STR_EQ(paras_of(db, 1, q), "0100");
-    wts_xquery_free(q);
-    q = combine2(WTS_XOP_AND_NOT, delta, epsilon, 0);
-    CHECK_STR_EQ(paras_of(db, 1, q), "0001");
-    wts_xquery_free(q);
-    q = combine2(WTS_XOP_AND_NOT, lang_en, heading, 0);
-    CHECK_STR_EQ(paras_of(db, 1, q), "1100");
-    wts_xquery_free(q);
+    EXPECT_PARAS(db, WTS_XOP_AND_NOT, alpha, gamma, 0, 1, "0100");
+    EXPECT_PARAS(db, WTS_XOP_AND_NOT, delta, epsilon, 0, 1, "0001");
+    EXPECT_PARAS(db, WTS_XOP_AND_NOT, lang_en, heading, 0, 1, "1100");
     q = combine2(WTS_XOP_AND_NOT, alpha, sym1, 0); /* excluded of the whole: none */
     CHECK_STR_EQ(paras_of(db, 1, q), "0000");
     CHECK_STR_EQ(paras_of(db, 2, q), "10");
     wts_xquery_free(q);
 
     /* PHRASE: in order, within one paragraph */
-    q = combine2(WTS_XOP_PHRASE, alpha, beta, 0);
-    CHECK_STR_EQ(paras_of(db, 1, q), "1000");
-    wts_xquery_free(q);
+    EXPECT_PARAS(db, WTS_XOP_PHRASE, alpha, beta, 0, 1, "1000");
     q = combine2(WTS_XOP_PHRASE, beta, alpha, 0); /* wrong order */
     CHECK_STR_EQ(paras_of(db, 1, q), "0000");
     wts_xquery_free(q);
@@ -1793,9 +1782,7 @@ static void test_paragraphs(void) {
     CHECK_STR_EQ(paras_of(db, 1, q), "0000");
     CHECK_STR_EQ(search_id_set(db, q), "");
     wts_xquery_free(q);
-    q = combine2(WTS_XOP_PHRASE, delta, alpha, 0);
-    CHECK_STR_EQ(paras_of(db, 1, q), "0100");
-    wts_xquery_free(q);
+    EXPECT_PARAS(db, WTS_XOP_PHRASE, delta, alpha, 0, 1, "0100");
     q = combine2(WTS_XOP_NEAR, gamma, alpha, 3); /* any order, within 3 */
     CHECK_STR_EQ(paras_of(db, 1, q), "1000");
     wts_xquery_free(q);
@@ -1803,9 +1790,7 @@ static void test_paragraphs(void) {
     /* whole-document terms: true of all paragraphs */
     CHECK_STR_EQ(paras_of(db, 1, sym1), "1111");
     CHECK_STR_EQ(paras_of(db, 1, sym2), "0000");
-    q = combine2(WTS_XOP_AND, sym1, beta, 0);
-    CHECK_STR_EQ(paras_of(db, 1, q), "1001");
-    wts_xquery_free(q);
+    EXPECT_PARAS(db, WTS_XOP_AND, sym1, beta, 0, 1, "1001");
     q = combine2(WTS_XOP_AND, beta, sym2, 0);
     CHECK_STR_EQ(paras_of(db, 1, q), "0000");
     CHECK_STR_EQ(paras_of(db, 2, q), "01");
@@ -1813,12 +1798,8 @@ static void test_paragraphs(void) {
 
     /* a stem: where its words stand */
     CHECK_STR_EQ(paras_of(db, 1, stem), "0101");
-    q = combine2(WTS_XOP_AND, stem, beta, 0);
-    CHECK_STR_EQ(paras_of(db, 1, q), "0001");
-    wts_xquery_free(q);
-    q = combine2(WTS_XOP_AND, stem, epsilon, 0);
-    CHECK_STR_EQ(paras_of(db, 1, q), "0100");
-    wts_xquery_free(q);
+    EXPECT_PARAS(db, WTS_XOP_AND, stem, beta, 0, 1, "0001");
+    EXPECT_PARAS(db, WTS_XOP_AND, stem, epsilon, 0, 1, "0100");
 
     /* a value range: of the document's value */
     wts_xquery *range = NULL;
@@ -1826,9 +1807,7 @@ static void test_paragraphs(void) {
     CHECK_STR_EQ(paras_of(db, 1, range), "1111");
     CHECK_STR_EQ(paras_of(db, 2, range), "00");
     CHECK_STR_EQ(paras_of(db, 3, range), "0"); /* no value */
-    q = combine2(WTS_XOP_AND, range, beta, 0);
-    CHECK_STR_EQ(paras_of(db, 1, q), "1001");
-    wts_xquery_free(q);
+    EXPECT_PARAS(db, WTS_XOP_AND, range, beta, 0, 1, "1001");
     wts_xquery_free(range);
 
     /* a wildcard: the document's words with that prefix */
@@ -1841,9 +1820,7 @@ static void test_paragraphs(void) {
     CHECK_STR_EQ(paras_of(db, 1, wild), "0101");
     wts_xquery_free(wild);
     CHECK_INT_EQ(wts_xquery_wildcard("al", 10, &wild), WTS_OK);
-    q = combine2(WTS_XOP_AND, wild, beta, 0);
-    CHECK_STR_EQ(paras_of(db, 1, q), "1000");
-    wts_xquery_free(q);
+    EXPECT_PARAS(db, WTS_XOP_AND, wild, beta, 0, 1, "1000");
     wts_xquery_free(wild);
     CHECK_INT_EQ(wts_xquery_wildcard("XSINF/MSME/W/", 10, &wild), WTS_OK); /* whole */
     CHECK_STR_EQ(paras_of(db, 1, wild), "1111");
@@ -1852,9 +1829,7 @@ static void test_paragraphs(void) {
     /* a document without the bounds value is one paragraph */
     CHECK_STR_EQ(paras_of(db, 3, alpha), "1");
     CHECK_STR_EQ(paras_of(db, 3, beta), "0");
-    q = combine2(WTS_XOP_PHRASE, alpha, sigma, 0);
-    CHECK_STR_EQ(paras_of(db, 3, q), "1");
-    wts_xquery_free(q);
+    EXPECT_PARAS(db, WTS_XOP_PHRASE, alpha, sigma, 0, 3, "1");
 
     /* the documents' query */
     q = combine2(WTS_XOP_AND_NOT, alpha, gamma, 0);
