@@ -3,8 +3,9 @@
  * The stages, one file each: extract (bytes of a file, checked), normalize
  * (UTF-8, NFC, markup stripped, lines with hints), segment (paragraphs with
  * their WTO labels), annotate (symbols, dates, members, topics, language),
- * write (one index document per paragraph).  wts_document_parse runs the
- * first four on text in memory; wts_indexer runs all five over files.
+ * write (one index document per file, its paragraphs by position).
+ * wts_document_parse runs the first four on text in memory; wts_indexer
+ * runs all five over files.
  */
 #ifndef WTS_INDEXER_H
 #define WTS_INDEXER_H

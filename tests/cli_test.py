@@ -342,7 +342,7 @@ class T04Reindex(unittest.TestCase):
             self.assertEqual(summary(r3)[:2], (0, 0), r3)
             self.assertEqual(self.counts(db), before)
             # touched only (same bytes, a new time): the file's record takes
-            # the time and keeps what its paragraphs share (title, symbols)
+            # the time and the document keeps its fields (title, symbols)
             q = 'Trade Logistics Information Pipeline'
             first = search(db, q, expect=0)['hits'][0]
             self.assertTrue(first['title'] and first['symbol'] and first['date'], first)
