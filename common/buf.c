@@ -95,10 +95,11 @@ static uint64_t str_hash(const char *s, size_t len) {
     return h;
 }
 
-static size_t *strset_slot(const wts_strset *set, const char *s, size_t len) {
-    for (size_t i = (size_t)str_hash(s, len) & set->mask;; i = (i + 1) & set->mask) {
+static size_t *strset_slot(const wts_strset *set, const char *s, size_t len, uint64_t h) {
+    for (size_t i = (size_t)h & set->mask;; i = (i + 1) & set->mask) {
         size_t at = set->slot[i];
-        if (at == 0 || (strlen(set->v[at - 1]) == len && memcmp(set->v[at - 1], s, len) == 0))
+        /* the hash first: most probes end there, without reading the string */
+        if (at == 0 || (set->hash[at - 1] == h && set->len[at - 1] == len && memcmp(set->v[at - 1], s, len) == 0))
             return &set->slot[i];
     }
 }
@@ -109,24 +110,31 @@ size_t wts_strset_add(wts_strset *set, const char *s, size_t len, bool *added) {
         free(set->slot);
         set->slot = wts_xcalloc(slots, sizeof *set->slot);
         set->mask = slots - 1;
-        for (size_t i = 0; i < set->n; i++) *strset_slot(set, set->v[i], strlen(set->v[i])) = i + 1;
         set->v = wts_xrealloc(set->v, slots / 2 * sizeof *set->v);
+        set->len = wts_xrealloc(set->len, slots / 2 * sizeof *set->len);
+        set->hash = wts_xrealloc(set->hash, slots / 2 * sizeof *set->hash);
+        for (size_t i = 0; i < set->n; i++) *strset_slot(set, set->v[i], set->len[i], set->hash[i]) = i + 1;
     }
-    size_t *slot = strset_slot(set, s, len);
+    uint64_t h = str_hash(s, len);
+    size_t *slot = strset_slot(set, s, len, h);
     if (added) *added = *slot == 0;
     if (*slot) return *slot - 1;
     set->v[set->n] = wts_xstrndup(s, len);
+    set->len[set->n] = len;
+    set->hash[set->n] = h;
     *slot = ++set->n;
     return set->n - 1;
 }
 
 bool wts_strset_has(const wts_strset *set, const char *s, size_t len) {
-    return set->n && *strset_slot(set, s, len) != 0;
+    return set->n && *strset_slot(set, s, len, str_hash(s, len)) != 0;
 }
 
 void wts_strset_free(wts_strset *set) {
     for (size_t i = 0; i < set->n; i++) free(set->v[i]);
     free(set->v);
+    free(set->len);
+    free(set->hash);
     free(set->slot);
     memset(set, 0, sizeof *set);
 }

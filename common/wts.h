@@ -54,12 +54,14 @@ char *wts_xstrndup(const char *s, size_t n);
 /* A set of strings kept in the order they came, found by hashing. */
 typedef struct wts_strset {
     char **v; /* the strings, NUL-terminated */
+    size_t *len; /* their lengths */
+    uint64_t *hash; /* their hashes */
     size_t n;
     size_t *slot; /* index + 1 into v, 0 an empty slot */
     size_t mask;
 } wts_strset;
 
-#define WTS_STRSET_INIT {NULL, 0, NULL, 0}
+#define WTS_STRSET_INIT {NULL, NULL, NULL, 0, NULL, 0}
 
 /* The index of s[0, len) in set, added when absent; *added (may be NULL)
  * tells whether it was. */
