@@ -1139,6 +1139,7 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
      * paragraphs their mean number in the sample.  The sample is of files
      * in index order: the best ones, read for the page, hold more than
      * most. */
+    r->total_exact = all_seen;
     if (all_seen) {
         r->total = grouped ? (uint32_t)nunits : (uint32_t)nparas;
     } else if (grouped && exact) {

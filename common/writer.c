@@ -88,6 +88,7 @@ static json_t *results_object(const wts_results *r) {
     json_t *o = json_object();
     json_object_set_new(o, "query", json_string(r->query ? r->query : ""));
     json_object_set_new(o, "total", json_integer(r->total));
+    json_object_set_new(o, "total_exact", json_boolean(r->total_exact));
     json_object_set_new(o, "offset", json_integer(r->offset));
     json_object_set_new(o, "by", json_string(r->group == WTS_GROUP_DOCUMENT ? "document" : "paragraph"));
     json_t *hits = json_array();
@@ -172,8 +173,9 @@ static void write_text(const wts_results *r, bool colour, wts_buf *out) {
     }
     if (r->nfacets) write_text_facets(r, out);
     const char *unit = r->group == WTS_GROUP_DOCUMENT ? "document" : "paragraph";
-    wts_buf_printf(out, "%sabout %u %s%s for: %s (showing %u-%u)\n\n", colour ? ANSI_DIM : "", r->total,
-                   unit, r->total == 1 ? "" : "s", r->query, r->offset + 1, r->offset + (uint32_t)r->nhits);
+    wts_buf_printf(out, "%s%s%u %s%s for: %s (showing %u-%u)\n\n", colour ? ANSI_DIM : "",
+                   r->total_exact ? "" : "about ", r->total, unit, r->total == 1 ? "" : "s", r->query,
+                   r->offset + 1, r->offset + (uint32_t)r->nhits);
     if (colour) wts_buf_adds(out, ANSI_OFF);
     for (size_t i = 0; i < r->nhits; i++) {
         const wts_hit *h = &r->hits[i];

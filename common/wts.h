@@ -382,7 +382,8 @@ typedef struct wts_facet {
 
 typedef struct wts_results {
     char *query;
-    uint32_t total;  /* estimated hits: documents or paragraphs, per group */
+    uint32_t total;  /* hits: documents or paragraphs, per group */
+    bool total_exact; /* total counted, not estimated */
     uint32_t offset;
     wts_group group;
     size_t nhits;

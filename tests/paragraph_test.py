@@ -208,6 +208,14 @@ class Paragraphs(unittest.TestCase):
         f = self.search(q, '--by', 'document', '--limit', '1000')
         self.assertEqual(f['total'], 6)
         self.assertEqual(sum(h['matching_paragraphs'] for h in f['hits']), len(got))
+        self.assertTrue(d['total_exact'] and f['total_exact'], (d['total_exact'], f['total_exact']))
+        self.assertNotIn('about', run('search', '--db', self.db, q).stdout.splitlines()[0])
+        # one of several asked for, filters alone (no window): estimated
+        e = self.search('symbol:INF/MSME/W/*', '--limit', '1')
+        self.assertEqual(len(e['hits']), 1)
+        self.assertFalse(e['total_exact'], e)
+        self.assertGreater(e['total'], 1, e)
+        self.assertIn('about', run('search', '--db', self.db, '--limit', '1', 'symbol:INF/MSME/W/*').stdout)
 
     def test_facets_count_paragraphs(self):
         for q in ('glimmox', 'glimmox OR zorblat OR flumox'):
