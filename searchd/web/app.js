@@ -368,7 +368,7 @@ async function renderSearch(s, g) {
     setStatus('Nothing matches ' + s.q + '.');
   } else {
     const first = (res.offset || 0) + 1;
-    setStatus(plural(total, unit[0], unit[1]) + (hits.length
+    setStatus((res.total_exact === false ? 'about ' : '') + plural(total, unit[0], unit[1]) + (hits.length
       ? ' · ' + first + (hits.length > 1 ? '–' + (first + hits.length - 1) : '') + ' shown' : ''));
   }
   renderSuggestion(res.suggestion, s);
