@@ -431,6 +431,9 @@ wts_status write_document(write_ctx *c, wts_xwriter *w, const char *path, const 
     return st;
 }
 
+/* "stem\tword" pairs kept from one commit to the next at most. */
+#define STEM_WORDS_KEPT 1000000
+
 static int pair_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* Each stem's words, the old ones and those met since the last call, as
@@ -475,6 +478,12 @@ wts_status write_stem_words(write_ctx *c, wts_xwriter *w) {
         st = wts_xwriter_set_metadata(w, key.data, words.data ? words.data : "");
     }
     if (st == WTS_OK) c->stem_words_saved = c->stem_words.n;
+    /* the pairs saved are kept to know them again without reading the
+     * metadata; past this many, they are forgotten (a bound on memory) */
+    if (st == WTS_OK && c->stem_words.n > STEM_WORDS_KEPT) {
+        wts_strset_free(&c->stem_words);
+        c->stem_words_saved = 0;
+    }
     wts_buf_free(&key);
     wts_buf_free(&words);
     free(fresh);

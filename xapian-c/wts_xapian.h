@@ -316,9 +316,8 @@ wts_status wts_xdb_positions(wts_xdb *db, wts_docid id, const char *term,
  * document lists.  A query meant of paragraphs is true of paragraph k when
  * it is true of the terms at its positions; terms of the whole document
  * (no positions) are true of all its paragraphs, and a stem where a word
- * it is the stem of stands.  The index
- * matches documents; these functions say which of their paragraphs a
- * query is true of. */
+ * it is the stem of stands.  The index matches documents; these functions
+ * say which of their paragraphs a query is true of. */
 typedef struct wts_xparas {
     unsigned bounds_slot;           /* value slot: the number of paragraphs,
                                        then the first position of each and
@@ -345,7 +344,7 @@ typedef struct wts_xparas {
  * not of the whole document), which other paragraphs of a document may
  * have.  *exact (may be NULL) is 1 when every document it matches holds
  * such a paragraph, a paragraph other than a heading when q excludes
- * p->heading; 0 when some may not (wts_xdb_paragraphs then tells). */
+ * p->heading; 0 when some may not (wts_xpara_eval_doc then tells). */
 wts_status wts_xquery_for_documents(const wts_xquery *q, const wts_xparas *p,
                                     wts_xquery **out, int *exact);
 
