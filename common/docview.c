@@ -33,14 +33,7 @@ static int add_id(void *ud, wts_docid id) {
 
 /* The stored record of index document id, a file's, or NULL (st set). */
 static json_t *file_record(wts_xdb *db, wts_docid id, wts_status *st) {
-    char *data = NULL;
-    size_t len = 0;
-    *st = wts_xdb_doc_data(db, id, &data, &len);
-    if (*st != WTS_OK) return NULL;
-    json_t *o = (json_t *)wts_record_parse(data, len);
-    free(data);
-    if (!o) *st = WTS_ERR_CORRUPT;
-    return o;
+    return (json_t *)wts_record_read(db, id, st);
 }
 
 /* Paragraph k of a file's record in the shape a hit has (lists as [] when

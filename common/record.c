@@ -15,15 +15,12 @@ static const char *const file_keys[] = {"path", "symbol", "symbols", "title", "d
 static const char *const para_strings[] = {"para", "kind", "lang", "text"};
 static const char *const para_lists[] = {"members", "acting", "topics", "cites", "dates"};
 
-/* Line k (0-based) of data as a JSON object, NULL when there is none. */
-static json_t *line_at(const char *data, size_t len, size_t k) {
-    const char *at = data, *end = data + len;
-    for (; k > 0 && at < end; k--) {
-        const char *nl = memchr(at, '\n', (size_t)(end - at));
-        at = nl ? nl + 1 : end;
-    }
-    if (at >= end) return NULL;
+/* The line starting at `at` (up to a newline or end) as a JSON object,
+ * NULL when it is none; *next (may be NULL) gets where the next line
+ * starts, end when there is none. */
+static json_t *parse_line(const char *at, const char *end, const char **next) {
     const char *nl = memchr(at, '\n', (size_t)(end - at));
+    if (next) *next = nl ? nl + 1 : end;
     json_error_t err;
     json_t *o = json_loadb(at, (size_t)((nl ? nl : end) - at), 0, &err);
     if (o && !json_is_object(o)) {
@@ -34,26 +31,32 @@ static json_t *line_at(const char *data, size_t len, size_t k) {
 }
 
 wts_record *wts_record_parse(const char *data, size_t len) {
-    if (!data) return NULL;
-    json_t *file = line_at(data, len, 0);
+    if (!data || len == 0) return NULL;
+    const char *at = data, *end = data + len;
+    json_t *file = parse_line(at, end, &at);
     if (!file) return NULL;
     json_t *paras = json_array();
-    const char *at = memchr(data, '\n', len), *end = data + len;
-    while (at && ++at < end) {
-        const char *nl = memchr(at, '\n', (size_t)(end - at));
-        json_error_t err;
-        json_t *p = json_loadb(at, (size_t)((nl ? nl : end) - at), 0, &err);
-        if (!json_is_object(p)) { /* a broken line: the record is no record */
-            json_decref(p);
+    while (at < end) {
+        json_t *p = parse_line(at, end, &at);
+        if (!p) { /* a broken line: the record is no record */
             json_decref(paras);
             json_decref(file);
             return NULL;
         }
         json_array_append_new(paras, p);
-        at = nl;
     }
     json_object_set_new(file, "paras", paras);
     return (wts_record *)file;
+}
+
+wts_record *wts_record_read(wts_xdb *db, wts_docid id, wts_status *st) {
+    char *data = NULL;
+    size_t len = 0;
+    *st = wts_xdb_doc_data(db, id, &data, &len);
+    wts_record *r = *st == WTS_OK ? wts_record_parse(data, len) : NULL;
+    free(data);
+    if (*st == WTS_OK && !r) *st = WTS_ERR_CORRUPT;
+    return r;
 }
 
 void wts_record_free(wts_record *r) { json_decref((json_t *)r); }
@@ -122,7 +125,7 @@ wts_file_record *wts_file_record_new(char *data, size_t len) {
         const char *nl = memchr(data + at, '\n', len - at);
         at = nl ? (size_t)(nl - data) + 1 : len;
     }
-    r->file = r->nlines ? line_at(data + r->line[0], len - r->line[0], 0) : NULL;
+    r->file = r->nlines ? parse_line(data, data + len, NULL) : NULL;
     r->para = wts_xcalloc(r->nlines ? r->nlines : 1, sizeof *r->para);
     return r;
 }
@@ -141,16 +144,11 @@ const char *wts_file_record_string(const wts_file_record *r, const char *key) {
     return json_string_value(json_object_get(r->file, key));
 }
 
-size_t wts_file_record_nparas(const wts_file_record *r) { return r->file && r->nlines ? r->nlines - 1 : 0; }
-
 /* Paragraph k's line parsed (the record keeps it), NULL when there is
  * none. */
 static json_t *paragraph_line(wts_file_record *r, size_t k) {
     if (!r->file || k + 1 >= r->nlines) return NULL;
-    if (!r->para[k]) {
-        size_t at = r->line[k + 1];
-        r->para[k] = line_at(r->data + at, r->len - at, 0);
-    }
+    if (!r->para[k]) r->para[k] = parse_line(r->data + r->line[k + 1], r->data + r->len, NULL);
     return r->para[k];
 }
 

@@ -382,11 +382,16 @@ static int occurrence_cmp(const void *a, const void *b) {
     return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-/* How near each other the words of g stand in file id: 1 when all
- * of them are within g->n + NEAR_SLACK positions, (k - 1) / (n - 1) when
- * at most k of them are, 0 when fewer than two are in it. */
-static double nearness(wts_xdb *db, wts_docid id, const struct wts_qboost *g, occurrence **buf,
-                       size_t *cap) {
+/* How near each other the words of g stand in document id, paragraph by
+ * paragraph: adds to near[k] 1 when all of them are within g->n +
+ * NEAR_SLACK positions in paragraph k, (d - 1) / (n - 1) when at most d of
+ * them are, nothing when fewer than two are.  first holds the nparas
+ * paragraphs' first positions; NULL (nparas 1) weighs the document as one,
+ * which gives the best of its paragraphs: the gap between two paragraphs
+ * is wider than any window, so no window spans them.  buf and cap: a
+ * scratch list, kept by the caller from one document to the next. */
+static void nearness(wts_xdb *db, wts_docid id, const struct wts_qboost *g, const uint32_t *first,
+                     uint32_t nparas, occurrence **buf, size_t *cap, double *near) {
     size_t used = 0, present = 0;
     uint32_t pos[NEAR_MAX_POSITIONS];
     for (size_t t = 0; t < g->n; t++) {
@@ -403,19 +408,24 @@ static double nearness(wts_xdb *db, wts_docid id, const struct wts_qboost *g, oc
         }
         for (size_t k = 0; k < n; k++) (*buf)[used++] = (occurrence){pos[k], (uint32_t)t};
     }
-    if (present < 2) return 0.0;
+    if (present < 2) return;
     occurrence *o = *buf;
     qsort(o, used, sizeof *o, occurrence_cmp);
     /* the most distinct words in any window of the allowed width */
     uint32_t width = (uint32_t)g->n + NEAR_SLACK, in[WTS_BOOST_MAX_WORDS] = {0};
-    size_t distinct = 0, best = 0, left = 0;
+    size_t distinct = 0, best = 0, left = 0, k = 0;
     for (size_t right = 0; right < used; right++) {
+        while (first && k + 1 < nparas && first[k + 1] <= o[right].pos) { /* a new paragraph */
+            if (best >= 2) near[k] += (double)(best - 1) / (double)(g->n - 1);
+            k++;
+            best = 0;
+        }
         if (in[o[right].word]++ == 0) distinct++;
         while (o[right].pos - o[left].pos >= width)
             if (--in[o[left++].word] == 0) distinct--;
         if (distinct > best) best = distinct;
     }
-    return best < 2 ? 0.0 : (double)(best - 1) / (double)(g->n - 1);
+    if (best >= 2) near[k] += (double)(best - 1) / (double)(g->n - 1);
 }
 
 /* One file of the window: where it is in the match, its score after
@@ -441,6 +451,14 @@ typedef struct window {
     uint32_t *wdf;   /* scratch: one term's wdf in each file */
 } window;
 
+/* BM25's idf of a term in tf of docs documents, as the index weighs
+ * (Xapian's BM25 clamps it). */
+static double bm25_idf(double docs, double tf) {
+    double ratio = (docs - tf + 0.5) / (tf + 0.5);
+    if (ratio < 2) ratio = ratio * 0.5 + 1;
+    return log(ratio);
+}
+
 /* Adds factor times the BM25 weight of term in each file of w it
  * indexes to add[i] (and to sum[i] when sum is not NULL): the match's own
  * weight (Xapian's BM25 and its defaults, k1 = 1, b = 0.5, the least
@@ -453,9 +471,7 @@ static void add_term_weight(const window *w, const char *prefix, const char *wor
     uint32_t tf = 0;
     if (wts_xdb_termfreq(w->db, term.data, &tf) == WTS_OK && tf > 0 &&
         wts_xdb_term_wdfs(w->db, term.data, term.len, w->ids, w->n, w->wdf) == WTS_OK) {
-        double ratio = ((double)w->doccount - tf + 0.5) / (tf + 0.5);
-        if (ratio < 2) ratio = ratio * 0.5 + 1;
-        double idf = log(ratio);
+        double idf = bm25_idf(w->doccount, tf);
         for (size_t i = 0; i < w->n; i++) {
             if (!w->wdf[i]) continue;
             double weight = idf * 2.0 * w->wdf[i] / (0.5 * w->normlen[i] + 0.5 + w->wdf[i]);
@@ -542,8 +558,11 @@ static void rerank(wts_xdb *db, const wts_query *q, const wts_xmset *m, cand *c,
             for (size_t g = 0; g < q->nboosts; g++) {
                 const struct wts_qboost *b = &q->boosts[g];
                 /* nearness weighs what the words weigh where they stand */
-                if (b->n >= 2 && words[g * n + i] > 0)
-                    c[i].score += NEAR_WEIGHT * words[g * n + i] * nearness(db, ids[i], b, &buf, &cap);
+                if (b->n >= 2 && words[g * n + i] > 0) {
+                    double close = 0;
+                    nearness(db, ids[i], b, NULL, 1, &buf, &cap, &close);
+                    c[i].score += NEAR_WEIGHT * words[g * n + i] * close;
+                }
             }
             done[nd++] = i;
         }
@@ -585,15 +604,11 @@ typedef struct para_scorer {
     uint32_t doccount;
 } para_scorer;
 
-static double idf_of(const para_scorer *s, const char *prefix, const char *word) {
-    wts_buf t = WTS_BUF_INIT;
-    wts_buf_printf(&t, "%s%s", prefix, word);
+/* The idf of a folded word in the index. */
+static double idf_of(const para_scorer *s, const char *word) {
     uint32_t tf = 0;
-    if (wts_xdb_termfreq(s->db, t.data, &tf) != WTS_OK || tf == 0) tf = 1;
-    wts_buf_free(&t);
-    double ratio = ((double)s->doccount - tf + 0.5) / (tf + 0.5);
-    if (ratio < 2) ratio = ratio * 0.5 + 1;
-    return log(ratio);
+    if (wts_xdb_termfreq(s->db, word, &tf) != WTS_OK || tf == 0) tf = 1;
+    return bm25_idf(s->doccount, tf);
 }
 
 /* A file the match returned, and what is known of its paragraphs. */
@@ -644,45 +659,6 @@ static void paragraphs_with(const para_scorer *s, const file_hit *f, const char 
     }
 }
 
-/* How near each other the words of g stand in each paragraph of f, as
- * nearness() measures a file: near[k] += (d - 1) / (n - 1) when at most d
- * of its n words are within n + NEAR_SLACK positions there. */
-static void paragraph_nearness(const para_scorer *s, const file_hit *f, const struct wts_qboost *g,
-                               double *near) {
-    occurrence *o = NULL;
-    size_t used = 0, cap = 0;
-    uint32_t pos[NEAR_MAX_POSITIONS];
-    for (size_t t = 0; t < g->n; t++) {
-        size_t n = 0;
-        if (wts_xdb_positions(s->db, f->id, g->terms[t], strlen(g->terms[t]), pos, NEAR_MAX_POSITIONS, &n) != WTS_OK)
-            n = 0;
-        if (n > NEAR_MAX_POSITIONS) n = NEAR_MAX_POSITIONS;
-        if (used + n > cap) {
-            cap = (used + n) * 2;
-            o = wts_xrealloc(o, cap * sizeof *o);
-        }
-        for (size_t i = 0; i < n; i++) o[used++] = (occurrence){pos[i], (uint32_t)t};
-    }
-    if (used > 1) qsort(o, used, sizeof *o, occurrence_cmp);
-    uint32_t width = (uint32_t)g->n + NEAR_SLACK, in[WTS_BOOST_MAX_WORDS] = {0};
-    size_t distinct = 0, left = 0, k = 0, best = 0;
-    for (size_t right = 0; right < used; right++) {
-        while (k + 1 < f->nparas && f->first[k + 1] <= o[right].pos) { /* a new paragraph */
-            if (best >= 2) near[k] += (double)(best - 1) / (double)(g->n - 1);
-            k++;
-            best = 0;
-        }
-        if (in[o[right].word]++ == 0) distinct++;
-        /* the gap between paragraphs is wider than the window: what the
-         * window holds is of this paragraph */
-        while (o[right].pos - o[left].pos >= width)
-            if (--in[o[left++].word] == 0) distinct--;
-        if (distinct > best) best = distinct;
-    }
-    if (best >= 2) near[k] += (double)(best - 1) / (double)(g->n - 1);
-    free(o);
-}
-
 /* The boosts of the paragraphs of f that the index's weights do not
  * hold, added to f->pscore: the words typed side by side near each other,
  * in the heading above, a member asked for acting. */
@@ -690,8 +666,11 @@ static void add_boosts(const para_scorer *s, file_hit *f) {
     const wts_query *q = s->q;
     uint32_t n = f->nparas;
     double *near = wts_xcalloc(n, sizeof *near);
+    occurrence *buf = NULL;
+    size_t cap = 0;
     for (size_t g = 0; g < q->nboosts; g++)
-        if (q->boosts[g].n >= 2) paragraph_nearness(s, f, &q->boosts[g], near);
+        if (q->boosts[g].n >= 2) nearness(s->db, f->id, &q->boosts[g], f->first, n, &buf, &cap, near);
+    free(buf);
     /* nearness weighs what the words weigh where they stand */
     for (uint32_t k = 0; k < n; k++) f->pscore[k] += NEAR_WEIGHT * f->pscore[k] * near[k];
     free(near);
@@ -701,7 +680,7 @@ static void add_boosts(const para_scorer *s, file_hit *f) {
         const struct wts_qboost *b = &q->boosts[g];
         for (size_t t = 0; t < b->n; t++) {
             if (!headings) {
-                paragraphs_with(s, f, wts_field_find("kind", 4)->prefix, "heading", heading);
+                paragraphs_with(s, f, "", wts_paras_schema()->heading, heading);
                 headings = true;
             }
             memset(has, 0, n * sizeof *has);
@@ -710,7 +689,7 @@ static void add_boosts(const para_scorer *s, file_hit *f) {
             double idf = 0;
             for (uint32_t k = 0, above = UINT32_MAX; k < n; k++) {
                 if (above != UINT32_MAX && has[above] && f->match[k]) {
-                    if (idf == 0) idf = idf_of(s, "", b->terms[t]);
+                    if (idf == 0) idf = idf_of(s, b->terms[t]);
                     f->pscore[k] += SECTION_WEIGHT * idf;
                 }
                 if (heading[k]) above = k;
@@ -727,19 +706,20 @@ static void add_boosts(const para_scorer *s, file_hit *f) {
     free(has);
 }
 
-/* Which paragraphs of f the query is true of, and when ranked how well
- * each answers it.  false when none (or the index could not say). */
-static bool evaluate(const para_scorer *s, file_hit *f) {
+/* Which paragraphs of f the query is true of, and when scored (and the
+ * search ranked) how well each answers it.  false when none (or the index
+ * could not say). */
+static bool evaluate(const para_scorer *s, file_hit *f, bool scored) {
     if (f->evaluated) return f->nmatch > 0;
     f->evaluated = true;
-    if (wts_xpara_eval_doc(s->ev, f->id, &f->match, s->ranked ? &f->pscore : NULL, &f->first, &f->nparas) !=
-        WTS_OK) {
+    scored = scored && s->ranked;
+    if (wts_xpara_eval_doc(s->ev, f->id, &f->match, scored ? &f->pscore : NULL, &f->first, &f->nparas) != WTS_OK) {
         f->nparas = 0;
         return false;
     }
     f->nmatch = 0;
     for (uint32_t k = 0; k < f->nparas; k++) f->nmatch += f->match[k];
-    if (f->nmatch && s->ranked) add_boosts(s, f);
+    if (f->nmatch && scored) add_boosts(s, f);
     return f->nmatch > 0;
 }
 
@@ -779,8 +759,6 @@ static wts_docid read_versions(const para_scorer *s, const wts_xquery *doc_q, co
     wts_xmset *m = NULL;
     wts_docid instead = 0;
     if (st == WTS_OK && wts_xdb_search_keys(s->db, both, &xo, WTS_SLOT_DATE, &m) == WTS_OK) {
-        para_scorer only = *s;
-        only.ranked = false; /* counted, not scored */
         const char *shown_key = "";
         size_t shown_len = 0;
         for (size_t i = 0; i < wts_xmset_size(m); i++)
@@ -789,7 +767,7 @@ static wts_docid read_versions(const para_scorer *s, const wts_xquery *doc_q, co
         size_t best_len = shown_len;
         for (size_t i = 0; i < wts_xmset_size(m); i++) {
             file_hit v = file_hit_new(wts_xmset_docid(m, i), 0, 0);
-            if (v.id != f->id && evaluate(&only, &v)) {
+            if (v.id != f->id && evaluate(s, &v, false)) {
                 *count += v.nmatch;
                 size_t len = 0;
                 const char *key = wts_xmset_data(m, i, &len);
@@ -833,7 +811,7 @@ static double title_boost(const para_scorer *s, const file_hit *f) {
             wts_buf_printf(&term, "%s%s", WTS_PREFIX_TITLE, b->terms[t]);
             uint32_t wdf = 0;
             if (wts_xdb_term_wdfs(s->db, term.data, term.len, &f->id, 1, &wdf) == WTS_OK && wdf)
-                boost += TITLE_WEIGHT * idf_of(s, "", b->terms[t]);
+                boost += TITLE_WEIGHT * idf_of(s, b->terms[t]);
             wts_buf_free(&term);
         }
     }
@@ -897,14 +875,12 @@ static void count_facets(const para_scorer *s, const wts_xquery *doc_q, double t
     xo.time_limit = time_limit;
     wts_xmset *m = NULL;
     facet_table t = {WTS_STRSET_INIT, NULL, 0};
-    para_scorer only = *s;
-    only.ranked = false; /* counted, not scored */
     if (wts_xdb_search_keys(s->db, doc_q, &xo, WTS_SLOT_FACETS, &m) == WTS_OK) {
         for (size_t i = 0; i < wts_xmset_size(m); i++) {
             file_hit f = file_hit_new(wts_xmset_docid(m, i), 0, 0);
             size_t len = 0;
             const char *v = wts_xmset_data(m, i, &len);
-            if (evaluate(&only, &f) && v) count_file_facets(&t, v, len, f.match, f.nparas, f.nmatch);
+            if (evaluate(s, &f, false) && v) count_file_facets(&t, v, len, f.match, f.nparas, f.nmatch);
             file_hit_clear(&f);
         }
     }
@@ -931,13 +907,11 @@ static void sample_files(const para_scorer *s, const wts_xquery *doc_q, double t
     wts_docid ids[SAMPLE_FILES];
     uint32_t got = 0;
     if (wts_xdb_sample(s->db, doc_q, SAMPLE_FILES, time_limit, ids, &got) != WTS_OK || got == 0) return;
-    para_scorer only = *s;
-    only.ranked = false; /* counted, not scored */
     uint32_t with = 0;
     uint64_t paragraphs = 0;
     for (uint32_t i = 0; i < got; i++) {
         file_hit f = file_hit_new(ids[i], 0, 0);
-        if (evaluate(&only, &f)) {
+        if (evaluate(s, &f, false)) {
             with++;
             paragraphs += f.nmatch;
         }
@@ -962,6 +936,19 @@ static void fill_hit(wts_xdb *db, const wts_query *q, file_hit *f, size_t k, dou
     h->languages = symbol ? versions_of(db, symbol) : wts_xstrdup("");
     h->snippet = text ? wts_snippet(q, text, strlen(text), wts_lang_from_code(lang), SNIPPET_BYTES)
                       : wts_xstrdup("");
+}
+
+/* Frees what one round of the match gave: its hits, the files read, their
+ * order after re-ranking, those kept. */
+static void round_clear(wts_xmset **m, file_hit **files, size_t got, size_t **order, size_t **units) {
+    for (size_t i = 0; *files && i < got; i++) file_hit_clear(&(*files)[i]);
+    free(*files);
+    free(*order);
+    free(*units);
+    wts_xmset_free(*m);
+    *files = NULL;
+    *order = *units = NULL;
+    *m = NULL;
 }
 
 /* A paragraph hit of --by paragraph: file and ordinal, and its score. */
@@ -1090,7 +1077,7 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
                     for (size_t j = i; j < got; j++) units[nunits++] = order[j];
                 break;
             }
-            if (!evaluate(&scorer, f)) continue;
+            if (!evaluate(&scorer, f, true)) continue;
             if (grouped) {
                 units[nunits++] = order[i];
                 continue;
@@ -1109,19 +1096,13 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
         bool enough = grouped ? nunits >= want : nparas >= want;
         if (enough || all_seen || exact || round + 1 >= CHECK_ROUNDS || ask >= CHECK_ROUND_MAX) break;
         /* too few of the files matched hold a paragraph: ask for more */
-        for (size_t i = 0; i < got; i++) file_hit_clear(&files[i]);
-        free(files);
-        free(order);
-        free(units);
-        files = NULL;
-        order = units = NULL;
-        wts_xmset_free(m);
-        m = NULL;
+        round_clear(&m, &files, got, &order, &units);
         ask *= 4;
         if (ask > CHECK_ROUND_MAX) ask = CHECK_ROUND_MAX;
     }
     if (st != WTS_OK) {
         if (errmsg) *errmsg = wts_xstrdup(wts_xdb_message(db));
+        free(paras);
         wts_xpara_eval_free(scorer.ev);
         wts_xquery_free(para_q);
         wts_xquery_free(doc_q);
@@ -1171,7 +1152,7 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
         if (instead) { /* the version that goes first when they tie */
             shown = file_hit_new(instead, f->weight, f->collapsed);
             shown.score = f->score;
-            if (!evaluate(&scorer, &shown)) instead = 0;
+            if (!evaluate(&scorer, &shown, true)) instead = 0;
         }
         file_hit *g = instead ? &shown : f;
         size_t k = best_paragraph(&scorer, g);
@@ -1181,12 +1162,8 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
     }
     r->suggestion = suggestion(db, q);
     if (opts->facets) count_facets(&scorer, doc_q, opts->time_limit, r);
-    for (size_t i = 0; i < got; i++) file_hit_clear(&files[i]);
-    free(files);
-    free(order);
-    free(units);
+    round_clear(&m, &files, got, &order, &units);
     free(paras);
-    wts_xmset_free(m);
     wts_xpara_eval_free(scorer.ev);
     wts_xquery_free(para_q);
     wts_xquery_free(doc_q);

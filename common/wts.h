@@ -176,7 +176,7 @@ enum {
 /* Words of an average paragraph, against which paragraphs' lengths weigh
  * (the generated corpus and the sample documents both average 50 to 70). */
 #define WTS_PARA_AVERAGE_WORDS 60.0
-/* How paragraphs sit in the index's documents, for wts_xdb_paragraphs. */
+/* How paragraphs sit in the index's documents, for wts_xpara_eval_new. */
 const wts_xparas *wts_paras_schema(void);
 
 /* How a field's values become terms. */
@@ -336,6 +336,9 @@ typedef struct wts_record wts_record;
 
 /* A file's stored record parsed whole; NULL when it is not one. */
 wts_record *wts_record_parse(const char *data, size_t len);
+/* The stored record of index document id, parsed whole; NULL with *st
+ * the index's status, or WTS_ERR_CORRUPT when it is no record. */
+wts_record *wts_record_read(wts_xdb *db, wts_docid id, wts_status *st);
 void wts_record_free(wts_record *r);
 /* The number of paragraphs of a file's record. */
 size_t wts_record_nparas(const wts_record *file);
@@ -351,7 +354,6 @@ typedef struct wts_file_record wts_file_record;
 /* Takes data (malloc'd, len bytes): wts_file_record_free frees it. */
 wts_file_record *wts_file_record_new(char *data, size_t len);
 void wts_file_record_free(wts_file_record *r);
-size_t wts_file_record_nparas(const wts_file_record *r);
 /* A string field of the file ("path", "symbol", "title", ...), NULL when
  * absent; valid as long as r. */
 const char *wts_file_record_string(const wts_file_record *r, const char *key);

@@ -5,7 +5,7 @@
  * kind, citations, members, topics, acronyms, dates mentioned) as terms at
  * its first position, its words after it, WTS_PARA_GAP positions before
  * the next.  A search matches files and finds the paragraphs a query is
- * true of from those positions (wts_xdb_paragraphs), whose starts the
+ * true of from those positions (wts_xpara_eval_doc), whose starts the
  * document lists (WTS_SLOT_PARAS); the stored record holds every
  * paragraph for printing.  Term prefixes come from the shared field table. */
 #include "write.h"

@@ -51,7 +51,7 @@ struct wts_xwriter {
 
 // The shape of a query as it was built, which Xapian::Query does not
 // give back (wildcard patterns, value ranges): for evaluating it paragraph
-// by paragraph inside one document (wts_xdb_paragraphs).
+// by paragraph inside one document (ParagraphEval).
 struct QueryShape {
     enum Kind { TERM, WILDCARD, VALUE_RANGE, MATCH_ALL, MATCH_NOTHING, COMBINED, SCALED } kind;
     wts_xop op = WTS_XOP_OR;  // COMBINED
@@ -64,8 +64,8 @@ struct QueryShape {
     Xapian::Query q;          // what it builds
 };
 
+// A query is its shape, which holds the Xapian query it builds.
 struct wts_xquery {
-    Xapian::Query q;
     std::shared_ptr<const QueryShape> shape;
 };
 
@@ -700,7 +700,7 @@ wts_status wts_xquery_term(const char *term, size_t len, uint32_t wqf,
         shape->kind = QueryShape::TERM;
         shape->text.assign(term, len);
         shape->q = Xapian::Query(shape->text, wqf ? wqf : 1, pos);
-        *out = new wts_xquery{shape->q, shape};
+        *out = new wts_xquery{shape};
     });
 }
 
@@ -719,11 +719,11 @@ wts_status wts_xquery_combine(wts_xop op, const wts_xquery *const *subs,
         shape->op = op;
         shape->window = window;
         for (size_t i = 0; i < n; i++) {
-            qs.push_back(subs[i]->q);
+            qs.push_back(subs[i]->shape->q);
             shape->subs.push_back(subs[i]->shape);
         }
         shape->q = Xapian::Query(to_xapian_op(op), qs.begin(), qs.end(), window);
-        *out = new wts_xquery{shape->q, shape};
+        *out = new wts_xquery{shape};
     });
 }
 
@@ -738,7 +738,7 @@ wts_status wts_xquery_wildcard(const char *prefix, uint32_t max_terms,
         shape->text = prefix;
         shape->q = Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_terms,
                                  Xapian::Query::WILDCARD_LIMIT_ERROR);
-        *out = new wts_xquery{shape->q, shape};
+        *out = new wts_xquery{shape};
     });
 }
 
@@ -754,7 +754,7 @@ wts_status wts_xquery_value_range(unsigned slot, const char *lo,
         shape->lo = lo;
         shape->hi = hi;
         shape->q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
-        *out = new wts_xquery{shape->q, shape};
+        *out = new wts_xquery{shape};
     });
 }
 
@@ -768,8 +768,8 @@ wts_status wts_xquery_scale(const wts_xquery *q, double factor,
         shape->kind = QueryShape::SCALED;
         shape->factor = factor;
         shape->subs.push_back(q->shape);
-        shape->q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor);
-        *out = new wts_xquery{shape->q, shape};
+        shape->q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->shape->q, factor);
+        *out = new wts_xquery{shape};
     });
 }
 
@@ -780,7 +780,7 @@ wts_status wts_xquery_match_all(wts_xquery **out) {
         auto shape = std::make_shared<QueryShape>();
         shape->kind = QueryShape::MATCH_ALL;
         shape->q = Xapian::Query::MatchAll;
-        *out = new wts_xquery{shape->q, shape};
+        *out = new wts_xquery{shape};
     });
 }
 
@@ -791,17 +791,17 @@ wts_status wts_xquery_match_nothing(wts_xquery **out) {
         auto shape = std::make_shared<QueryShape>();
         shape->kind = QueryShape::MATCH_NOTHING;
         shape->q = Xapian::Query::MatchNothing;
-        *out = new wts_xquery{shape->q, shape};
+        *out = new wts_xquery{shape};
     });
 }
 
-int wts_xquery_is_empty(const wts_xquery *q) { return !q || q->q.empty(); }
+int wts_xquery_is_empty(const wts_xquery *q) { return !q || q->shape->q.empty(); }
 
 wts_status wts_xquery_describe(const wts_xquery *q, char **out) {
     if (!out) return WTS_ERR_INVALID;
     *out = nullptr;
     if (!q) return WTS_ERR_INVALID;
-    WTS_GUARD_NOHANDLE(*out = dup_bytes(q->q.get_description(), nullptr));
+    WTS_GUARD_NOHANDLE(*out = dup_bytes(q->shape->q.get_description(), nullptr));
 }
 
 void wts_xquery_free(wts_xquery *q) { delete q; }
@@ -853,7 +853,7 @@ wts_status run_search(wts_xdb *db, const wts_xquery *q, const wts_xsearch_opts *
     try {
         m = new wts_xmset();
         Xapian::Enquire enquire(db->db);
-        enquire.set_query(q->q);
+        enquire.set_query(q->shape->q);
         if (opts->collapse_slot >= 0)
             enquire.set_collapse_key(static_cast<Xapian::valueno>(opts->collapse_slot),
                                      opts->collapse_max ? opts->collapse_max : 1);
@@ -1072,7 +1072,7 @@ wts_status wts_xdb_sample(wts_xdb *db, const wts_xquery *q, uint32_t n, double t
     WTS_GUARD(db->message, {
         IndexOrder order;
         Xapian::Query ordered(Xapian::Query::OP_AND,
-                              Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, 0.0),
+                              Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->shape->q, 0.0),
                               Xapian::Query(&order));
         Xapian::Enquire enquire(db->db);
         enquire.set_query(ordered);
@@ -1346,17 +1346,12 @@ class ParagraphEval {
         if (first_.size() == n_)  // where the last one ends, not said
             first_.push_back(first_.back() + static_cast<Xapian::termpos>(p_.average_words) + p_.gap);
     }
-    uint32_t size() const { return n_; }
-
     Paragraphs eval(const QueryShape &s) {
         switch (s.kind) {
         case QueryShape::TERM: return term(s.text);
         case QueryShape::WILDCARD: {
             Paragraphs r(n_, 0);
-            load_terms();
-            for (auto it = std::lower_bound(terms_.begin(), terms_.end(), s.text);
-                 it != terms_.end() && has_prefix(*it, s.text.c_str()); ++it)
-                merge_or(r, term(*it));
+            for (const std::string &t : expand(s.text)) merge_or(r, term(t));
             return r;
         }
         case QueryShape::VALUE_RANGE: {
@@ -1444,10 +1439,7 @@ class ParagraphEval {
         if (s.kind == QueryShape::TERM && !is_whole(s.text, p_)) {
             forms.push_back(s.text);
         } else if (s.kind == QueryShape::WILDCARD && !is_whole(s.text, p_)) {
-            load_terms();
-            for (auto it = std::lower_bound(terms_.begin(), terms_.end(), s.text);
-                 it != terms_.end() && has_prefix(*it, s.text.c_str()); ++it)
-                forms.push_back(*it);
+            for (const std::string &t : expand(s.text)) forms.push_back(t);
         }
     }
 
@@ -1494,11 +1486,18 @@ class ParagraphEval {
         for (size_t k = 0; k < r.size(); k++) r[k] = r[k] && b[k];
     }
 
-    void load_terms() {
-        if (loaded_) return;
-        loaded_ = true;
-        for (auto it = db_.termlist_begin(did_); it != db_.termlist_end(did_); ++it)
-            terms_.push_back(*it);  // in byte order
+    // The document's terms starting with prefix (its termlist read once).
+    std::vector<std::string> expand(const std::string &prefix) {
+        if (!loaded_) {
+            loaded_ = true;
+            for (auto it = db_.termlist_begin(did_); it != db_.termlist_end(did_); ++it)
+                terms_.push_back(*it);  // in byte order
+        }
+        std::vector<std::string> found;
+        for (auto it = std::lower_bound(terms_.begin(), terms_.end(), prefix);
+             it != terms_.end() && has_prefix(*it, prefix.c_str()); ++it)
+            found.push_back(*it);
+        return found;
     }
 
     bool has_term(const std::string &t) {
@@ -1629,7 +1628,7 @@ wts_status wts_xquery_for_documents(const wts_xquery *q, const wts_xparas *p,
     WTS_GUARD_NOHANDLE({
         auto shape = for_documents(q->shape, *p);
         if (exact) *exact = facts_of(*q->shape, *p).exact;
-        *out = new wts_xquery{shape->q, shape};
+        *out = new wts_xquery{shape};
     });
 }
 
@@ -1644,7 +1643,7 @@ wts_status wts_xpara_eval_new(wts_xdb *db, const wts_xquery *q, const wts_xparas
                               wts_xpara_eval **out) {
     if (!out) return WTS_ERR_INVALID;
     *out = nullptr;
-    if (!db || !q || !q->shape || !p) return WTS_ERR_INVALID;
+    if (!db || !q || !p) return WTS_ERR_INVALID;
     WTS_GUARD(db->message, *out = new wts_xpara_eval{db, q->shape, *p, TermStats(*db, *p)});
 }
 
@@ -1705,17 +1704,12 @@ wts_status wts_xdb_paragraphs(wts_xdb *db, wts_docid id, const wts_xquery *q,
                               const wts_xparas *p, uint8_t **match, uint32_t *n) {
     if (match) *match = nullptr;
     if (n) *n = 0;
-    if (!db || !q || !q->shape || !p || !match || !n || id == 0) return WTS_ERR_INVALID;
-    WTS_GUARD(db->message, {
-        TermStats stats(*db, *p);
-        ParagraphEval e(db->db, *p, id, &stats);
-        const Paragraphs r = e.eval(*q->shape);
-        uint8_t *m = static_cast<uint8_t *>(std::malloc(r.size() ? r.size() : 1));
-        if (!m) throw std::bad_alloc();
-        std::memcpy(m, r.data(), r.size());
-        *match = m;
-        *n = static_cast<uint32_t>(r.size());
-    });
+    if (!match || !n || id == 0) return WTS_ERR_INVALID;
+    wts_xpara_eval *e = nullptr;
+    wts_status st = wts_xpara_eval_new(db, q, p, &e);
+    if (st == WTS_OK) st = wts_xpara_eval_doc(e, id, match, nullptr, nullptr, n);
+    wts_xpara_eval_free(e);
+    return st;
 }
 
 }  // extern "C"
