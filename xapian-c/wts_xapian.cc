@@ -422,7 +422,14 @@ wts_status wts_xdb_doc_data(wts_xdb *db, wts_docid id, char **data,
     if (!data) return WTS_ERR_INVALID;
     *data = nullptr;
     if (!db || id == 0) return WTS_ERR_INVALID;
-    WTS_GUARD(db->message, *data = dup_bytes(db->db.get_document(id).get_data(), len));
+    // Trusting the id skips a lookup of the document in another table; a
+    // document of ours always has data, so empty data means no document,
+    // and the check that says so is made then.
+    WTS_GUARD(db->message, {
+        std::string d = db->db.get_document(id, Xapian::DOC_ASSUME_VALID).get_data();
+        if (d.empty()) d = db->db.get_document(id).get_data();
+        *data = dup_bytes(d, len);
+    });
 }
 
 wts_status wts_xdb_doc_value(wts_xdb *db, wts_docid id, unsigned slot,
@@ -1330,7 +1337,10 @@ class ParagraphEval {
   public:
     ParagraphEval(const Xapian::Database &db, const wts_xparas &p, Xapian::docid did, TermStats *stats)
         : db_(db), p_(p), did_(did), stats_(stats) {
-        const std::string bounds = db_.get_document(did_).get_value(p_.bounds_slot);
+        // Trusting the id saves a lookup per document; a document without
+        // bounds is looked up, which says whether there is one.
+        std::string bounds = db_.get_document(did_, Xapian::DOC_ASSUME_VALID).get_value(p_.bounds_slot);
+        if (bounds.empty()) bounds = db_.get_document(did_).get_value(p_.bounds_slot);
         const char *at = bounds.c_str();
         char *end = nullptr;
         n_ = static_cast<uint32_t>(std::strtoul(at, &end, 10));
@@ -1355,7 +1365,7 @@ class ParagraphEval {
             return r;
         }
         case QueryShape::VALUE_RANGE: {
-            const std::string v = db_.get_document(did_).get_value(s.slot);
+            const std::string v = db_.get_document(did_, Xapian::DOC_ASSUME_VALID).get_value(s.slot);
             return Paragraphs(n_, !v.empty() && v >= s.lo && v <= s.hi);
         }
         case QueryShape::MATCH_ALL: return Paragraphs(n_, 1);
