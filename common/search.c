@@ -725,12 +725,10 @@ static bool evaluate(const para_scorer *s, file_hit *f, bool scored) {
 
 static wts_file_record *file_record(wts_xdb *db, file_hit *f) {
     if (f->rec) return f->rec;
-    char *data = NULL;
     size_t len = 0;
-    if (wts_xdb_doc_data(db, f->id, &data, &len) != WTS_OK) {
-        free(data);
-        return NULL;
-    }
+    wts_status st;
+    char *data = wts_record_data(db, f->id, &len, &st);
+    if (st != WTS_OK) return NULL;
     f->rec = wts_file_record_new(data, len);
     return f->rec;
 }

@@ -139,7 +139,7 @@ wts_lang wts_lang_detect(const char *text, size_t len);
 
 /* Bumped whenever what the indexer writes changes meaning; readers refuse
  * an index of another version rather than misreading it. */
-#define WTS_SCHEMA_VERSION "5"
+#define WTS_SCHEMA_VERSION "6"
 #define WTS_META_SCHEMA "wts.schema"
 #define WTS_META_UPDATED "wts.updated"
 /* Per-file record kept in the index metadata: key prefix + path. */
@@ -334,6 +334,13 @@ char *wts_query_describe(const wts_query *q);
  * the index keeps it, or of one paragraph, as a hit prints it. */
 typedef struct wts_record wts_record;
 
+/* A file's stored record (JSON Lines) as the index keeps it, malloc'd:
+ * *packed_len bytes; NULL when out of memory. */
+char *wts_record_pack(const char *text, size_t len, size_t *packed_len);
+/* The stored record of index document id unpacked, malloc'd and
+ * NUL-terminated, *len bytes; NULL with *st the index's status, or
+ * WTS_ERR_CORRUPT when it does not unpack. */
+char *wts_record_data(wts_xdb *db, wts_docid id, size_t *len, wts_status *st);
 /* A file's stored record parsed whole; NULL when it is not one. */
 wts_record *wts_record_parse(const char *data, size_t len);
 /* The stored record of index document id, parsed whole; NULL with *st

@@ -340,8 +340,12 @@ static wts_status build_para(write_ctx *c, const wts_document *doc, size_t k, wt
 static wts_status build_file(write_ctx *c, const char *path, const wts_document *doc, wts_xdoc *d) {
     wts_status st = WTS_OK;
     char *rec = file_record(path, doc);
-    st = wts_xdoc_set_data(d, rec, strlen(rec));
+    size_t packed_len = 0;
+    char *packed = wts_record_pack(rec, strlen(rec), &packed_len);
     free(rec);
+    if (!packed) return WTS_ERR_NO_MEMORY;
+    st = wts_xdoc_set_data(d, packed, packed_len);
+    free(packed);
     if (st != WTS_OK) return st;
     TRY(add_term(c, d, WTS_PREFIX_PATH, path, 0));
     char type[16] = "";

@@ -1,5 +1,5 @@
 /* test_check.c: `check` finds a file whose record and index document
- * disagree on its paragraphs. */
+ * disagree on its paragraphs, or whose stored record does not unpack. */
 #define _XOPEN_SOURCE 700
 #include "check.h"
 #include "wts_indexer.h"
@@ -81,6 +81,52 @@ int main(void) {
     char *problem_line = line ? wts_xstrndup(line, end ? (size_t)(end - line) : strlen(line)) : NULL;
     CHECK(problem_line && strstr(problem_line, real) && strstr(problem_line, "paragraphs"));
     free(problem_line);
+
+    /* in a second index of the same file: its stored record is a zstd
+     * frame that unpacks to its fields and paragraphs */
+    wts_buf db2 = WTS_BUF_INIT, path_term = WTS_BUF_INIT;
+    wts_buf_printf(&db2, "%s/db2", tmp);
+    wts_buf_printf(&path_term, "%s%s", WTS_PREFIX_PATH, real);
+    CHECK_INT_EQ(index_and_check(db2.data, dir.data, &report), 0);
+    CHECK(wts_xwriter_open(db2.data, &w, &msg) == WTS_OK);
+    free(msg);
+    if (w) {
+        wts_xdb *x = wts_xwriter_db(w);
+        char *packed = NULL;
+        size_t plen = 0, len = 0;
+        static const char zstd_magic[] = "\x28\xb5\x2f\xfd";
+        CHECK(wts_xdb_doc_data(x, 1, &packed, &plen) == WTS_OK);
+        CHECK(packed && plen > 4 && memcmp(packed, zstd_magic, 4) == 0);
+        wts_status st = WTS_ERR_IO;
+        char *text = wts_record_data(x, 1, &len, &st);
+        CHECK_INT_EQ(st, WTS_OK);
+        CHECK(text && strlen(text) == len && strstr(text, real) && strstr(text, "discussed trade finance"));
+        free(text);
+        /* the frame cut short: reading it says the record is corrupt */
+        wts_xdoc *d = NULL;
+        CHECK(wts_xdoc_new(&d) == WTS_OK);
+        if (d && packed) {
+            CHECK(wts_xdoc_add_term(d, path_term.data, path_term.len, 0) == WTS_OK);
+            CHECK(wts_xdoc_set_data(d, packed, plen / 2) == WTS_OK);
+            wts_docid id = 0;
+            CHECK(wts_xwriter_add(w, d, path_term.data, &id) == WTS_OK);
+            text = wts_record_data(x, id, &len, &st);
+            CHECK_INT_EQ(st, WTS_ERR_CORRUPT);
+            CHECK(text == NULL && len == 0);
+        }
+        wts_xdoc_free(d);
+        free(packed);
+        CHECK(wts_xwriter_close(w) == WTS_OK);
+    }
+    /* and the check names its file */
+    problems = 0;
+    wts_buf_reset(&report);
+    CHECK(wts_index_check(db2.data, &report, &problems) == WTS_OK);
+    CHECK_INT_EQ(problems, 1);
+    line = report.data ? strstr(report.data, "problem: ") : NULL;
+    CHECK(line && strstr(line, real) && strstr(line, "broken"));
+    wts_buf_free(&db2);
+    wts_buf_free(&path_term);
 
     wts_buf_free(&dir);
     wts_buf_free(&db);
