@@ -25,37 +25,47 @@
  * damage, not for a file's text. */
 #define UNPACKED_MAX ((unsigned long long)1 << 30)
 
+/* One compression and one decompression context per thread, made when
+ * the thread first needs it: making one costs more than packing or
+ * unpacking a record. */
+static pthread_key_t cctx_key, dctx_key;
+static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
+
+static void cctx_free(void *p) { ZSTD_freeCCtx(p); }
+static void dctx_free(void *p) { ZSTD_freeDCtx(p); }
+static void ctx_keys_create(void) {
+    pthread_key_create(&cctx_key, cctx_free);
+    pthread_key_create(&dctx_key, dctx_free);
+}
+
+static void *thread_ctx(pthread_key_t *key, void *(*make)(void), void (*drop)(void *)) {
+    pthread_once(&ctx_once, ctx_keys_create);
+    void *c = pthread_getspecific(*key);
+    if (!c) {
+        c = make();
+        if (c && pthread_setspecific(*key, c) != 0) {
+            drop(c);
+            c = NULL;
+        }
+    }
+    return c;
+}
+
+static void *make_cctx(void) { return ZSTD_createCCtx(); }
+static void *make_dctx(void) { return ZSTD_createDCtx(); }
+
 char *wts_record_pack(const char *text, size_t len, size_t *packed_len) {
+    ZSTD_CCtx *c = thread_ctx(&cctx_key, make_cctx, cctx_free);
+    if (!c) return NULL;
     size_t cap = ZSTD_compressBound(len);
     char *out = wts_xmalloc(cap ? cap : 1);
-    size_t n = ZSTD_compress(out, cap, text, len, PACK_LEVEL);
+    size_t n = ZSTD_compressCCtx(c, out, cap, text, len, PACK_LEVEL);
     if (ZSTD_isError(n)) { /* only when out of memory: cap is zstd's bound */
         free(out);
         return NULL;
     }
     *packed_len = n;
     return out;
-}
-
-/* One decompression context per thread, made when the thread first reads
- * a record: making one costs more than unpacking a record. */
-static pthread_key_t dctx_key;
-static pthread_once_t dctx_once = PTHREAD_ONCE_INIT;
-
-static void dctx_free(void *p) { ZSTD_freeDCtx(p); }
-static void dctx_key_create(void) { pthread_key_create(&dctx_key, dctx_free); }
-
-static ZSTD_DCtx *thread_dctx(void) {
-    pthread_once(&dctx_once, dctx_key_create);
-    ZSTD_DCtx *d = pthread_getspecific(dctx_key);
-    if (!d) {
-        d = ZSTD_createDCtx();
-        if (d && pthread_setspecific(dctx_key, d) != 0) {
-            ZSTD_freeDCtx(d);
-            d = NULL;
-        }
-    }
-    return d;
 }
 
 char *wts_record_data(wts_xdb *db, wts_docid id, size_t *len, wts_status *st) {
@@ -68,7 +78,7 @@ char *wts_record_data(wts_xdb *db, wts_docid id, size_t *len, wts_status *st) {
         return NULL;
     }
     unsigned long long size = ZSTD_getFrameContentSize(packed, plen);
-    ZSTD_DCtx *d = thread_dctx();
+    ZSTD_DCtx *d = thread_ctx(&dctx_key, make_dctx, dctx_free);
     char *out = NULL;
     if (!d) {
         *st = WTS_ERR_NO_MEMORY;
