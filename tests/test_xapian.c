@@ -1058,6 +1058,55 @@ static void test_reading(wts_xdb *db) {
     CHECK_INT_EQ(ia.calls, 0);
 }
 
+/* Collapsing when the best hits share one key: 20 documents of key
+ * "many" outrank every other; the page of 4 needs the documents after
+ * them, which a first fetch of three times the page does not reach.
+ * Docids: 1-20 "many", 21 "k1", 22 no key, 23 "k2", 24 no key, 25 "k3". */
+static void test_collapse_fetch_again(void) {
+    char path[PATH_MAX];
+    tmp_path(path, sizeof path, "collapse");
+    wts_xwriter *w = NULL;
+    CHECK_INT_EQ(wts_xwriter_open(path, &w, NULL), WTS_OK);
+    if (!w) return;
+    static const char *const tail_keys[] = {"k1", "", "k2", "", "k3"};
+    for (int i = 0; i < 25; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "Q%d", i + 1);
+        doc_spec s = {id, i < 20 ? "apple apple apple" : "apple pear plum fig kiwi",
+                      i < 20 ? "many" : tail_keys[i - 20], "a", "", "d"};
+        wts_xdoc *doc = build_doc(&s);
+        CHECK_INT_EQ(wts_xwriter_add(w, doc, NULL, NULL), WTS_OK);
+        wts_xdoc_free(doc);
+    }
+    CHECK_INT_EQ(wts_xwriter_close(w), WTS_OK);
+    wts_xdb *db = NULL;
+    CHECK_INT_EQ(wts_xdb_open(path, &db, NULL), WTS_OK);
+    if (!db) return;
+    wts_xquery *apple = term_query("apple");
+    wts_xsearch_opts opts;
+    wts_xsearch_opts_init(&opts);
+    opts.collapse_slot = SLOT_CAT;
+    opts.limit = 4;
+    CHECK_STR_EQ(search_ids(db, apple, &opts), "1,21,22,23,");
+    wts_xmset *m = NULL;
+    CHECK_INT_EQ(wts_xdb_search(db, apple, &opts, &m), WTS_OK);
+    CHECK_INT_EQ(wts_xmset_size(m), 4);
+    CHECK_INT_EQ(wts_xmset_collapsed(m, 0), 19); /* all of "many" was seen */
+    CHECK_INT_EQ(wts_xmset_collapsed(m, 2), 0);  /* no key: folds nothing */
+    /* every match seen: the count of keys (and keyless hits) is exact */
+    CHECK_INT_EQ(wts_xmset_estimated(m), 6);
+    CHECK_INT_EQ(wts_xmset_lower_bound(m), 6);
+    CHECK_INT_EQ(wts_xmset_upper_bound(m), 6);
+    wts_xmset_free(m);
+    /* the next page, and one past the end */
+    opts.offset = 4;
+    CHECK_STR_EQ(search_ids(db, apple, &opts), "24,25,");
+    opts.offset = 6;
+    CHECK_STR_EQ(search_ids(db, apple, &opts), "");
+    wts_xquery_free(apple);
+    wts_xdb_close(db);
+}
+
 static void test_writer(void) {
     char path[PATH_MAX];
     tmp_path(path, sizeof path, "writer");
@@ -1960,6 +2009,7 @@ int main(void) {
     test_bad_query();
     test_corrupt();
     test_writer();
+    test_collapse_fetch_again();
     test_close_commits();
     test_stem();
     test_null_frees();
