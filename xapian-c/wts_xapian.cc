@@ -951,39 +951,32 @@ wts_status run_search(wts_xdb *db, const wts_xquery *q, const wts_xsearch_opts *
             enquire.add_matchspy(spy.get());
         }
         const bool key_is_collapse = carry >= 0 && carry == opts->collapse_slot;
-        if (own_collapse) {
+        if (own_collapse) {  // each hit holds its key
             match_collapsed(enquire, db->db, opts, *m);
-            for (wts_xhit &h : m->hits) {
-                if (carry == HIT_DOCUMENT_DATA)
-                    h.data = db->db.get_document(h.id).get_data();
-                else if (!key_is_collapse)
-                    h.data.clear();
+        } else {
+            Xapian::MSet mset = enquire.get_mset(opts->offset, opts->limit, opts->check_at_least);
+            m->estimated = mset.get_matches_estimated();
+            m->lower_bound = mset.get_matches_lower_bound();
+            m->upper_bound = mset.get_matches_upper_bound();
+            m->hits.reserve(mset.size());
+            for (auto it = mset.begin(); it != mset.end(); ++it) {
+                wts_xhit h;
+                h.id = *it;
+                h.weight = it.get_weight();
+                h.collapsed = opts->collapse_slot >= 0 ? it.get_collapse_count() : 0;
+                if (key_is_collapse) h.data = it.get_collapse_key();  // read for free during the match
+                m->hits.push_back(std::move(h));
             }
-            if (carry >= 0 && !key_is_collapse)
-                read_values(db->db, static_cast<Xapian::valueno>(carry), m->hits);
-            *out = m;
-            return WTS_OK;
+            if (spy)
+                for (const auto &kv : spy->counts()) m->facets.emplace_back(kv.first, kv.second);
         }
-        Xapian::MSet mset = enquire.get_mset(opts->offset, opts->limit, opts->check_at_least);
-        m->estimated = mset.get_matches_estimated();
-        m->lower_bound = mset.get_matches_lower_bound();
-        m->upper_bound = mset.get_matches_upper_bound();
-        m->hits.reserve(mset.size());
-        for (auto it = mset.begin(); it != mset.end(); ++it) {
-            wts_xhit h;
-            h.id = *it;
-            h.weight = it.get_weight();
-            h.collapsed = opts->collapse_slot >= 0 ? it.get_collapse_count() : 0;
-            if (carry == HIT_DOCUMENT_DATA)
-                h.data = it.get_document().get_data();
-            else if (key_is_collapse)  // read for free during the match
-                h.data = it.get_collapse_key();
-            m->hits.push_back(std::move(h));
-        }
-        if (carry >= 0 && !key_is_collapse)
+        // what each hit carries, when not its key
+        if (!key_is_collapse)
+            for (wts_xhit &h : m->hits) h.data.clear();
+        if (carry == HIT_DOCUMENT_DATA)
+            for (wts_xhit &h : m->hits) h.data = db->db.get_document(h.id).get_data();
+        else if (carry >= 0 && !key_is_collapse)
             read_values(db->db, static_cast<Xapian::valueno>(carry), m->hits);
-        if (spy)
-            for (const auto &kv : spy->counts()) m->facets.emplace_back(kv.first, kv.second);
         *out = m;
         return WTS_OK;
     } catch (...) {

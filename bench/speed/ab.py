@@ -13,45 +13,28 @@ are timed.  Prints for each build p50, p90 and p99 of every latency and the
 p50 and sum of the queries' medians, then the spread of B's median over
 A's, query by query (p10, p50, p90).  The indexes may be one and the same."""
 import statistics
-import subprocess
 import sys
-import time
 
-
-def pct(values, p):
-    v = sorted(values)
-    return v[min(len(v) - 1, int(p / 100 * len(v)))] if v else 0.0
+from qlat import Conversation, pct, read_queries, take_passes
 
 
 def main():
     args = sys.argv[1:]
-    passes = 4
-    if "--passes" in args:
-        i = args.index("--passes")
-        passes = int(args[i + 1])
-        del args[i:i + 2]
+    passes = take_passes(args, 4)
     if len(args) != 5 or passes < 1:
         sys.exit(__doc__)
     exe_a, db_a, exe_b, db_b, qfile = args
-    queries = [l.rstrip("\n") for l in open(qfile, encoding="utf-8") if l.strip() and not l.startswith("#")]
-    procs = [subprocess.Popen([exe, "batch", "--threads", "1", "--unbuffered", "--db", db, "-"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-             for exe, db in ((exe_a, db_a), (exe_b, db_b))]
-    lat = [[[] for _ in queries] for _ in procs]
+    queries = read_queries(qfile)
+    convs = [Conversation(exe_a, db_a), Conversation(exe_b, db_b)]
+    lat = [[[] for _ in queries] for _ in convs]
     for rnd in range(1 + passes):
         for i, q in enumerate(queries):
             for k in ((0, 1) if (i + rnd) % 2 == 0 else (1, 0)):
-                p = procs[k]
-                t0 = time.perf_counter()
-                p.stdin.write((q + "\n").encode("utf-8"))
-                p.stdin.flush()
-                if not p.stdout.readline():
-                    sys.exit("ab.py: build %s stopped answering" % "AB"[k])
+                _, dt = convs[k].ask(q)
                 if rnd:
-                    lat[k][i].append((time.perf_counter() - t0) * 1000)
-    for p in procs:
-        p.stdin.close()
-        p.wait()
+                    lat[k][i].append(dt)
+    for c in convs:
+        c.close()
     for k, name in ((0, "A"), (1, "B")):
         every = [x for per in lat[k] for x in per]
         medians = [statistics.median(per) for per in lat[k]]

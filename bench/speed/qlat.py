@@ -22,37 +22,62 @@ def pct(v, p):
     return v[min(len(v) - 1, int(p / 100 * len(v)))] if v else 0.0
 
 
+def take_passes(args, default):
+    """--passes N out of args (a list, changed in place), or default."""
+    if "--passes" not in args:
+        return default
+    i = args.index("--passes")
+    passes = int(args[i + 1])
+    del args[i:i + 2]
+    return passes
+
+
+def read_queries(path):
+    """The query lines of a file: '#' comments and blank lines skipped."""
+    return [l.rstrip("\n") for l in open(path, encoding="utf-8") if l.strip() and not l.startswith("#")]
+
+
+class Conversation:
+    """One `wtosearch batch --threads 1 --unbuffered`, asked one line at a time."""
+
+    def __init__(self, exe, db):
+        self.p = subprocess.Popen([exe, "batch", "--threads", "1", "--unbuffered", "--db", db, "-"],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1 << 20)
+
+    def ask(self, query):
+        """The answer line to query and the time it took, in ms."""
+        t0 = time.perf_counter()
+        self.p.stdin.write((query + "\n").encode("utf-8"))
+        self.p.stdin.flush()
+        line = self.p.stdout.readline()
+        dt = (time.perf_counter() - t0) * 1000
+        if not line:
+            sys.exit("wtosearch batch stopped answering")
+        return line, dt
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.wait()
+
+
 def main():
     args = sys.argv[1:]
-    passes = 1
-    if "--passes" in args:
-        i = args.index("--passes")
-        passes = int(args[i + 1])
-        del args[i:i + 2]
+    passes = take_passes(args, 1)
     if len(args) != 3:
         sys.exit(__doc__)
     exe, db, qfile = args
-    queries = [l.rstrip("\n") for l in open(qfile, encoding="utf-8") if l.strip() and not l.startswith("#")]
-    p = subprocess.Popen([exe, "batch", "--threads", "1", "--unbuffered", "--db", db, "-"],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1 << 20)
+    queries = read_queries(qfile)
+    conv = Conversation(exe, db)
     lat, errors, slow = [], 0, []
     for rnd in range(1 + passes):
         for q in queries:
-            data = (q + "\n").encode("utf-8")
-            t0 = time.perf_counter()
-            p.stdin.write(data)
-            p.stdin.flush()
-            line = p.stdout.readline()
-            dt = (time.perf_counter() - t0) * 1000
-            if not line:
-                sys.exit("qlat.py: wtosearch batch stopped answering")
+            line, dt = conv.ask(q)
             if rnd:
                 lat.append(dt)
                 slow.append((dt, q))
                 if b'"error"' in line[:200] and json.loads(line).get("error"):
                     errors += 1
-    p.stdin.close()
-    p.wait()
+    conv.close()
     slow.sort(reverse=True)
     print(json.dumps({"queries": len(lat), "errors": errors, "mean_ms": sum(lat) / len(lat),
                       "p50_ms": pct(lat, 50), "p90_ms": pct(lat, 90), "p99_ms": pct(lat, 99),
