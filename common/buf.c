@@ -127,7 +127,13 @@ size_t wts_strset_add(wts_strset *set, const char *s, size_t len, bool *added) {
 }
 
 bool wts_strset_has(const wts_strset *set, const char *s, size_t len) {
-    return set->n && *strset_slot(set, s, len, str_hash(s, len)) != 0;
+    return wts_strset_find(set, s, len) != WTS_STRSET_NONE;
+}
+
+size_t wts_strset_find(const wts_strset *set, const char *s, size_t len) {
+    if (!set->n) return WTS_STRSET_NONE;
+    size_t at = *strset_slot(set, s, len, str_hash(s, len));
+    return at ? at - 1 : WTS_STRSET_NONE;
 }
 
 void wts_strset_free(wts_strset *set) {

@@ -5,21 +5,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const month_names[][13] = {
-    {"", "january", "february", "march", "april", "may", "june", "july", "august",
-     "september", "october", "november", "december"},
-    {"", "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
-     "septembre", "octobre", "novembre", "decembre"},
-    {"", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-     "septiembre", "octubre", "noviembre", "diciembre"},
+/* Month names in the three languages, with their lengths: every word of
+ * every paragraph is looked up here. */
+#define MONTH(name, m) {name, sizeof name - 1, m}
+static const struct month_name {
+    const char *name;
+    size_t len;
+    int month;
+} month_names[] = {
+    MONTH("january", 1), MONTH("february", 2), MONTH("march", 3), MONTH("april", 4),
+    MONTH("may", 5), MONTH("june", 6), MONTH("july", 7), MONTH("august", 8),
+    MONTH("september", 9), MONTH("october", 10), MONTH("november", 11), MONTH("december", 12),
+    MONTH("janvier", 1), MONTH("fevrier", 2), MONTH("mars", 3), MONTH("avril", 4),
+    MONTH("mai", 5), MONTH("juin", 6), MONTH("juillet", 7), MONTH("aout", 8),
+    MONTH("septembre", 9), MONTH("octobre", 10), MONTH("novembre", 11), MONTH("decembre", 12),
+    MONTH("enero", 1), MONTH("febrero", 2), MONTH("marzo", 3), MONTH("abril", 4),
+    MONTH("mayo", 5), MONTH("junio", 6), MONTH("julio", 7), MONTH("agosto", 8),
+    MONTH("septiembre", 9), MONTH("octubre", 10), MONTH("noviembre", 11), MONTH("diciembre", 12),
+    MONTH("setiembre", 9),
 };
+#undef MONTH
 
 int wts_month_from_word(const char *folded, size_t len) {
-    for (size_t l = 0; l < 3; l++)
-        for (int m = 1; m <= 12; m++)
-            if (strlen(month_names[l][m]) == len && memcmp(month_names[l][m], folded, len) == 0)
-                return m;
-    if (len == 9 && memcmp(folded, "setiembre", 9) == 0) return 9;
+    if (len < 3 || len > 10) return 0;
+    for (size_t i = 0; i < sizeof month_names / sizeof month_names[0]; i++)
+        if (month_names[i].len == len && month_names[i].name[0] == folded[0] &&
+            memcmp(month_names[i].name, folded, len) == 0)
+            return month_names[i].month;
     return 0;
 }
 
@@ -157,6 +169,12 @@ static bool is_filler(const wts_words *a, size_t i) {
 void wts_dates_find(const char *text, size_t len, wts_date_cb cb, void *ud) {
     wts_words a;
     wts_words_collect(text, len, &a);
+    wts_dates_find_words(&a, cb, ud);
+    wts_words_free(&a);
+}
+
+void wts_dates_find_words(const wts_words *words, wts_date_cb cb, void *ud) {
+    const wts_words a = *words;
     for (size_t i = 0; i < a.n; i++) {
         int m = wts_month_from_word(a.w[i], a.len[i]);
         if (!m) continue;
@@ -184,5 +202,4 @@ void wts_dates_find(const char *text, size_t len, wts_date_cb cb, void *ud) {
         if (cb(ud, &d, start, a.end[y])) break;
         i = y;
     }
-    wts_words_free(&a);
 }

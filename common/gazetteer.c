@@ -33,6 +33,8 @@ typedef struct gazetteer {
     size_t nids;
     wts_strset firsts; /* the first word of every name: most words of a
                           text start none, and need no search */
+    size_t *first_entry; /* by index in firsts: the first entry (in key
+                            order) whose name starts with that word */
 } gazetteer;
 
 static gazetteer members, topics, acronyms;
@@ -107,7 +109,14 @@ static void sort_names(gazetteer *g) {
         g->e[kept++] = g->e[i];
     }
     g->n = kept;
-    for (size_t i = 0; i < g->n; i++) wts_strset_add(&g->firsts, g->e[i].key, strcspn(g->e[i].key, " "), NULL);
+    /* The names starting with one word are adjacent in key order: ' ' is
+     * below every character that can follow the word. */
+    g->first_entry = wts_xcalloc(g->n ? g->n : 1, sizeof *g->first_entry);
+    for (size_t i = 0; i < g->n; i++) {
+        bool added = false;
+        size_t k = wts_strset_add(&g->firsts, g->e[i].key, strcspn(g->e[i].key, " "), &added);
+        if (added) g->first_entry[k] = i;
+    }
 }
 
 /* Reads a TSV whose first column is the id and whose name columns are
@@ -299,76 +308,45 @@ wts_status wts_gaz_resolve(wts_gaz which, const char *name, size_t len, const ch
 
 /* ---- finding names in text ---- */
 
-typedef struct tok {
-    size_t start, end, fstart, flen; /* fstart/flen: into the folded buffer */
-} tok;
-
-typedef struct tok_list {
-    tok *v;
-    size_t n, cap;
-    wts_buf folded;
-} tok_list;
-
-static int push_tok(void *ud, const wts_token *t) {
-    tok_list *l = ud;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 128;
-        l->v = wts_xrealloc(l->v, l->cap * sizeof *l->v);
-    }
-    l->v[l->n++] = (tok){t->start, t->end, l->folded.len, t->folded_len};
-    wts_buf_add(&l->folded, t->folded, t->folded_len);
-    return 0;
-}
-
-/* Does entry e match the words starting at token i? */
-static bool matches_at(const gaz_entry *e, const tok_list *l, size_t i, const char *text) {
-    if (i + e->nwords > l->n) return false;
+/* Does entry e match the words starting at word i? */
+static bool matches_at(const gaz_entry *e, const wts_words *a, size_t i, const char *text) {
+    if (i + e->nwords > a->n) return false;
     const char *k = e->key;
     for (size_t w = 0; w < e->nwords; w++) {
-        const tok *t = &l->v[i + w];
-        if (strncmp(k, l->folded.data + t->fstart, t->flen) != 0) return false;
-        k += t->flen;
+        size_t at = i + w;
+        if (strncmp(k, a->w[at], a->len[at]) != 0) return false;
+        k += a->len[at];
         if (*k != (w + 1 < e->nwords ? ' ' : '\0')) return false;
         if (*k) k++;
         if (e->caps)
-            for (size_t c = t->start; c < t->end; c++)
+            for (size_t c = a->start[at]; c < a->end[at]; c++)
                 if (islower((unsigned char)text[c])) return false;
     }
     return true;
 }
 
-/* First entry whose key starts with the word w (length n) then ' ' or end. */
-static size_t lower_bound(const gazetteer *g, const char *w, size_t n) {
-    size_t lo = 0, hi = g->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strncmp(g->e[mid].key, w, n);
-        if (c < 0) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
+void wts_gaz_find(wts_gaz which, const char *text, size_t len, wts_gaz_cb cb, void *ud) {
+    wts_words a;
+    wts_words_collect(text, len, &a);
+    wts_gaz_find_words(which, text, &a, cb, ud);
+    wts_words_free(&a);
 }
 
-void wts_gaz_find(wts_gaz which, const char *text, size_t len, wts_gaz_cb cb, void *ud) {
+void wts_gaz_find_words(wts_gaz which, const char *text, const wts_words *a, wts_gaz_cb cb, void *ud) {
     gazetteer *g = get(which);
-    tok_list l = {NULL, 0, 0, WTS_BUF_INIT};
-    wts_tokenize(text, len, push_tok, &l);
-    for (size_t i = 0; i < l.n; i++) {
-        const char *w = l.folded.data + l.v[i].fstart;
-        size_t wl = l.v[i].flen;
+    for (size_t i = 0; i < a->n; i++) {
+        size_t wl = a->len[i];
+        size_t first = wts_strset_find(&g->firsts, a->w[i], wl);
+        if (first == WTS_STRSET_NONE) continue;
         const gaz_entry *best = NULL;
-        if (!wts_strset_has(&g->firsts, w, wl)) continue;
-        for (size_t j = lower_bound(g, w, wl); j < g->n; j++) {
+        for (size_t j = g->first_entry[first]; j < g->n; j++) {
             const gaz_entry *e = &g->e[j];
-            if (strncmp(e->key, w, wl) != 0) break;
-            if (e->key[wl] != ' ' && e->key[wl] != '\0') continue;
-            if ((!best || e->nwords > best->nwords) && matches_at(e, &l, i, text)) best = e;
+            if (strncmp(e->key, a->w[i], wl) != 0 || (e->key[wl] != ' ' && e->key[wl] != '\0')) break;
+            if ((!best || e->nwords > best->nwords) && matches_at(e, a, i, text)) best = e;
         }
         if (best) {
-            if (cb(ud, best->id, l.v[i].start, l.v[i + best->nwords - 1].end)) break;
+            if (cb(ud, best->id, a->start[i], a->end[i + best->nwords - 1])) break;
             i += best->nwords - 1;
         }
     }
-    free(l.v);
-    wts_buf_free(&l.folded);
 }

@@ -124,16 +124,28 @@ void wts_lower(const char *s, size_t len, wts_buf *out) {
     }
 }
 
+/* Words being collected: their folded forms go one after the other into
+ * one buffer, and w[] points into it once the buffer stops moving. */
+typedef struct words_ctx {
+    wts_words *w;
+    wts_buf folded;
+    size_t *at; /* where each word's folded form starts */
+} words_ctx;
+
 static int push_word(void *ud, const wts_token *t) {
-    wts_words *w = ud;
+    words_ctx *c = ud;
+    wts_words *w = c->w;
     if (w->n == w->cap) {
         w->cap = w->cap ? w->cap * 2 : 32;
         w->w = wts_xrealloc(w->w, w->cap * sizeof *w->w);
         w->len = wts_xrealloc(w->len, w->cap * sizeof *w->len);
         w->start = wts_xrealloc(w->start, w->cap * sizeof *w->start);
         w->end = wts_xrealloc(w->end, w->cap * sizeof *w->end);
+        c->at = wts_xrealloc(c->at, w->cap * sizeof *c->at);
     }
-    w->w[w->n] = wts_xstrndup(t->folded, t->folded_len);
+    c->at[w->n] = c->folded.len;
+    wts_buf_add(&c->folded, t->folded, t->folded_len);
+    wts_buf_addc(&c->folded, '\0');
     w->len[w->n] = t->folded_len;
     w->start[w->n] = t->start;
     w->end[w->n++] = t->end;
@@ -142,11 +154,15 @@ static int push_word(void *ud, const wts_token *t) {
 
 void wts_words_collect(const char *text, size_t len, wts_words *out) {
     memset(out, 0, sizeof *out);
-    wts_tokenize(text, len, push_word, out);
+    words_ctx c = {out, WTS_BUF_INIT, NULL};
+    wts_tokenize(text, len, push_word, &c);
+    out->folded = wts_buf_steal(&c.folded);
+    for (size_t i = 0; i < out->n; i++) out->w[i] = out->folded + c.at[i];
+    free(c.at);
 }
 
 void wts_words_free(wts_words *w) {
-    for (size_t i = 0; i < w->n; i++) free(w->w[i]);
+    free(w->folded);
     free(w->w);
     free(w->len);
     free(w->start);

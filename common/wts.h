@@ -67,6 +67,9 @@ typedef struct wts_strset {
  * tells whether it was. */
 size_t wts_strset_add(wts_strset *set, const char *s, size_t len, bool *added);
 bool wts_strset_has(const wts_strset *set, const char *s, size_t len);
+/* The index of s[0, len) in set, WTS_STRSET_NONE when absent. */
+#define WTS_STRSET_NONE ((size_t)-1)
+size_t wts_strset_find(const wts_strset *set, const char *s, size_t len);
 void wts_strset_free(wts_strset *set);
 
 /* ------------------------------------------------------------------ */
@@ -108,10 +111,11 @@ void wts_tokenize(const char *text, size_t len, wts_token_cb cb, void *ud);
 /* The words of a text, kept: for the passes that look back and ahead
  * (dates, names, phrases).  w[i] is NUL-terminated. */
 typedef struct wts_words {
-    char **w;         /* folded forms */
+    char **w;         /* folded forms, pointing into folded */
     size_t *len;      /* their lengths */
     size_t *start, *end; /* byte spans in the text */
     size_t n, cap;
+    char *folded;     /* every folded form, each NUL-ended: one allocation */
 } wts_words;
 
 void wts_words_collect(const char *text, size_t len, wts_words *out);
@@ -133,6 +137,14 @@ bool wts_is_stopword(const char *folded, size_t len, wts_lang l);
 /* Guesses the language of text from its function words; UNKNOWN when the
  * text holds too few of them to tell. */
 wts_lang wts_lang_detect(const char *text, size_t len);
+/* The same evidence counted over words already collected, so that it can
+ * be added up (a document's paragraphs) before deciding. */
+typedef struct wts_lang_votes {
+    unsigned words;      /* words seen */
+    unsigned en, fr, es; /* function words of each language among them */
+} wts_lang_votes;
+void wts_lang_count(const wts_words *words, wts_lang_votes *votes);
+wts_lang wts_lang_decide(const wts_lang_votes *votes);
 
 /* ------------------------------------------------------------------ */
 /* Index schema                                                        */
@@ -270,6 +282,8 @@ int wts_month_from_word(const char *folded, size_t len);
  * "18 de octubre de 2024", "April 2022"). */
 typedef int (*wts_date_cb)(void *ud, const wts_date *d, size_t start, size_t end);
 void wts_dates_find(const char *text, size_t len, wts_date_cb cb, void *ud);
+/* The same over the words of a text already collected. */
+void wts_dates_find_words(const wts_words *words, wts_date_cb cb, void *ud);
 
 /* ------------------------------------------------------------------ */
 /* Gazetteers: WTO members and topics                                  */
@@ -291,6 +305,8 @@ wts_status wts_gaz_resolve(wts_gaz which, const char *name, size_t len, const ch
  * id and the byte span of the name. */
 typedef int (*wts_gaz_cb)(void *ud, const char *id, size_t start, size_t end);
 void wts_gaz_find(wts_gaz which, const char *text, size_t len, wts_gaz_cb cb, void *ud);
+/* The same over the words of text already collected. */
+void wts_gaz_find_words(wts_gaz which, const char *text, const wts_words *words, wts_gaz_cb cb, void *ud);
 
 /* ------------------------------------------------------------------ */
 /* Query engine                                                        */

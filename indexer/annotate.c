@@ -71,7 +71,6 @@ static bool is_action(const char *w) {
 
 typedef struct member_ctx {
     wts_para *p;
-    wts_words words;
     struct span { size_t start, end; char id[16]; } *spans;
     size_t nspans;
 } member_ctx;
@@ -110,9 +109,9 @@ static bool only_separators(const char *s, size_t len) {
 
 /* Which named members act in the paragraph: an action word near the name,
  * the name not part of an enumeration of members. */
-static void find_members(wts_para *p, size_t len) {
-    member_ctx m = {p, {NULL, NULL, NULL, NULL, 0, 0}, NULL, 0};
-    wts_gaz_find(WTS_GAZ_MEMBERS, p->text, len, on_member, &m);
+static void find_members(wts_para *p, const wts_words *words) {
+    member_ctx m = {p, NULL, 0};
+    wts_gaz_find_words(WTS_GAZ_MEMBERS, p->text, words, on_member, &m);
     bool *listed = wts_xcalloc(m.nspans + 1, sizeof *listed);
     for (size_t a = 0; a < m.nspans;) { /* mark runs of names joined by separators */
         size_t b = a;
@@ -125,23 +124,19 @@ static void find_members(wts_para *p, size_t len) {
     }
     for (size_t s = 0; s < m.nspans; s++)
         if (listed[s]) wts_strlist_add(&p->listed, m.spans[s].id);
-    if (p->members.n > 0) {
-        wts_words_collect(p->text, len, &m.words);
-        for (size_t s = 0; s < m.nspans; s++) {
-            if (listed[s]) continue;
-            size_t first = 0, last = 0;
-            while (first < m.words.n && m.words.end[first] <= m.spans[s].start) first++;
-            last = first;
-            while (last < m.words.n && m.words.start[last] < m.spans[s].end) last++;
-            size_t from = first > ACTION_WINDOW_BEFORE ? first - ACTION_WINDOW_BEFORE : 0;
-            size_t to = last + ACTION_WINDOW_AFTER < m.words.n ? last + ACTION_WINDOW_AFTER : m.words.n;
-            bool acts = false;
-            for (size_t k = from; k < to && !acts; k++)
-                if (k < first || k >= last) acts = is_action(m.words.w[k]);
-            if (acts) wts_strlist_add(&p->acting, m.spans[s].id);
-        }
+    for (size_t s = 0; s < m.nspans; s++) {
+        if (listed[s]) continue;
+        size_t first = 0, last = 0;
+        while (first < words->n && words->end[first] <= m.spans[s].start) first++;
+        last = first;
+        while (last < words->n && words->start[last] < m.spans[s].end) last++;
+        size_t from = first > ACTION_WINDOW_BEFORE ? first - ACTION_WINDOW_BEFORE : 0;
+        size_t to = last + ACTION_WINDOW_AFTER < words->n ? last + ACTION_WINDOW_AFTER : words->n;
+        bool acts = false;
+        for (size_t k = from; k < to && !acts; k++)
+            if (k < first || k >= last) acts = is_action(words->w[k]);
+        if (acts) wts_strlist_add(&p->acting, m.spans[s].id);
     }
-    wts_words_free(&m.words);
     free(m.spans);
     free(listed);
 }
@@ -175,38 +170,34 @@ static int on_date(void *ud, const wts_date *d, size_t start, size_t end) {
     return 0;
 }
 
-static int count_words(void *ud, const wts_token *t) {
-    (void)t;
-    (*(size_t *)ud)++;
-    return 0;
-}
-
+/* One pass over each paragraph's words, collected once for every
+ * annotator; a document of unknown language gets the language of all its
+ * function words, counted on the way. */
 void annotate_document(wts_document *doc) {
-    if (doc->lang == WTS_LANG_UNKNOWN) {
-        wts_buf all = WTS_BUF_INIT;
-        for (size_t i = 0; i < doc->nparas; i++) {
-            wts_buf_adds(&all, doc->paras[i].text);
-            wts_buf_addc(&all, '\n');
-        }
-        doc->lang = wts_lang_detect(all.data ? all.data : "", all.len);
-        wts_buf_free(&all);
-    }
+    wts_lang_votes all = {0, 0, 0, 0};
     for (size_t i = 0; i < doc->nparas; i++) {
         wts_para *p = &doc->paras[i];
-        size_t len = strlen(p->text), words = 0;
-        wts_tokenize(p->text, len, count_words, &words);
-        p->lang = doc->lang;
-        if (words >= LANG_MIN_WORDS) {
-            wts_lang l = wts_lang_detect(p->text, len);
-            if (l != WTS_LANG_UNKNOWN) p->lang = l;
-        }
+        size_t len = strlen(p->text);
+        wts_words words;
+        wts_words_collect(p->text, len, &words);
+        wts_lang_votes votes = {0, 0, 0, 0};
+        wts_lang_count(&words, &votes);
+        all.words += votes.words;
+        all.en += votes.en;
+        all.fr += votes.fr;
+        all.es += votes.es;
+        p->lang = votes.words >= LANG_MIN_WORDS ? wts_lang_decide(&votes) : WTS_LANG_UNKNOWN;
         cite_ctx c = {p, &doc->symbols};
         wts_symbols_find(p->text, len, on_symbol, &c);
         find_linked_symbols(p, p->text, &doc->symbols);
         for (size_t k = 0; k < p->links.n; k++) find_linked_symbols(p, p->links.v[k], &doc->symbols);
-        find_members(p, len);
-        wts_gaz_find(WTS_GAZ_TOPICS, p->text, len, on_name, &p->topics);
-        wts_gaz_find(WTS_GAZ_ACRONYMS, p->text, len, on_name, &p->acronyms);
-        wts_dates_find(p->text, len, on_date, &p->dates);
+        find_members(p, &words);
+        wts_gaz_find_words(WTS_GAZ_TOPICS, p->text, &words, on_name, &p->topics);
+        wts_gaz_find_words(WTS_GAZ_ACRONYMS, p->text, &words, on_name, &p->acronyms);
+        wts_dates_find_words(&words, on_date, &p->dates);
+        wts_words_free(&words);
     }
+    if (doc->lang == WTS_LANG_UNKNOWN) doc->lang = wts_lang_decide(&all);
+    for (size_t i = 0; i < doc->nparas; i++)
+        if (doc->paras[i].lang == WTS_LANG_UNKNOWN) doc->paras[i].lang = doc->lang;
 }

@@ -52,6 +52,11 @@ int main(void) {
                                      "the United States of America spoke. Let us see.");
     CHECK_STR_EQ(f, "hkg chn eu civ usa");
     free(f);
+    /* names sharing their first word: each one whole, the longest first */
+    f = found(WTS_GAZ_MEMBERS, "Saint Lucia, Guinea-Bissau and Guinea; Saint Vincent and the Grenadines and "
+                               "St. Kitts and Nevis; Papua New Guinea.");
+    CHECK_STR_EQ(f, "lca gnb gin vct kna png");
+    free(f);
     f = found(WTS_GAZ_MEMBERS, "We can pay per shipment.");
     CHECK_STR_EQ(f, ""); /* ids ("can", "per") are not names */
     free(f);

@@ -170,6 +170,40 @@ int main(void) {
                      "programa de trabajo con la Secretaría.";
     CHECK_INT_EQ(wts_lang_detect(es, strlen(es)), WTS_LANG_ES);
     CHECK_INT_EQ(wts_lang_detect("MSME", 4), WTS_LANG_UNKNOWN);
+    /* votes over collected words add up as over the whole text */
+    wts_lang_votes v = {0, 0, 0, 0};
+    const char *const parts[] = {en, fr, es, en};
+    for (size_t i = 0; i < 4; i++) {
+        wts_words w;
+        wts_words_collect(parts[i], strlen(parts[i]), &w);
+        wts_lang_count(&w, &v);
+        wts_words_free(&w);
+    }
+    CHECK(v.en > v.fr && v.fr > 0 && v.es > 0 && v.words > v.en + v.fr + v.es);
+    CHECK_INT_EQ(wts_lang_decide(&v), WTS_LANG_EN);
+    wts_lang_votes one = {1, 1, 0, 0}, tied = {6, 2, 2, 0};
+    CHECK_INT_EQ(wts_lang_decide(&one), WTS_LANG_UNKNOWN);
+    CHECK_INT_EQ(wts_lang_decide(&tied), WTS_LANG_UNKNOWN);
+    /* function words, of one language or of any */
+    CHECK(wts_is_stopword("the", 3, WTS_LANG_EN) && !wts_is_stopword("the", 3, WTS_LANG_FR));
+    CHECK(wts_is_stopword("que", 3, WTS_LANG_FR) && wts_is_stopword("que", 3, WTS_LANG_ES));
+    CHECK(wts_is_stopword("how", 3, WTS_LANG_ES)); /* a question word in every language */
+    CHECK(wts_is_stopword("los", 3, WTS_LANG_UNKNOWN) && !wts_is_stopword("los", 3, WTS_LANG_EN));
+    CHECK(!wts_is_stopword("trade", 5, WTS_LANG_UNKNOWN) && !wts_is_stopword("th", 2, WTS_LANG_EN));
+    CHECK(!wts_is_stopword("", 0, WTS_LANG_UNKNOWN) && !wts_is_stopword("tambienes", 9, WTS_LANG_ES));
+
+    /* collected words: their folded forms, spans and count */
+    wts_words cw;
+    wts_words_collect("Côte d'Ivoire, 7 avril 2022", strlen("Côte d'Ivoire, 7 avril 2022"), &cw);
+    CHECK_INT_EQ(cw.n, 6);
+    if (cw.n == 6) {
+        CHECK_STR_EQ(cw.w[0], "cote");
+        CHECK_STR_EQ(cw.w[5], "2022");
+        CHECK_INT_EQ(cw.len[2], 6);
+        CHECK_INT_EQ(cw.start[3], 16);
+        CHECK_INT_EQ(cw.end[3], 17);
+    }
+    wts_words_free(&cw);
     CHECK_INT_EQ(wts_lang_from_code("FR"), WTS_LANG_FR);
     CHECK_INT_EQ(wts_lang_from_code("español"), WTS_LANG_ES);
     CHECK_INT_EQ(wts_lang_from_code("de"), WTS_LANG_UNKNOWN);
