@@ -39,9 +39,13 @@ void wts_utf8_encode(wts_buf *b, uint32_t cp) {
 }
 
 void wts_utf8_nfc(const char *s, size_t len, wts_buf *out) {
-    size_t ascii = 0; /* ASCII is its own NFC: most English text, at once */
-    while (ascii < len && (unsigned char)s[ascii] < 0x80) ascii++;
-    if (ascii == len) {
+    /* Every character below U+0300 is its own NFC (none is a mark or
+     * composes with what follows): English, French and Spanish text
+     * without combining accents, at once.  Their UTF-8 lead bytes are all
+     * below 0xCC. */
+    size_t plain = 0;
+    while (plain < len && (unsigned char)s[plain] < 0xCC) plain++;
+    if (plain == len) {
         wts_buf_add(out, s, len);
         return;
     }

@@ -192,6 +192,22 @@ int main(void) {
     CHECK(!wts_is_stopword("trade", 5, WTS_LANG_UNKNOWN) && !wts_is_stopword("th", 2, WTS_LANG_EN));
     CHECK(!wts_is_stopword("", 0, WTS_LANG_UNKNOWN) && !wts_is_stopword("tambienes", 9, WTS_LANG_ES));
 
+    /* NFC: composed as is, decomposed accents composed, beyond Latin too */
+    static const struct {
+        const char *in, *want;
+    } nfcs[] = {
+        {"r\xc3\xa9union \xc7\x85", "r\xc3\xa9union \xc7\x85"},     /* é, U+01C5: their own NFC */
+        {"re\xcc\x81union", "r\xc3\xa9union"},                      /* e + U+0301 */
+        {"\xc3\xa9 \xcf\x89 e\xcc\x81", "\xc3\xa9 \xcf\x89 \xc3\xa9"}, /* with a Greek letter */
+        {"\xe1\x84\x80\xe1\x85\xa1", "\xea\xb0\x80"},               /* Hangul jamo compose */
+    };
+    for (size_t i = 0; i < sizeof nfcs / sizeof nfcs[0]; i++) {
+        wts_buf nb = WTS_BUF_INIT;
+        wts_utf8_nfc(nfcs[i].in, strlen(nfcs[i].in), &nb);
+        CHECK_STR_EQ(nb.data, nfcs[i].want);
+        wts_buf_free(&nb);
+    }
+
     /* collected words: their folded forms, spans and count */
     wts_words cw;
     wts_words_collect("Côte d'Ivoire, 7 avril 2022", strlen("Côte d'Ivoire, 7 avril 2022"), &cw);
