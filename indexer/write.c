@@ -128,12 +128,16 @@ static int index_word(void *ud, const wts_token *t) {
     if (x->st == WTS_OK && x->stem) {
         char stem[WTS_MAX_WORD_BYTES * 2 + 2];
         stem[0] = 'Z';
-        snprintf(stem + 1, sizeof stem - 1, "%s", stem_of(x, t->folded, t->folded_len));
+        const char *of_word = stem_of(x, t->folded, t->folded_len);
+        size_t slen = strlen(of_word);
+        if (slen > sizeof stem - 2) slen = 0; /* stem_of keeps no longer stems */
+        memcpy(stem + 1, of_word, slen);
+        stem[slen + 1] = '\0';
         /* a word that is its own stem is found under its folded form
          * (query.c, word_query); 10,000 generated documents: postings 10%
          * and termlists 9% smaller, indexing 10% faster */
-        if (stem[1] && (strlen(stem + 1) != t->folded_len || memcmp(stem + 1, t->folded, t->folded_len) != 0)) {
-            x->st = wts_xdoc_add_term(x->d, stem, strlen(stem), 1);
+        if (slen && (slen != t->folded_len || memcmp(stem + 1, t->folded, t->folded_len) != 0)) {
+            x->st = wts_xdoc_add_term(x->d, stem, slen + 1, 1);
             /* the words of a stem, for finding it in paragraphs: a stem
              * has no positions, its words have */
             wts_buf *pair = &x->c->term;
