@@ -54,8 +54,6 @@ void wts_buf_add(wts_buf *b, const void *bytes, size_t len) {
 
 void wts_buf_adds(wts_buf *b, const char *s) { wts_buf_add(b, s, strlen(s)); }
 
-void wts_buf_addc(wts_buf *b, char c) { wts_buf_add(b, &c, 1); }
-
 void wts_buf_printf(wts_buf *b, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);

@@ -36,7 +36,17 @@ typedef struct wts_buf {
  * worse than a clear stop, and the indexer's memory use is bounded. */
 void wts_buf_add(wts_buf *b, const void *bytes, size_t len);
 void wts_buf_adds(wts_buf *b, const char *s);
-void wts_buf_addc(wts_buf *b, char c);
+/* Inline: text is often copied one byte at a time (2.3 million calls for
+ * 300 generated documents), and a call through wts_buf_add cost 57
+ * instructions a byte. */
+static inline void wts_buf_addc(wts_buf *b, char c) {
+    if (b->len + 2 <= b->cap) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+    } else {
+        wts_buf_add(b, &c, 1);
+    }
+}
 void wts_buf_printf(wts_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void wts_buf_reset(wts_buf *b);
