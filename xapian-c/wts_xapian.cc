@@ -611,7 +611,12 @@ wts_status wts_xcompact(const char *src, const char *dst, char **errmsg) {
     try {
         Xapian::Database in(src, Xapian::DB_BACKEND_GLASS);
         // Full blocks: the output is smaller and read in fewer blocks.
-        in.compact(dst, Xapian::DBCOMPACT_NO_RENUMBER | Xapian::Compactor::FULLER);
+        // 16 KiB blocks rather than 8: a file's termlist (several KiB) is
+        // then split less; 100,000 generated documents: termlists 15%
+        // smaller, the index 3.7%, queries as fast (bench/speed/ab.py,
+        // per-query ratio 0.99); 64 KiB made queries 16% slower.
+        const unsigned block_size = 16384;
+        in.compact(dst, Xapian::DBCOMPACT_NO_RENUMBER | Xapian::Compactor::FULLER, block_size);
         return WTS_OK;
     } catch (...) {
         wts_status st = map_current_exception(msg);
