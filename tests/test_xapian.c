@@ -1060,7 +1060,7 @@ static void test_reading(wts_xdb *db) {
 
 /* Collapsing when the best hits share one key: 20 documents of key
  * "many" outrank every other; the page of 4 needs the documents after
- * them, which a first fetch of three times the page does not reach.
+ * them, which a first fetch of twice the page does not reach.
  * Docids: 1-20 "many", 21 "k1", 22 no key, 23 "k2", 24 no key, 25 "k3". */
 static void test_collapse_fetch_again(void) {
     char path[PATH_MAX];

@@ -157,6 +157,16 @@ void give_message(char **errmsg, const std::string &msg) noexcept {
     if (*errmsg) std::memcpy(*errmsg, msg.c_str(), msg.size() + 1);
 }
 
+// What read takes from document id, asked first trusting the id, which
+// saves a lookup of the document in another table.  Our documents always
+// have data and paragraph bounds, so an empty answer is asked again with
+// the lookup, which tells a missing document (Xapian::DocNotFoundError).
+template <typename Read>
+std::string read_trusting_id(const Xapian::Database &db, Xapian::docid id, Read read) {
+    std::string s = read(db.get_document(id, Xapian::DOC_ASSUME_VALID));
+    return s.empty() ? read(db.get_document(id)) : s;
+}
+
 char *dup_bytes(const std::string &s, size_t *len) {
     char *p = static_cast<char *>(std::malloc(s.size() + 1));
     if (!p) throw std::bad_alloc();
@@ -422,14 +432,8 @@ wts_status wts_xdb_doc_data(wts_xdb *db, wts_docid id, char **data,
     if (!data) return WTS_ERR_INVALID;
     *data = nullptr;
     if (!db || id == 0) return WTS_ERR_INVALID;
-    // Trusting the id skips a lookup of the document in another table; a
-    // document of ours always has data, so empty data means no document,
-    // and the check that says so is made then.
-    WTS_GUARD(db->message, {
-        std::string d = db->db.get_document(id, Xapian::DOC_ASSUME_VALID).get_data();
-        if (d.empty()) d = db->db.get_document(id).get_data();
-        *data = dup_bytes(d, len);
-    });
+    const auto data_of = [](const Xapian::Document &d) { return d.get_data(); };
+    WTS_GUARD(db->message, *data = dup_bytes(read_trusting_id(db->db, id, data_of), len));
 }
 
 wts_status wts_xdb_doc_value(wts_xdb *db, wts_docid id, unsigned slot,
@@ -1417,10 +1421,9 @@ class ParagraphEval {
   public:
     ParagraphEval(const Xapian::Database &db, const wts_xparas &p, Xapian::docid did, TermStats *stats)
         : db_(db), p_(p), did_(did), stats_(stats) {
-        // Trusting the id saves a lookup per document; a document without
-        // bounds is looked up, which says whether there is one.
-        std::string bounds = db_.get_document(did_, Xapian::DOC_ASSUME_VALID).get_value(p_.bounds_slot);
-        if (bounds.empty()) bounds = db_.get_document(did_).get_value(p_.bounds_slot);
+        const Xapian::valueno slot = p_.bounds_slot;
+        const std::string bounds =
+            read_trusting_id(db_, did_, [slot](const Xapian::Document &d) { return d.get_value(slot); });
         const char *at = bounds.c_str();
         char *end = nullptr;
         n_ = static_cast<uint32_t>(std::strtoul(at, &end, 10));
