@@ -223,7 +223,7 @@ static void make_corpus_index(const char *path) {
 /* 1. Status mappings                                                  */
 
 static void test_status_names(void) {
-    for (int s = WTS_OK; s <= WTS_ERR_INTERNAL; s++) {
+    for (int s = WTS_OK; s <= WTS_ERR_APPEND_ONLY; s++) {
         const char *name = wts_status_name((wts_status)s);
         CHECK(non_empty(name));
         CHECK(strcmp(name, "unknown status") != 0);
@@ -1280,6 +1280,67 @@ static void test_close_commits(void) {
     wts_xdb_close(db);
 }
 
+/* Adds corpus[i] under its unique term; the status of wts_xwriter_add. */
+static wts_status add_unique(wts_xwriter *w, const doc_spec *s) {
+    wts_xdoc *doc = build_doc(s);
+    wts_status st = wts_xwriter_add(w, doc, s->id_term, NULL);
+    wts_xdoc_free(doc);
+    return st;
+}
+
+static void test_no_termlists(void) {
+    char path[PATH_MAX], file[PATH_MAX + 32];
+    tmp_path(path, sizeof path, "notermlists");
+    snprintf(file, sizeof file, "%s/termlist.glass", path);
+    struct stat sb;
+    wts_xwriter *w = NULL;
+    CHECK_INT_EQ(wts_xwriter_open_flags(path, WTS_XWRITER_NO_TERMLISTS, &w, NULL), WTS_OK);
+    if (!w) return;
+    CHECK_INT_EQ(wts_xwriter_has_termlists(w), 0);
+    for (size_t i = 0; i < 3; i++) CHECK_INT_EQ(add_unique(w, &corpus[i]), WTS_OK);
+    CHECK_INT_EQ(wts_xwriter_commit(w), WTS_OK);
+    /* what it holds can be neither replaced nor removed: told, and left */
+    const doc_spec again = {"Q1", "zebra", "veg", "z", "", "replaced"};
+    CHECK_INT_EQ(add_unique(w, &again), WTS_ERR_APPEND_ONLY);
+    CHECK(strstr(wts_xwriter_message(w), "Q1") != NULL);
+    CHECK_INT_EQ(wts_xwriter_delete_term(w, "Q2"), WTS_ERR_APPEND_ONLY);
+    CHECK_INT_EQ(wts_xwriter_delete_term(w, "Q9"), WTS_OK); /* nothing to remove */
+    CHECK_INT_EQ(add_unique(w, &corpus[3]), WTS_OK);
+    CHECK_INT_EQ(wts_xwriter_close(w), WTS_OK);
+    CHECK(stat(file, &sb) != 0);
+    /* it stays as it was created, whatever the next writer's flags */
+    w = NULL;
+    CHECK_INT_EQ(wts_xwriter_open(path, &w, NULL), WTS_OK);
+    if (!w) return;
+    CHECK_INT_EQ(wts_xwriter_has_termlists(w), 0);
+    CHECK_INT_EQ(add_unique(w, &corpus[4]), WTS_OK);
+    CHECK_INT_EQ(add_unique(w, &corpus[3]), WTS_ERR_APPEND_ONLY); /* added by a writer before */
+    CHECK_INT_EQ(wts_xwriter_close(w), WTS_OK);
+    CHECK(stat(file, &sb) != 0);
+    wts_xdb *db = NULL;
+    CHECK_INT_EQ(wts_xdb_open(path, &db, NULL), WTS_OK);
+    uint32_t n = 0;
+    CHECK_INT_EQ(wts_xdb_doccount(db, &n), WTS_OK);
+    CHECK_INT_EQ(n, 5);
+    char *data = NULL;
+    size_t len = 0;
+    CHECK_INT_EQ(wts_xdb_doc_data(db, 1, &data, &len), WTS_OK);
+    CHECK_STR_EQ(data, "doc1");
+    free(data);
+    wts_xdb_close(db);
+    /* created without the flag: term lists, replaced at will */
+    tmp_path(path, sizeof path, "termlists");
+    w = NULL;
+    CHECK_INT_EQ(wts_xwriter_open_flags(path, 0, &w, NULL), WTS_OK);
+    if (!w) return;
+    CHECK_INT_EQ(wts_xwriter_has_termlists(w), 1);
+    CHECK_INT_EQ(add_unique(w, &corpus[0]), WTS_OK);
+    CHECK_INT_EQ(add_unique(w, &again), WTS_OK);
+    CHECK_INT_EQ(wts_xwriter_delete_term(w, "Q1"), WTS_OK);
+    CHECK_INT_EQ(wts_xwriter_close(w), WTS_OK);
+    CHECK_INT_EQ(wts_xwriter_has_termlists(NULL), 0);
+}
+
 static void test_stem(void) {
     static const struct {
         const char *lang, *word, *want;
@@ -2011,6 +2072,7 @@ int main(void) {
     test_writer();
     test_collapse_fetch_again();
     test_close_commits();
+    test_no_termlists();
     test_stem();
     test_null_frees();
     test_null_args();

@@ -10,6 +10,7 @@
 #include <xapian.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -47,6 +48,7 @@ struct wts_xwriter {
     Xapian::WritableDatabase db;
     wts_xdb view;  // shares db's internals: reads see pending changes
     std::string message;
+    bool termlists = true;
 };
 
 // The shape of a query as it was built, which Xapian::Query does not
@@ -59,6 +61,7 @@ struct QueryShape {
     unsigned slot = 0;        // VALUE_RANGE
     std::string lo, hi;       // VALUE_RANGE
     uint32_t window = 0;      // COMBINED PHRASE and NEAR
+    uint32_t max_terms = 0;   // WILDCARD: most terms it may stand for
     double factor = 1;        // SCALED
     std::vector<std::shared_ptr<const QueryShape>> subs;
     Xapian::Query q;          // what it builds
@@ -250,6 +253,7 @@ const char *wts_status_name(wts_status st) {
     case WTS_ERR_NO_MEMORY: return "out of memory";
     case WTS_ERR_PARSE: return "parse error";
     case WTS_ERR_INTERNAL: return "internal error";
+    case WTS_ERR_APPEND_ONLY: return "append only";
     }
     return "unknown status";
 }
@@ -632,6 +636,11 @@ wts_status wts_xcompact(const char *src, const char *dst, char **errmsg) {
 /* ---- writer ---- */
 
 wts_status wts_xwriter_open(const char *path, wts_xwriter **out, char **errmsg) {
+    return wts_xwriter_open_flags(path, 0, out, errmsg);
+}
+
+wts_status wts_xwriter_open_flags(const char *path, unsigned flags, wts_xwriter **out,
+                                  char **errmsg) {
     if (errmsg) *errmsg = nullptr;
     if (out) *out = nullptr;
     if (!out || !path) return WTS_ERR_INVALID;
@@ -639,8 +648,16 @@ wts_status wts_xwriter_open(const char *path, wts_xwriter **out, char **errmsg) 
     wts_xwriter *w = nullptr;
     try {
         w = new wts_xwriter();
+        // Xapian opens a database without a term list table for writing
+        // only when told so; whether it has one is seen from its files.
+        const std::string dir(path);
+        struct stat sb;
+        const bool exists = ::stat((dir + "/iamglass").c_str(), &sb) == 0;
+        w->termlists = exists ? ::stat((dir + "/termlist.glass").c_str(), &sb) == 0
+                              : !(flags & WTS_XWRITER_NO_TERMLISTS);
         w->db = Xapian::WritableDatabase(
-            path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+            path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS |
+                      (w->termlists ? 0 : Xapian::DB_NO_TERMLIST));
         w->view.db = w->db;
         *out = w;
         return WTS_OK;
@@ -671,11 +688,33 @@ const char *wts_xwriter_message(const wts_xwriter *w) {
 
 wts_xdb *wts_xwriter_db(wts_xwriter *w) { return w ? &w->view : nullptr; }
 
+int wts_xwriter_has_termlists(const wts_xwriter *w) { return w && w->termlists ? 1 : 0; }
+
+namespace {
+
+// Whether an index without term lists holds term: what Xapian would then
+// have to remove, and cannot (checked first, so that nothing changes).
+bool cannot_remove(wts_xwriter *w, const char *term) {
+    if (w->termlists || !w->db.term_exists(term)) return false;
+    w->message = std::string("the index keeps no term lists: it cannot replace or remove the document of ") + term;
+    return true;
+}
+
+}  // namespace
+
 wts_status wts_xwriter_add(wts_xwriter *w, const wts_xdoc *doc,
                            const char *unique_term, wts_docid *id) {
     if (!w || !doc) return WTS_ERR_INVALID;
+    if (unique_term && *unique_term) {
+        try {
+            if (cannot_remove(w, unique_term)) return WTS_ERR_APPEND_ONLY;
+        } catch (...) {
+            return map_current_exception(w->message);
+        }
+    }
     WTS_GUARD(w->message, {
-        Xapian::docid d = unique_term && *unique_term
+        // without term lists, the term was just seen to be absent
+        Xapian::docid d = unique_term && *unique_term && w->termlists
                               ? w->db.replace_document(unique_term, doc->doc)
                               : w->db.add_document(doc->doc);
         if (id) *id = d;
@@ -684,7 +723,10 @@ wts_status wts_xwriter_add(wts_xwriter *w, const wts_xdoc *doc,
 
 wts_status wts_xwriter_delete_term(wts_xwriter *w, const char *term) {
     if (!w || !term || !*term) return WTS_ERR_INVALID;
-    WTS_GUARD(w->message, w->db.delete_document(term));
+    WTS_GUARD(w->message, {
+        if (cannot_remove(w, term)) return WTS_ERR_APPEND_ONLY;
+        w->db.delete_document(term);
+    });
 }
 
 wts_status wts_xwriter_set_metadata(wts_xwriter *w, const char *key,
@@ -752,6 +794,7 @@ wts_status wts_xquery_wildcard(const char *prefix, uint32_t max_terms,
         auto shape = std::make_shared<QueryShape>();
         shape->kind = QueryShape::WILDCARD;
         shape->text = prefix;
+        shape->max_terms = max_terms;
         shape->q = Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_terms,
                                  Xapian::Query::WILDCARD_LIMIT_ERROR);
         *out = new wts_xquery{shape};
@@ -1396,6 +1439,18 @@ struct TermStats {
         words.erase(std::unique(words.begin(), words.end()), words.end());
         return words;
     }
+    // The index's terms starting with prefix, max at most (0: all), as
+    // Xapian expands a wildcard (the match fails when there are more).
+    const std::vector<std::string> &terms_with(const std::string &prefix, uint32_t max) {
+        auto found = prefixed_.find(prefix);
+        if (found != prefixed_.end()) return found->second;
+        std::vector<std::string> &terms = prefixed_[prefix];
+        for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
+            if (max && terms.size() == max) break;
+            terms.push_back(*it);
+        }
+        return terms;
+    }
     // BM25's idf, clamped as the C side's re-ranking does (search.c)
     double idf(const std::string &t) {
         auto found = idf_.find(t);
@@ -1414,6 +1469,7 @@ struct TermStats {
     std::string stem_key;
     std::map<std::string, double> idf_;
     std::map<std::string, std::vector<std::string>> words_;
+    std::map<std::string, std::vector<std::string>> prefixed_;  // terms_with
 };
 
 // Evaluates query shapes paragraph by paragraph inside one document.
@@ -1444,7 +1500,7 @@ class ParagraphEval {
         case QueryShape::TERM: return term(s.text);
         case QueryShape::WILDCARD: {
             Paragraphs r(n_, 0);
-            for (const std::string &t : expand(s.text)) merge_or(r, term(t));
+            for (const std::string &t : expand(s)) merge_or(r, term(t));
             return r;
         }
         case QueryShape::VALUE_RANGE: {
@@ -1532,7 +1588,7 @@ class ParagraphEval {
         if (s.kind == QueryShape::TERM && !is_whole(s.text, p_)) {
             forms.push_back(s.text);
         } else if (s.kind == QueryShape::WILDCARD && !is_whole(s.text, p_)) {
-            for (const std::string &t : expand(s.text)) forms.push_back(t);
+            for (const std::string &t : expand(s)) forms.push_back(t);
         }
     }
 
@@ -1580,13 +1636,25 @@ class ParagraphEval {
     }
 
     // The document's terms starting with prefix (its termlist read once).
-    std::vector<std::string> expand(const std::string &prefix) {
+    // A shard without term lists is asked about each term of the index
+    // with the prefix, as many as the query's wildcard let match.
+    std::vector<std::string> expand(const QueryShape &wildcard) {
+        const std::string &prefix = wildcard.text;
         if (!loaded_) {
             loaded_ = true;
-            for (auto it = db_.termlist_begin(did_); it != db_.termlist_end(did_); ++it)
-                terms_.push_back(*it);  // in byte order
+            try {
+                for (auto it = db_.termlist_begin(did_); it != db_.termlist_end(did_); ++it)
+                    terms_.push_back(*it);  // in byte order
+            } catch (const Xapian::FeatureUnavailableError &) {
+                no_termlist_ = true;
+            }
         }
         std::vector<std::string> found;
+        if (no_termlist_) {
+            for (const std::string &t : stats_->terms_with(prefix, wildcard.max_terms))
+                if (has_term(t)) found.push_back(t);
+            return found;
+        }
         for (auto it = std::lower_bound(terms_.begin(), terms_.end(), prefix);
              it != terms_.end() && has_prefix(*it, prefix.c_str()); ++it)
             found.push_back(*it);
@@ -1705,6 +1773,7 @@ class ParagraphEval {
     std::vector<Xapian::termpos> first_;  // each paragraph's first position, and the end
     std::map<std::string, std::vector<Xapian::termpos>> positions_;
     bool loaded_ = false;
+    bool no_termlist_ = false;        // its shard keeps none
     std::vector<std::string> terms_;  // the document's, for wildcards
 };
 

@@ -43,7 +43,9 @@ typedef enum wts_status {
     WTS_ERR_IO,         /* a file or database operation failed */
     WTS_ERR_NO_MEMORY,  /* out of memory */
     WTS_ERR_PARSE,      /* input text (query, file, config) is malformed */
-    WTS_ERR_INTERNAL    /* anything else; the message says what */
+    WTS_ERR_INTERNAL,   /* anything else; the message says what */
+    WTS_ERR_APPEND_ONLY /* an index without term lists cannot replace or
+                           remove a document it holds */
 } wts_status;
 
 /* A short fixed English name for a status ("locked", "no index", ...). */
@@ -149,6 +151,19 @@ typedef struct wts_xwriter wts_xwriter;
  * writer at a time: a second one gets WTS_ERR_LOCKED. */
 wts_status wts_xwriter_open(const char *path, wts_xwriter **out,
                             char **errmsg);
+/* Flags of wts_xwriter_open_flags. */
+#define WTS_XWRITER_NO_TERMLISTS 1u
+/* As wts_xwriter_open; with WTS_XWRITER_NO_TERMLISTS a database created
+ * here keeps no term list per document: it is smaller, and new documents
+ * can be added to it, but one it holds can never be replaced
+ * or removed (wts_xwriter_add and wts_xwriter_delete_term then give
+ * WTS_ERR_APPEND_ONLY and change nothing).  An existing database stays
+ * as it was created, whatever the flags. */
+wts_status wts_xwriter_open_flags(const char *path, unsigned flags,
+                                  wts_xwriter **out, char **errmsg);
+/* 1 when the database keeps term lists, 0 when not (see
+ * wts_xwriter_open_flags). */
+int wts_xwriter_has_termlists(const wts_xwriter *w);
 /* Commits what is pending, then releases the lock.  NULL is fine. */
 wts_status wts_xwriter_close(wts_xwriter *w);
 const char *wts_xwriter_message(const wts_xwriter *w);
