@@ -60,6 +60,7 @@ struct wts_indexer {
     shard_hooks shard; /* which files are this indexer's; count 1: all */
     dir_id stack[MAX_DEPTH];
     size_t depth;
+    char *append_only; /* a file the index could neither replace nor remove */
 };
 
 /* ---- shards ---- */
@@ -192,12 +193,17 @@ static const manifest_entry *manifest_find(const manifest *m, const char *real) 
 
 wts_status wts_indexer_open(const char *db_path, const char *manifest_path, FILE *report,
                             wts_indexer **out, char **errmsg) {
+    return indexer_open_flags(db_path, 0, manifest_path, report, out, errmsg);
+}
+
+wts_status indexer_open_flags(const char *db_path, unsigned writer_flags, const char *manifest_path,
+                              FILE *report, wts_indexer **out, char **errmsg) {
     *out = NULL;
     if (errmsg) *errmsg = NULL;
     wts_indexer *ix = wts_xcalloc(1, sizeof *ix);
     ix->report = report;
     ix->commit_files = COMMIT_FILES;
-    wts_status st = wts_xwriter_open(db_path, &ix->w, errmsg);
+    wts_status st = wts_xwriter_open_flags(db_path, writer_flags, &ix->w, errmsg);
     if (st != WTS_OK) {
         free(ix);
         return st;
@@ -387,6 +393,7 @@ static wts_status prune(wts_indexer *ix, const char *dir) {
         wts_buf_printf(&term, "%s%s", WTS_PREFIX_PATH, c.gone.v[i]);
         wts_buf_printf(&key, "%s%s", WTS_META_FILE_PREFIX, c.gone.v[i]);
         st = wts_xwriter_delete_term(ix->w, term.data);
+        if (st == WTS_ERR_APPEND_ONLY) ix->append_only = wts_xstrdup(c.gone.v[i]);
         if (st == WTS_OK) st = wts_xwriter_set_metadata(ix->w, key.data, "");
         if (st == WTS_OK) ix->stats.files_removed++;
         wts_buf_free(&term);
@@ -433,6 +440,7 @@ static wts_status index_file(wts_indexer *ix, const char *real, const struct sta
         skip(ix, real, "no text found");
     } else if (st == WTS_OK) {
         st = write_document(&ix->wc, ix->w, real, doc);
+        if (st == WTS_ERR_APPEND_ONLY) ix->append_only = wts_xstrdup(real);
         if (st == WTS_OK) {
             file_rec r = {ex.size, ex.mtime_ns, ex.hash, hints_of(m), (uint32_t)doc->nparas};
             char *rec = record_json(&r);
@@ -593,6 +601,10 @@ wts_status wts_indexer_add(wts_indexer *ix, const char *path) {
 }
 
 const wts_strlist *wts_indexer_skipped(const wts_indexer *ix) { return &ix->skipped; }
+
+const char *indexer_append_only(const wts_indexer *ix) { return ix->append_only; }
+
+bool indexer_has_termlists(const wts_indexer *ix) { return wts_xwriter_has_termlists(ix->w) != 0; }
 
 void wts_indexer_commit_every(wts_indexer *ix, uint32_t files) {
     if (ix && files >= 1) ix->commit_files = files;
@@ -760,6 +772,7 @@ wts_status wts_indexer_close(wts_indexer *ix, wts_index_stats *stats, char **err
     manifest_free(&ix->global);
     wts_strlist_free(&ix->skipped);
     free(ix->db_real);
+    free(ix->append_only);
     free(ix);
     return st;
 }

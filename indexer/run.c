@@ -37,7 +37,15 @@ static const char SHARD_PREFIX[] = "shard-";
 
 /* ---- messages from a shard's process to the parent ---- */
 
-enum { MSG_FILE = 'F', MSG_SKIP = 'S', MSG_STATS = 'T', MSG_ERROR = 'E', MSG_NOTE = 'N', MSG_COMPACTED = 'C' };
+enum {
+    MSG_FILE = 'F',
+    MSG_REWIND = 'R', /* the files and bytes the shard reported so far are read again */
+    MSG_SKIP = 'S',
+    MSG_STATS = 'T',
+    MSG_ERROR = 'E',
+    MSG_NOTE = 'N',
+    MSG_COMPACTED = 'C'
+};
 
 static void send_msg(int fd, char type, const void *data, uint32_t len) {
     char head[5];
@@ -167,10 +175,13 @@ typedef struct shard_run {
     const char *compacted_name; /* where a compacted copy goes; NULL: never */
     uint32_t index, count;
     int fd;
+    uint64_t files_sent, bytes_sent; /* reported to the progress bar */
 } shard_run;
 
 static void report_file(void *ud, uint64_t bytes) {
-    const shard_run *r = ud;
+    shard_run *r = ud;
+    r->files_sent++;
+    r->bytes_sent += bytes;
     send_msg(r->fd, MSG_FILE, &bytes, sizeof bytes);
 }
 
@@ -186,54 +197,133 @@ static bool worth_compacting(const shard_run *r, const wts_index_stats *s) {
     return ok && (uint64_t)s->files_indexed * 10 >= docs; /* a tenth or more of its files is new */
 }
 
-static int shard_main(const shard_run *r) {
+/* What one indexing pass over a shard gave. */
+typedef struct shard_pass {
+    wts_index_stats stats;
+    wts_strlist skipped;
+    char *message;     /* why it failed */
+    char *append_only; /* the file that stopped it with WTS_ERR_APPEND_ONLY */
+} shard_pass;
+
+static void shard_pass_free(shard_pass *p) {
+    wts_strlist_free(&p->skipped);
+    free(p->message);
+    free(p->append_only);
+}
+
+/* Indexes the job's paths into the shard at path. */
+static wts_status index_pass(shard_run *r, const char *path, unsigned flags, shard_pass *p) {
+    memset(p, 0, sizeof *p);
     wts_indexer *ix = NULL;
     char *msg = NULL;
     /* Shards after the first keep quiet about manifests (all read them). */
-    wts_status st = wts_indexer_open(r->shard_path, r->job->manifest, r->index == 0 ? r->job->report : NULL,
-                                     &ix, &msg);
+    wts_status st =
+        indexer_open_flags(path, flags, r->job->manifest, r->index == 0 ? r->job->report : NULL, &ix, &msg);
     if (st != WTS_OK) {
         wts_buf b = WTS_BUF_INIT;
-        wts_buf_printf(&b, "cannot open shard %s for writing: %s", r->shard_path, msg ? msg : wts_status_name(st));
-        send_str(r->fd, MSG_ERROR, b.data);
-        wts_buf_free(&b);
+        wts_buf_printf(&b, "cannot open shard %s for writing: %s", path, msg ? msg : wts_status_name(st));
+        p->message = wts_buf_steal(&b);
         free(msg);
-        return EXIT_FAILURE;
+        return st;
     }
-    shard_hooks h = {r->index, r->count, r->root, r->job->report, report_file, (void *)r};
+    shard_hooks h = {r->index, r->count, r->root, r->job->report, report_file, r};
     indexer_set_shard(ix, &h);
     if (r->job->commit_every) wts_indexer_commit_every(ix, r->job->commit_every);
     for (size_t i = 0; i < r->job->npaths && st == WTS_OK; i++) st = wts_indexer_add(ix, r->job->paths[i]);
     const wts_strlist *sk = wts_indexer_skipped(ix);
-    for (size_t i = 0; i < sk->n; i++) send_str(r->fd, MSG_SKIP, sk->v[i]);
-    wts_index_stats stats;
+    for (size_t i = 0; i < sk->n; i++) wts_strlist_add(&p->skipped, sk->v[i]);
+    if (indexer_append_only(ix)) p->append_only = wts_xstrdup(indexer_append_only(ix));
     char *close_msg = NULL;
-    wts_status cst = wts_indexer_close(ix, &stats, &close_msg);
-    send_msg(r->fd, MSG_STATS, &stats, sizeof stats);
+    wts_status cst = wts_indexer_close(ix, &p->stats, &close_msg); /* keeps what was added */
     if (st == WTS_OK) st = cst;
-    if (st != WTS_OK) {
+    if (st != WTS_OK && st != WTS_ERR_APPEND_ONLY) {
         wts_buf b = WTS_BUF_INIT;
-        wts_buf_printf(&b, "shard %s: %s", r->shard_path, close_msg && *close_msg ? close_msg : wts_status_name(st));
-        send_str(r->fd, MSG_ERROR, b.data);
-        wts_buf_free(&b);
-    } else if (worth_compacting(r, &stats)) {
-        char *dst = join_path(r->root, r->compacted_name), *cmsg = NULL;
-        remove_shard_dir(dst);
-        wts_status xs = wts_xcompact(r->shard_path, dst, &cmsg);
-        if (xs == WTS_OK) {
-            send_str(r->fd, MSG_COMPACTED, r->compacted_name);
-        } else { /* the shard as written stays: complete, only larger */
+        wts_buf_printf(&b, "shard %s: %s", path, close_msg && *close_msg ? close_msg : wts_status_name(st));
+        p->message = wts_buf_steal(&b);
+    }
+    free(close_msg);
+    return st;
+}
+
+/* Compacts the shard at src into the run's compacted name and says so to
+ * the parent; on failure src itself is swapped in when swap_src, else it
+ * stays where it is, complete, only larger. */
+static void compact_shard(const shard_run *r, const char *src, const char *src_name, bool swap_src) {
+    char *dst = join_path(r->root, r->compacted_name), *cmsg = NULL;
+    remove_shard_dir(dst);
+    wts_status xs = r->job->compact < 0 ? WTS_ERR_INVALID : wts_xcompact(src, dst, &cmsg);
+    if (xs == WTS_OK) {
+        send_str(r->fd, MSG_COMPACTED, r->compacted_name);
+        if (swap_src) remove_shard_dir(src);
+    } else {
+        if (r->job->compact >= 0) {
             wts_buf b = WTS_BUF_INIT;
-            wts_buf_printf(&b, "could not compact shard %s (kept as it is): %s", r->shard_path,
+            wts_buf_printf(&b, "could not compact shard %s (kept as it is): %s", src,
                            cmsg ? cmsg : wts_status_name(xs));
             send_str(r->fd, MSG_NOTE, b.data);
             wts_buf_free(&b);
-            remove_shard_dir(dst);
         }
-        free(cmsg);
-        free(dst);
+        remove_shard_dir(dst);
+        if (swap_src) send_str(r->fd, MSG_COMPACTED, src_name);
     }
-    free(close_msg);
+    free(cmsg);
+    free(dst);
+}
+
+/* A shard without term lists can add files but not replace or remove one
+ * (wts_xwriter_open_flags): when a file it holds has changed or gone, the
+ * shard is written again from the files, beside the old one, which stays
+ * in use until the new one is swapped in. */
+static wts_status rebuild_shard(shard_run *r, const char *changed, shard_pass *p) {
+    memset(p, 0, sizeof *p);
+    if (!r->compacted_name) { /* an index that is one database: nowhere to write beside it */
+        wts_buf b = WTS_BUF_INIT;
+        wts_buf_printf(&b, "index %s keeps no term lists and %s has changed or gone since it was indexed: "
+                           "index into a new directory", r->shard_path, changed);
+        p->message = wts_buf_steal(&b);
+        return WTS_ERR_APPEND_ONLY;
+    }
+    wts_buf note = WTS_BUF_INIT;
+    wts_buf_printf(&note, "shard %s keeps no term lists and %s has changed or gone since it was indexed: "
+                          "indexing the shard's files again", r->shard_path, changed);
+    send_str(r->fd, MSG_NOTE, note.data);
+    wts_buf_free(&note);
+    uint64_t sent[2] = {r->files_sent, r->bytes_sent};
+    send_msg(r->fd, MSG_REWIND, sent, sizeof sent);
+    r->files_sent = r->bytes_sent = 0;
+    wts_buf name = WTS_BUF_INIT;
+    wts_buf_printf(&name, "%s.new", r->compacted_name);
+    char *path = join_path(r->root, name.data);
+    remove_shard_dir(path);
+    wts_status st = index_pass(r, path, WTS_XWRITER_NO_TERMLISTS, p);
+    if (st == WTS_ERR_APPEND_ONLY) { /* met twice in one run, changed between */
+        wts_buf b = WTS_BUF_INIT;
+        wts_buf_printf(&b, "shard %s: %s changed while the shard was being written again; run again", r->shard_path,
+                       p->append_only);
+        p->message = wts_buf_steal(&b);
+    }
+    if (st == WTS_OK) compact_shard(r, path, name.data, true);
+    else remove_shard_dir(path);
+    free(path);
+    wts_buf_free(&name);
+    return st;
+}
+
+static int shard_main(shard_run *r) {
+    shard_pass p;
+    wts_status st = index_pass(r, r->shard_path, r->job->no_termlists ? WTS_XWRITER_NO_TERMLISTS : 0, &p);
+    bool rebuilt = st == WTS_ERR_APPEND_ONLY;
+    if (rebuilt) {
+        shard_pass again;
+        st = rebuild_shard(r, p.append_only, &again);
+        shard_pass_free(&p);
+        p = again;
+    }
+    for (size_t i = 0; i < p.skipped.n; i++) send_str(r->fd, MSG_SKIP, p.skipped.v[i]);
+    send_msg(r->fd, MSG_STATS, &p.stats, sizeof p.stats);
+    if (st != WTS_OK) send_str(r->fd, MSG_ERROR, p.message ? p.message : wts_status_name(st));
+    else if (!rebuilt && worth_compacting(r, &p.stats)) compact_shard(r, r->shard_path, NULL, false);
+    shard_pass_free(&p);
     return st == WTS_OK ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
@@ -325,6 +415,13 @@ static void take_messages(run_state *rs, child *c) {
             rs->prog.files_done++;
             rs->prog.bytes_done += bytes;
             progress_draw(&rs->prog, false);
+            break;
+        }
+        case MSG_REWIND: {
+            uint64_t sent[2] = {0, 0};
+            memcpy(sent, p, len < sizeof sent ? len : sizeof sent);
+            rs->prog.files_done -= sent[0] < rs->prog.files_done ? sent[0] : rs->prog.files_done;
+            rs->prog.bytes_done -= sent[1] < rs->prog.bytes_done ? sent[1] : rs->prog.bytes_done;
             break;
         }
         case MSG_SKIP:
@@ -495,7 +592,13 @@ wts_status wts_index_run(const wts_index_job *job, wts_index_stats *stats, wts_s
             if (getppid() != parent) _exit(EXIT_FAILURE);
             close(p[0]);
             for (size_t j = 0; j < k; j++) close(kids[j].fd);
-            shard_run r = {job, job->db_path, shard_path, single ? NULL : compacted, (uint32_t)k, (uint32_t)n, p[1]};
+            shard_run r = {.job = job,
+                           .root = job->db_path,
+                           .shard_path = shard_path,
+                           .compacted_name = single ? NULL : compacted,
+                           .index = (uint32_t)k,
+                           .count = (uint32_t)n,
+                           .fd = p[1]};
             int rc = shard_main(&r);
             close(p[1]);
             free(shard_path);

@@ -119,6 +119,10 @@ typedef struct wts_index_job {
     int compact;            /* -1 never; 0 a shard this run rewrote a tenth of; 1 always */
     bool progress;          /* a progress bar on stderr (a terminal's) */
     FILE *report;           /* skipped files, as they happen */
+    bool no_termlists;      /* shards created by this run keep no term lists
+                               (wts_xwriter_open_flags): such a shard, once
+                               a file it holds has changed or gone, is
+                               written again from its files */
 } wts_index_job;
 
 /* Indexes job->paths into job->db_path, creating the index if needed:

@@ -98,6 +98,10 @@ def keys(hits):
     return [(h['path'], h['para'], h.get('kind')) for h in hits]
 
 
+def tree_bytes(path):
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
+
+
 def manifest_paths(corpus):
     with open(os.path.join(corpus, 'MANIFEST.tsv'), encoding='utf-8') as f:
         rows = [line.rstrip('\n').split('\t') for line in f if line.strip()]
@@ -458,6 +462,70 @@ class T04bShards(unittest.TestCase):
             c = run('check', '--db', db)
             self.assertEqual(c.rc, 0, c)
             self.assertIn('%d files' % (docs - 1), c.out, c)
+
+    def test_no_termlists_same_answers(self):
+        """--no-termlists: no term list table, the same hits and snippets"""
+        with tempfile.TemporaryDirectory() as tmp:
+            dbs = {}
+            for flag in ('', '--no-termlists'):
+                db = os.path.join(tmp, 'db' + flag)
+                r = run('index', '--db', db, '--shards', '2', *([flag] if flag else []), REAL, SAMPLE)
+                self.assertEqual(r.rc, 0, r)
+                held = [os.path.exists(os.path.join(db, s, 'termlist.glass')) for s in self.stub(db)]
+                self.assertEqual(held, [not flag] * 2, (flag, held))
+                c = run('check', '--db', db)
+                self.assertEqual(c.rc, 0, c)
+                dbs[flag] = db
+            self.assertLess(tree_bytes(dbs['--no-termlists']), tree_bytes(dbs['']))
+            # wildcards find their paragraphs through the document's terms
+            for q in self.QUERIES + ('econom*', 'trade fin*', 'lang:fr commerc*', 'cyber* member:kenya'):
+                for by in ('paragraph', 'document'):
+                    a, b = (search(dbs[f], q, '--by', by, '--limit', '50') for f in ('', '--no-termlists'))
+                    self.assertGreater(a['total'], 0, q)
+                    self.assertEqual((a['total'], keys(a['hits']), [h['snippet'] for h in a['hits']]),
+                                     (b['total'], keys(b['hits']), [h['snippet'] for h in b['hits']]), (q, by))
+
+    def test_no_termlists_updates(self):
+        """--no-termlists: new files are added; a changed or gone one has its shard written again"""
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = os.path.join(tmp, 'sample')
+            shutil.copytree(SAMPLE, corpus)
+            db = os.path.join(tmp, 'db')
+            r = run('index', '--db', db, '--shards', '2', '--no-termlists', corpus)
+            self.assertEqual(r.rc, 0, r)
+            docs = summary(r)[0]
+            with open(os.path.join(corpus, 'new.en.txt'), 'w', encoding='utf-8') as f:
+                f.write('1. The Group heard about the frondimax initiative.\n')
+            r = run('index', '--db', db, corpus)  # the index remembers: no flag needed
+            self.assertEqual((r.rc, summary(r)[0]), (0, 1), r)
+            self.assertNotIn('term lists', r.err, r)
+            self.assertEqual([base(h) for h in paras(db, 'frondimax')], ['new.en.txt'])
+            changed = sorted(f for f in os.listdir(corpus) if f.endswith('.md'))[0]
+            with open(os.path.join(corpus, changed), 'a', encoding='utf-8') as f:
+                f.write('\n9.9. The zorblefrass proposal was welcomed.\n')
+            before = self.stub(db)
+            r = run('index', '--db', db, corpus)
+            self.assertEqual(r.rc, 0, r)
+            self.assertIn('keeps no term lists and %s' % os.path.join(corpus, changed), r.err, r)
+            self.assertNotEqual(self.stub(db), before)
+            self.assertEqual([base(h) for h in paras(db, 'zorblefrass')], [changed])
+            # the file's earlier version is gone: each of its paragraphs is there once
+            labels = [h['para'] for h in paras(db, 'symbol:' + search(db, 'zorblefrass')['hits'][0]['symbol'])
+                      if base(h) == changed]
+            self.assertEqual(len(labels), len(set(labels)), labels)
+            os.remove(os.path.join(corpus, 'new.en.txt'))
+            r = run('index', '--db', db, corpus)
+            self.assertEqual(r.rc, 0, r)
+            self.assertIn('new.en.txt has changed or gone', r.err, r)
+            self.assertEqual(paras(db, 'frondimax'), [])
+            r = run('index', '--db', db, corpus)  # nothing new: nothing written again
+            self.assertEqual((r.rc, summary(r)[0], r.err), (0, 0, ''), r)
+            for s in self.stub(db):
+                self.assertFalse(os.path.exists(os.path.join(db, s, 'termlist.glass')), s)
+            self.assertEqual(sorted(os.listdir(db)), sorted(self.stub(db) + ['XAPIANDB']))
+            c = run('check', '--db', db)
+            self.assertEqual(c.rc, 0, c)
+            self.assertIn('%d files' % docs, c.out, c)
 
     def test_manifest_problems_told_once(self):
         with tempfile.TemporaryDirectory() as tmp:
