@@ -203,6 +203,7 @@ typedef struct shard_pass {
     wts_strlist skipped;
     char *message;     /* why it failed */
     char *append_only; /* the file that stopped it with WTS_ERR_APPEND_ONLY */
+    bool termlists;    /* the shard keeps term lists */
 } shard_pass;
 
 static void shard_pass_free(shard_pass *p) {
@@ -226,6 +227,7 @@ static wts_status index_pass(shard_run *r, const char *path, unsigned flags, sha
         free(msg);
         return st;
     }
+    p->termlists = indexer_has_termlists(ix);
     shard_hooks h = {r->index, r->count, r->root, r->job->report, report_file, r};
     indexer_set_shard(ix, &h);
     if (r->job->commit_every) wts_indexer_commit_every(ix, r->job->commit_every);
@@ -312,6 +314,13 @@ static wts_status rebuild_shard(shard_run *r, const char *changed, shard_pass *p
 static int shard_main(shard_run *r) {
     shard_pass p;
     wts_status st = index_pass(r, r->shard_path, r->job->no_termlists ? WTS_XWRITER_NO_TERMLISTS : 0, &p);
+    if (r->job->no_termlists && p.termlists) {
+        wts_buf b = WTS_BUF_INIT;
+        wts_buf_printf(&b, "shard %s was created with term lists and keeps them: --no-termlists applies to "
+                           "an index created new", r->shard_path);
+        send_str(r->fd, MSG_NOTE, b.data);
+        wts_buf_free(&b);
+    }
     bool rebuilt = st == WTS_ERR_APPEND_ONLY;
     if (rebuilt) {
         shard_pass again;

@@ -499,6 +499,13 @@ class T04bShards(unittest.TestCase):
             r = run('index', '--db', db, corpus)  # the index remembers: no flag needed
             self.assertEqual((r.rc, summary(r)[0]), (0, 1), r)
             self.assertNotIn('term lists', r.err, r)
+            # an index made with term lists keeps them, and says so
+            other = os.path.join(tmp, 'with')
+            self.assertEqual(run('index', '--db', other, '--shards', '1', corpus).rc, 0)
+            r = run('index', '--db', other, '--no-termlists', corpus)
+            self.assertEqual(r.rc, 0, r)
+            self.assertIn('keeps them: --no-termlists applies to an index created new', r.err, r)
+            self.assertTrue(os.path.exists(os.path.join(other, self.stub(other)[0], 'termlist.glass')))
             self.assertEqual([base(h) for h in paras(db, 'frondimax')], ['new.en.txt'])
             changed = sorted(f for f in os.listdir(corpus) if f.endswith('.md'))[0]
             with open(os.path.join(corpus, changed), 'a', encoding='utf-8') as f:
