@@ -212,14 +212,14 @@ static void shard_pass_free(shard_pass *p) {
     free(p->append_only);
 }
 
-/* Indexes the job's paths into the shard at path. */
-static wts_status index_pass(shard_run *r, const char *path, unsigned flags, shard_pass *p) {
+/* Indexes the job's paths into the shard at path; report: where skipped
+ * files and manifest problems are told as they happen (NULL: nowhere). */
+static wts_status index_pass(shard_run *r, const char *path, unsigned flags, FILE *report, shard_pass *p) {
     memset(p, 0, sizeof *p);
     wts_indexer *ix = NULL;
     char *msg = NULL;
     /* Shards after the first keep quiet about manifests (all read them). */
-    wts_status st =
-        indexer_open_flags(path, flags, r->job->manifest, r->index == 0 ? r->job->report : NULL, &ix, &msg);
+    wts_status st = indexer_open_flags(path, flags, r->job->manifest, r->index == 0 ? report : NULL, &ix, &msg);
     if (st != WTS_OK) {
         wts_buf b = WTS_BUF_INIT;
         wts_buf_printf(&b, "cannot open shard %s for writing: %s", path, msg ? msg : wts_status_name(st));
@@ -228,7 +228,7 @@ static wts_status index_pass(shard_run *r, const char *path, unsigned flags, sha
         return st;
     }
     p->termlists = indexer_has_termlists(ix);
-    shard_hooks h = {r->index, r->count, r->root, r->job->report, report_file, r};
+    shard_hooks h = {r->index, r->count, r->root, report, report_file, r};
     indexer_set_shard(ix, &h);
     if (r->job->commit_every) wts_indexer_commit_every(ix, r->job->commit_every);
     for (size_t i = 0; i < r->job->npaths && st == WTS_OK; i++) st = wts_indexer_add(ix, r->job->paths[i]);
@@ -272,11 +272,40 @@ static void compact_shard(const shard_run *r, const char *src, const char *src_n
     free(dst);
 }
 
+typedef struct gone_count {
+    wts_xdb *now;
+    uint32_t n;
+} gone_count;
+
+static int count_gone(void *ud, const char *key, size_t len, uint32_t tf) {
+    gone_count *g = ud;
+    char *k = wts_xstrndup(key, len), *rec = NULL;
+    if (wts_xdb_get_metadata(g->now, k, &rec) == WTS_OK && !*rec) g->n++;
+    free(rec);
+    free(k);
+    return 0;
+}
+
+/* The files the shard at before held that the one at now does not: those
+ * a rebuild found gone. */
+static uint32_t files_gone(const char *before, const char *now) {
+    wts_xdb *a = NULL, *b = NULL;
+    gone_count g = {NULL, 0};
+    if (wts_xdb_open(before, &a, NULL) == WTS_OK && wts_xdb_open(now, &b, NULL) == WTS_OK) {
+        g.now = b;
+        (void)wts_xdb_metadata_keys(a, WTS_META_FILE_PREFIX, count_gone, &g);
+    }
+    wts_xdb_close(a);
+    wts_xdb_close(b);
+    return g.n;
+}
+
 /* A shard without term lists can add files but not replace or remove one
  * (wts_xwriter_open_flags): when a file it holds has changed or gone, the
  * shard is written again from the files, beside the old one, which stays
- * in use until the new one is swapped in. */
-static wts_status rebuild_shard(shard_run *r, const char *changed, shard_pass *p) {
+ * in use until the new one is swapped in.  Files skipped are told again
+ * only if the first pass did not tell them. */
+static wts_status rebuild_shard(shard_run *r, const char *changed, const shard_pass *first, shard_pass *p) {
     memset(p, 0, sizeof *p);
     if (!r->compacted_name) { /* an index that is one database: nowhere to write beside it */
         wts_buf b = WTS_BUF_INIT;
@@ -297,15 +326,23 @@ static wts_status rebuild_shard(shard_run *r, const char *changed, shard_pass *p
     wts_buf_printf(&name, "%s.new", r->compacted_name);
     char *path = join_path(r->root, name.data);
     remove_shard_dir(path);
-    wts_status st = index_pass(r, path, WTS_XWRITER_NO_TERMLISTS, p);
+    wts_status st = index_pass(r, path, WTS_XWRITER_NO_TERMLISTS, NULL, p);
+    if (r->job->report)
+        for (size_t i = 0; i < p->skipped.n; i++)
+            if (!wts_strlist_has(&first->skipped, p->skipped.v[i]))
+                fprintf(r->job->report, "wtosearch: skipped %s\n", p->skipped.v[i]);
     if (st == WTS_ERR_APPEND_ONLY) { /* met twice in one run, changed between */
         wts_buf b = WTS_BUF_INIT;
         wts_buf_printf(&b, "shard %s: %s changed while the shard was being written again; run again", r->shard_path,
                        p->append_only);
         p->message = wts_buf_steal(&b);
     }
-    if (st == WTS_OK) compact_shard(r, path, name.data, true);
-    else remove_shard_dir(path);
+    if (st == WTS_OK) {
+        p->stats.files_removed = files_gone(r->shard_path, path);
+        compact_shard(r, path, name.data, true);
+    } else {
+        remove_shard_dir(path);
+    }
     free(path);
     wts_buf_free(&name);
     return st;
@@ -313,7 +350,8 @@ static wts_status rebuild_shard(shard_run *r, const char *changed, shard_pass *p
 
 static int shard_main(shard_run *r) {
     shard_pass p;
-    wts_status st = index_pass(r, r->shard_path, r->job->no_termlists ? WTS_XWRITER_NO_TERMLISTS : 0, &p);
+    wts_status st =
+        index_pass(r, r->shard_path, r->job->no_termlists ? WTS_XWRITER_NO_TERMLISTS : 0, r->job->report, &p);
     if (r->job->no_termlists && p.termlists) {
         wts_buf b = WTS_BUF_INIT;
         wts_buf_printf(&b, "shard %s was created with term lists and keeps them: --no-termlists applies to "
@@ -324,7 +362,7 @@ static int shard_main(shard_run *r) {
     bool rebuilt = st == WTS_ERR_APPEND_ONLY;
     if (rebuilt) {
         shard_pass again;
-        st = rebuild_shard(r, p.append_only, &again);
+        st = rebuild_shard(r, p.append_only, &p, &again);
         shard_pass_free(&p);
         p = again;
     }

@@ -524,6 +524,7 @@ class T04bShards(unittest.TestCase):
             r = run('index', '--db', db, corpus)
             self.assertEqual(r.rc, 0, r)
             self.assertIn('new.en.txt has changed or gone', r.err, r)
+            self.assertIn(', 1 removed', r.out, r)
             self.assertEqual(paras(db, 'frondimax'), [])
             r = run('index', '--db', db, corpus)  # nothing new: nothing written again
             self.assertEqual((r.rc, summary(r)[0], r.err), (0, 0, ''), r)
@@ -533,6 +534,34 @@ class T04bShards(unittest.TestCase):
             c = run('check', '--db', db)
             self.assertEqual(c.rc, 0, c)
             self.assertIn('%d files' % docs, c.out, c)
+
+    def test_no_termlists_rebuild_tells_once(self):
+        """a shard written again tells a skipped file once, and what was removed"""
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = os.path.join(tmp, 'c')
+            os.mkdir(corpus)
+            with open(os.path.join(corpus, 'a-broken.txt'), 'wb') as f:
+                f.write(bytes(range(256)) * 8)
+            for name, text in (('b.txt', 'The Group discussed trade finance.'),
+                               ('c.txt', 'Members spoke of cyber readiness.'),
+                               ('d.txt', 'The secretariat presented a note.')):
+                with open(os.path.join(corpus, name), 'w', encoding='utf-8') as f:
+                    f.write('1. ' + text + '\n')
+            db = os.path.join(tmp, 'db')
+            r = run('index', '--db', db, '--shards', '1', '--no-termlists', corpus)
+            self.assertEqual(r.rc, 1, r)  # a file skipped
+            with open(os.path.join(corpus, 'c.txt'), 'a', encoding='utf-8') as f:
+                f.write('2. They also spoke of the blorvane scheme.\n')
+            os.remove(os.path.join(corpus, 'd.txt'))
+            r = run('index', '--db', db, corpus)
+            self.assertEqual(r.rc, 1, r)
+            self.assertIn('keeps no term lists', r.err, r)
+            self.assertEqual(r.err.count('skipped ' + os.path.join(corpus, 'a-broken.txt')), 1, r)
+            self.assertEqual(r.out.count('a-broken.txt'), 1, r)  # the summary's list
+            self.assertIn(', 1 removed', r.out, r)
+            self.assertEqual([base(h) for h in paras(db, 'blorvane')], ['c.txt'])
+            self.assertEqual(paras(db, 'secretariat'), [])
+            self.assertEqual(search(db, 'trade finance')['total'], 1)
 
     def test_manifest_problems_told_once(self):
         with tempfile.TemporaryDirectory() as tmp:
