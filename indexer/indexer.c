@@ -67,14 +67,22 @@ struct wts_indexer {
 
 /* FNV-1a: stable across runs and machines, which a shard assignment must
  * be (a file always goes back to the shard that holds it). */
-uint32_t shard_of(const char *path, uint32_t count) {
+static uint64_t path_hash(const char *path) {
     uint64_t h = 1469598103934665603ULL;
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) h = (h ^ *p) * 1099511628211ULL;
-    return count > 1 ? (uint32_t)(h % count) : 0;
+    return h;
+}
+
+uint32_t shard_of(const char *path, uint32_t count) {
+    return count > 1 ? (uint32_t)(path_hash(path) % count) : 0;
 }
 
 static bool owns(const wts_indexer *ix, const char *path) {
-    return ix->shard.count <= 1 || shard_of(path, ix->shard.count) == ix->shard.index;
+    const shard_hooks *s = &ix->shard;
+    if (s->count <= 1 && s->parts <= 1) return true;
+    uint64_t h = path_hash(path), count = s->count > 1 ? s->count : 1;
+    /* the part from the bits the shard did not use */
+    return h % count == s->index && (s->parts <= 1 || (h / count) % s->parts == s->part);
 }
 
 void indexer_set_shard(wts_indexer *ix, const shard_hooks *h) {

@@ -212,9 +212,11 @@ static void shard_pass_free(shard_pass *p) {
     free(p->append_only);
 }
 
-/* Indexes the job's paths into the shard at path; report: where skipped
- * files and manifest problems are told as they happen (NULL: nowhere). */
-static wts_status index_pass(shard_run *r, const char *path, unsigned flags, FILE *report, shard_pass *p) {
+/* Indexes the job's paths into the shard at path (of its files, those of
+ * part of parts, see shard_hooks); report: where skipped files and
+ * manifest problems are told as they happen (NULL: nowhere). */
+static wts_status index_pass(shard_run *r, const char *path, unsigned flags, FILE *report, uint32_t part,
+                             uint32_t parts, shard_pass *p) {
     memset(p, 0, sizeof *p);
     wts_indexer *ix = NULL;
     char *msg = NULL;
@@ -228,7 +230,14 @@ static wts_status index_pass(shard_run *r, const char *path, unsigned flags, FIL
         return st;
     }
     p->termlists = indexer_has_termlists(ix);
-    shard_hooks h = {r->index, r->count, r->root, report, report_file, r};
+    shard_hooks h = {.index = r->index,
+                     .count = r->count,
+                     .part = part,
+                     .parts = parts,
+                     .root = r->root,
+                     .report = report,
+                     .file_done = report_file,
+                     .ud = r};
     indexer_set_shard(ix, &h);
     if (r->job->commit_every) wts_indexer_commit_every(ix, r->job->commit_every);
     for (size_t i = 0; i < r->job->npaths && st == WTS_OK; i++) st = wts_indexer_add(ix, r->job->paths[i]);
@@ -247,26 +256,21 @@ static wts_status index_pass(shard_run *r, const char *path, unsigned flags, FIL
     return st;
 }
 
-/* Compacts the shard at src into the run's compacted name and says so to
- * the parent; on failure src itself is swapped in when swap_src, else it
- * stays where it is, complete, only larger. */
-static void compact_shard(const shard_run *r, const char *src, const char *src_name, bool swap_src) {
+/* Compacts the shard into the run's compacted name and says so to the
+ * parent; on failure the shard stays as it is, complete, only larger. */
+static void compact_shard(const shard_run *r) {
     char *dst = join_path(r->root, r->compacted_name), *cmsg = NULL;
     remove_shard_dir(dst);
-    wts_status xs = r->job->compact < 0 ? WTS_ERR_INVALID : wts_xcompact(src, dst, &cmsg);
+    wts_status xs = wts_xcompact(r->shard_path, dst, &cmsg);
     if (xs == WTS_OK) {
         send_str(r->fd, MSG_COMPACTED, r->compacted_name);
-        if (swap_src) remove_shard_dir(src);
     } else {
-        if (r->job->compact >= 0) {
-            wts_buf b = WTS_BUF_INIT;
-            wts_buf_printf(&b, "could not compact shard %s (kept as it is): %s", src,
-                           cmsg ? cmsg : wts_status_name(xs));
-            send_str(r->fd, MSG_NOTE, b.data);
-            wts_buf_free(&b);
-        }
+        wts_buf b = WTS_BUF_INIT;
+        wts_buf_printf(&b, "could not compact shard %s (kept as it is): %s", r->shard_path,
+                       cmsg ? cmsg : wts_status_name(xs));
+        send_str(r->fd, MSG_NOTE, b.data);
+        wts_buf_free(&b);
         remove_shard_dir(dst);
-        if (swap_src) send_str(r->fd, MSG_COMPACTED, src_name);
     }
     free(cmsg);
     free(dst);
@@ -300,11 +304,61 @@ static uint32_t files_gone(const char *before, const char *now) {
     return g.n;
 }
 
+/* One part of a shard written again: its files into path, the skipped
+ * ones the first pass did not tell told on report. */
+static wts_status rebuild_part(shard_run *r, const char *path, uint32_t part, uint32_t parts,
+                               const shard_pass *first, shard_pass *p) {
+    remove_shard_dir(path);
+    wts_status st = index_pass(r, path, WTS_XWRITER_NO_TERMLISTS, NULL, part, parts, p);
+    if (r->job->report)
+        for (size_t i = 0; i < p->skipped.n; i++)
+            if (!wts_strlist_has(&first->skipped, p->skipped.v[i]))
+                fprintf(r->job->report, "wtosearch: skipped %s\n", p->skipped.v[i]);
+    if (st == WTS_ERR_APPEND_ONLY) { /* met twice in one run, changed between */
+        wts_buf b = WTS_BUF_INIT;
+        wts_buf_printf(&b, "shard %s: %s changed while the shard was being written again; run again", r->shard_path,
+                       p->append_only);
+        free(p->message);
+        p->message = wts_buf_steal(&b);
+    }
+    return st;
+}
+
+/* The second part, written by a process of its own: what it skipped and
+ * its counts go to the run's parent as the shard's own do; a failure's
+ * message comes back to the shard's process on fd. */
+static int rebuild_helper(shard_run *r, const char *path, const shard_pass *first, int fd) {
+    shard_pass p;
+    wts_status st = rebuild_part(r, path, 1, 2, first, &p);
+    /* the shard's process writes to the same pipe: a message in one write
+     * of at most PIPE_BUF bytes cannot be cut by one of its own */
+    for (size_t i = 0; i < p.skipped.n; i++) {
+        const char *m = p.skipped.v[i];
+        size_t len = strlen(m);
+        send_msg(r->fd, MSG_SKIP, m, (uint32_t)(len < PIPE_BUF - 5 ? len : PIPE_BUF - 5));
+    }
+    send_msg(r->fd, MSG_STATS, &p.stats, sizeof p.stats);
+    if (st != WTS_OK) {
+        const char *m = p.message ? p.message : wts_status_name(st);
+        for (size_t off = 0, len = strlen(m); off < len;) {
+            ssize_t n = write(fd, m + off, len - off);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            off += (size_t)n;
+        }
+    }
+    shard_pass_free(&p);
+    return st == WTS_OK ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
 /* A shard without term lists can add files but not replace or remove one
  * (wts_xwriter_open_flags): when a file it holds has changed or gone, the
  * shard is written again from the files, beside the old one, which stays
- * in use until the new one is swapped in.  Files skipped are told again
- * only if the first pass did not tell them. */
+ * in use until the new one is swapped in.  On two processors or more, in
+ * two halves written side by side (the other shards' processes are done
+ * by then, or soon), then merged: 100,000 documents, 245 s for one shard
+ * of 50,000 in one process.  Files skipped are told again only if the
+ * first pass did not tell them. */
 static wts_status rebuild_shard(shard_run *r, const char *changed, const shard_pass *first, shard_pass *p) {
     memset(p, 0, sizeof *p);
     if (!r->compacted_name) { /* an index that is one database: nowhere to write beside it */
@@ -322,36 +376,94 @@ static wts_status rebuild_shard(shard_run *r, const char *changed, const shard_p
     uint64_t sent[2] = {r->files_sent, r->bytes_sent};
     send_msg(r->fd, MSG_REWIND, sent, sizeof sent);
     r->files_sent = r->bytes_sent = 0;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    const uint32_t parts = cpus >= 2 ? 2 : 1;
+    char *path[2] = {NULL, NULL};
     wts_buf name = WTS_BUF_INIT;
-    wts_buf_printf(&name, "%s.new", r->compacted_name);
-    char *path = join_path(r->root, name.data);
-    remove_shard_dir(path);
-    wts_status st = index_pass(r, path, WTS_XWRITER_NO_TERMLISTS, NULL, p);
-    if (r->job->report)
-        for (size_t i = 0; i < p->skipped.n; i++)
-            if (!wts_strlist_has(&first->skipped, p->skipped.v[i]))
-                fprintf(r->job->report, "wtosearch: skipped %s\n", p->skipped.v[i]);
-    if (st == WTS_ERR_APPEND_ONLY) { /* met twice in one run, changed between */
-        wts_buf b = WTS_BUF_INIT;
-        wts_buf_printf(&b, "shard %s: %s changed while the shard was being written again; run again", r->shard_path,
-                       p->append_only);
-        p->message = wts_buf_steal(&b);
+    for (uint32_t k = 0; k < parts; k++) {
+        wts_buf_reset(&name);
+        wts_buf_printf(&name, "%s.new%u", r->compacted_name, k);
+        path[k] = join_path(r->root, name.data);
+    }
+    wts_buf_free(&name);
+    int back[2] = {-1, -1};
+    pid_t helper = -1;
+    if (parts == 2 && pipe2(back, O_CLOEXEC) == 0) {
+        fflush(NULL); /* nothing buffered may be written twice */
+        helper = fork();
+        if (helper == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL); /* dies with the shard's process */
+            close(back[0]);
+            _exit(rebuild_helper(r, path[1], first, back[1]));
+        }
+        close(back[1]);
+        if (helper < 0) close(back[0]);
+    }
+    /* without a helper, this process writes both parts, one after the other */
+    wts_status st = rebuild_part(r, path[0], 0, parts, first, p);
+    if (parts == 2 && helper < 0 && st == WTS_OK) {
+        shard_pass second;
+        st = rebuild_part(r, path[1], 1, 2, first, &second);
+        for (size_t i = 0; i < second.skipped.n; i++) wts_strlist_add(&p->skipped, second.skipped.v[i]);
+        p->stats.files_indexed += second.stats.files_indexed;
+        p->stats.files_skipped += second.stats.files_skipped;
+        p->stats.paragraphs += second.stats.paragraphs;
+        if (st != WTS_OK) {
+            free(p->message);
+            p->message = second.message;
+            second.message = NULL;
+        }
+        shard_pass_free(&second);
+    }
+    if (helper > 0) {
+        wts_buf why = WTS_BUF_INIT;
+        char chunk[512];
+        ssize_t got;
+        while ((got = read(back[0], chunk, sizeof chunk)) != 0) {
+            if (got < 0 && errno == EINTR) continue;
+            if (got < 0) break;
+            wts_buf_add(&why, chunk, (size_t)got);
+        }
+        close(back[0]);
+        int ws = 0;
+        while (waitpid(helper, &ws, 0) < 0 && errno == EINTR) {
+        }
+        if (st == WTS_OK && !(WIFEXITED(ws) && WEXITSTATUS(ws) == 0)) {
+            st = WTS_ERR_IO;
+            free(p->message);
+            p->message = why.len ? wts_buf_steal(&why) : wts_xstrdup("the process writing half of the shard failed");
+        }
+        wts_buf_free(&why);
     }
     if (st == WTS_OK) {
-        p->stats.files_removed = files_gone(r->shard_path, path);
-        compact_shard(r, path, name.data, true);
-    } else {
-        remove_shard_dir(path);
+        char *dst = join_path(r->root, r->compacted_name), *cmsg = NULL;
+        remove_shard_dir(dst);
+        st = wts_xcompact_merge((const char *const *)path, parts, dst, WTS_META_STEM_PREFIX, &cmsg);
+        if (st == WTS_OK) {
+            p->stats.files_removed = files_gone(r->shard_path, dst);
+            send_str(r->fd, MSG_COMPACTED, r->compacted_name);
+        } else {
+            wts_buf b = WTS_BUF_INIT;
+            wts_buf_printf(&b, "shard %s: could not merge the shard written again: %s", r->shard_path,
+                           cmsg ? cmsg : wts_status_name(st));
+            free(p->message);
+            p->message = wts_buf_steal(&b);
+            remove_shard_dir(dst);
+        }
+        free(cmsg);
+        free(dst);
     }
-    free(path);
-    wts_buf_free(&name);
+    for (uint32_t k = 0; k < parts; k++) {
+        remove_shard_dir(path[k]);
+        free(path[k]);
+    }
     return st;
 }
 
 static int shard_main(shard_run *r) {
     shard_pass p;
-    wts_status st =
-        index_pass(r, r->shard_path, r->job->no_termlists ? WTS_XWRITER_NO_TERMLISTS : 0, r->job->report, &p);
+    wts_status st = index_pass(r, r->shard_path, r->job->no_termlists ? WTS_XWRITER_NO_TERMLISTS : 0,
+                               r->job->report, 0, 1, &p);
     if (r->job->no_termlists && p.termlists) {
         wts_buf b = WTS_BUF_INIT;
         wts_buf_printf(&b, "shard %s was created with term lists and keeps them: --no-termlists applies to "
@@ -369,7 +481,7 @@ static int shard_main(shard_run *r) {
     for (size_t i = 0; i < p.skipped.n; i++) send_str(r->fd, MSG_SKIP, p.skipped.v[i]);
     send_msg(r->fd, MSG_STATS, &p.stats, sizeof p.stats);
     if (st != WTS_OK) send_str(r->fd, MSG_ERROR, p.message ? p.message : wts_status_name(st));
-    else if (!rebuilt && worth_compacting(r, &p.stats)) compact_shard(r, r->shard_path, NULL, false);
+    else if (!rebuilt && worth_compacting(r, &p.stats)) compact_shard(r);
     shard_pass_free(&p);
     return st == WTS_OK ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -7,6 +7,9 @@ typedef struct shard_hooks {
     /* This indexer takes the files whose real path hashes to index (of
      * count); the others are walked past.  count 0 or 1: every file. */
     uint32_t index, count;
+    /* Of those, the files whose path hashes to part of parts (parts 0 or
+     * 1: all): a shard written by several processes at once. */
+    uint32_t part, parts;
     const char *root;  /* the index's own directory: never walked into */
     FILE *report;      /* skipped files, as they happen (NULL: keep) */
     void (*file_done)(void *ud, uint64_t bytes); /* one of its files read */

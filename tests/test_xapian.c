@@ -1341,6 +1341,59 @@ static void test_no_termlists(void) {
     CHECK_INT_EQ(wts_xwriter_has_termlists(NULL), 0);
 }
 
+static void test_compact_merge(void) {
+    char a[PATH_MAX], b[PATH_MAX], out[PATH_MAX];
+    tmp_path(a, sizeof a, "merge-a");
+    tmp_path(b, sizeof b, "merge-b");
+    tmp_path(out, sizeof out, "merge-out");
+    const char *const srcs[] = {a, b};
+    struct {
+        const char *path;
+        size_t first, n;
+        const char *words, *other;
+    } parts[] = {{a, 0, 2, "trade trades", "from a"}, {b, 2, 3, "trades traded", "from b"}};
+    for (size_t k = 0; k < 2; k++) {
+        wts_xwriter *w = NULL;
+        CHECK_INT_EQ(wts_xwriter_open_flags(parts[k].path, WTS_XWRITER_NO_TERMLISTS, &w, NULL), WTS_OK);
+        if (!w) return;
+        for (size_t i = parts[k].first; i < parts[k].first + parts[k].n; i++)
+            CHECK_INT_EQ(add_unique(w, &corpus[i]), WTS_OK);
+        CHECK_INT_EQ(wts_xwriter_set_metadata(w, "stem:trade", parts[k].words), WTS_OK);
+        CHECK_INT_EQ(wts_xwriter_set_metadata(w, "other", parts[k].other), WTS_OK);
+        CHECK_INT_EQ(wts_xwriter_set_metadata(w, k ? "only-b" : "only-a", "here"), WTS_OK);
+        CHECK_INT_EQ(wts_xwriter_close(w), WTS_OK);
+    }
+    char *msg = NULL;
+    CHECK_INT_EQ(wts_xcompact_merge(srcs, 2, out, "stem:", &msg), WTS_OK);
+    free(msg);
+    wts_xdb *db = NULL;
+    CHECK_INT_EQ(wts_xdb_open(out, &db, NULL), WTS_OK);
+    if (!db) return;
+    uint32_t n = 0;
+    CHECK_INT_EQ(wts_xdb_doccount(db, &n), WTS_OK);
+    CHECK_INT_EQ(n, 5);
+    /* numbered anew in the order given: a's, then b's */
+    for (wts_docid id = 1; id <= 5; id++) {
+        char *data = NULL;
+        size_t len = 0;
+        CHECK_INT_EQ(wts_xdb_doc_data(db, id, &data, &len), WTS_OK);
+        CHECK_STR_EQ(data, corpus[id - 1].data);
+        free(data);
+    }
+    struct {
+        const char *key, *want;
+    } meta[] = {{"stem:trade", "trade trades traded"}, {"other", "from a"}, {"only-a", "here"}, {"only-b", "here"}};
+    for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++) {
+        char *v = NULL;
+        CHECK_INT_EQ(wts_xdb_get_metadata(db, meta[i].key, &v), WTS_OK);
+        CHECK_STR_EQ(v, meta[i].want);
+        free(v);
+    }
+    wts_xdb_close(db);
+    CHECK_INT_EQ(wts_xcompact_merge(NULL, 2, out, NULL, NULL), WTS_ERR_INVALID);
+    CHECK_INT_EQ(wts_xcompact_merge(srcs, 0, out, NULL, NULL), WTS_ERR_INVALID);
+}
+
 static void test_stem(void) {
     static const struct {
         const char *lang, *word, *want;
@@ -2073,6 +2126,7 @@ int main(void) {
     test_collapse_fetch_again();
     test_close_commits();
     test_no_termlists();
+    test_compact_merge();
     test_stem();
     test_null_frees();
     test_null_args();

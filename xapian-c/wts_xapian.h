@@ -141,6 +141,13 @@ wts_status wts_xstub_write(const char *dir, const char *const *names, size_t n, 
 /* Writes a compacted copy of the single database src to the new
  * directory dst (document ids kept). */
 wts_status wts_xcompact(const char *src, const char *dst, char **errmsg);
+/* Compacts the n databases at srcs into one new database at dst, as
+ * wts_xcompact, their documents numbered anew in the order given.  A
+ * metadata key held by several: for keys starting with union_prefix (NULL:
+ * none), the space-separated words of all, each once, in the order met;
+ * for others, the first one's value. */
+wts_status wts_xcompact_merge(const char *const *srcs, size_t n, const char *dst,
+                              const char *union_prefix, char **errmsg);
 
 /* ------------------------------------------------------------------ */
 /* Writer                                                              */
