@@ -630,8 +630,8 @@ class MergingCompactor : public Xapian::Compactor {
                                            const std::string tags[]) override {
         // glass hands the key as stored, after its metadata marker
         static const std::string marker("\0\xc0", 2);
-        const size_t at = key.compare(0, marker.size(), marker) == 0 ? marker.size() : 0;
-        if (prefix_.empty() || key.compare(at, prefix_.size(), prefix_) != 0) return tags[0];
+        const size_t name_at = key.compare(0, marker.size(), marker) == 0 ? marker.size() : 0;
+        if (prefix_.empty() || key.compare(name_at, prefix_.size(), prefix_) != 0) return tags[0];
         std::string out;
         std::set<std::string> seen;
         for (size_t i = 0; i < num_tags; i++) {
