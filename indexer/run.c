@@ -47,6 +47,16 @@ enum {
     MSG_COMPACTED = 'C'
 };
 
+/* Writes all of data to fd, or what it can before the reader is gone. */
+static void write_all(int fd, const char *data, size_t len) {
+    for (size_t off = 0; off < len;) {
+        ssize_t n = write(fd, data + off, len - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break; /* the reader is gone: nothing to tell */
+        off += (size_t)n;
+    }
+}
+
 static void send_msg(int fd, char type, const void *data, uint32_t len) {
     char head[5];
     head[0] = type;
@@ -54,12 +64,7 @@ static void send_msg(int fd, char type, const void *data, uint32_t len) {
     wts_buf b = WTS_BUF_INIT;
     wts_buf_add(&b, head, sizeof head);
     if (len) wts_buf_add(&b, data, len);
-    for (size_t off = 0; off < b.len;) {
-        ssize_t n = write(fd, b.data + off, b.len - off);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break; /* the parent is gone: nothing to tell */
-        off += (size_t)n;
-    }
+    write_all(fd, b.data, b.len);
     wts_buf_free(&b);
 }
 
@@ -340,12 +345,7 @@ static int rebuild_helper(shard_run *r, const char *path, const shard_pass *firs
     send_msg(r->fd, MSG_STATS, &p.stats, sizeof p.stats);
     if (st != WTS_OK) {
         const char *m = p.message ? p.message : wts_status_name(st);
-        for (size_t off = 0, len = strlen(m); off < len;) {
-            ssize_t n = write(fd, m + off, len - off);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) break;
-            off += (size_t)n;
-        }
+        write_all(fd, m, strlen(m));
     }
     shard_pass_free(&p);
     return st == WTS_OK ? EXIT_SUCCESS : EXIT_FAILURE;
@@ -377,10 +377,10 @@ static wts_status rebuild_shard(shard_run *r, const char *changed, const shard_p
     send_msg(r->fd, MSG_REWIND, sent, sizeof sent);
     r->files_sent = r->bytes_sent = 0;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    const uint32_t parts = cpus >= 2 ? 2 : 1;
+    uint32_t parts = cpus >= 2 ? 2 : 1;
     char *path[2] = {NULL, NULL};
     wts_buf name = WTS_BUF_INIT;
-    for (uint32_t k = 0; k < parts; k++) {
+    for (uint32_t k = 0; k < 2; k++) {
         wts_buf_reset(&name);
         wts_buf_printf(&name, "%s.new%u", r->compacted_name, k);
         path[k] = join_path(r->root, name.data);
@@ -399,22 +399,8 @@ static wts_status rebuild_shard(shard_run *r, const char *changed, const shard_p
         close(back[1]);
         if (helper < 0) close(back[0]);
     }
-    /* without a helper, this process writes both parts, one after the other */
+    if (helper < 0) parts = 1; /* no helper: this process writes the whole shard */
     wts_status st = rebuild_part(r, path[0], 0, parts, first, p);
-    if (parts == 2 && helper < 0 && st == WTS_OK) {
-        shard_pass second;
-        st = rebuild_part(r, path[1], 1, 2, first, &second);
-        for (size_t i = 0; i < second.skipped.n; i++) wts_strlist_add(&p->skipped, second.skipped.v[i]);
-        p->stats.files_indexed += second.stats.files_indexed;
-        p->stats.files_skipped += second.stats.files_skipped;
-        p->stats.paragraphs += second.stats.paragraphs;
-        if (st != WTS_OK) {
-            free(p->message);
-            p->message = second.message;
-            second.message = NULL;
-        }
-        shard_pass_free(&second);
-    }
     if (helper > 0) {
         wts_buf why = WTS_BUF_INIT;
         char chunk[512];
@@ -453,7 +439,7 @@ static wts_status rebuild_shard(shard_run *r, const char *changed, const shard_p
         free(cmsg);
         free(dst);
     }
-    for (uint32_t k = 0; k < parts; k++) {
+    for (uint32_t k = 0; k < 2; k++) {
         remove_shard_dir(path[k]);
         free(path[k]);
     }

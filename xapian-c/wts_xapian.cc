@@ -762,14 +762,8 @@ bool cannot_remove(wts_xwriter *w, const char *term) {
 wts_status wts_xwriter_add(wts_xwriter *w, const wts_xdoc *doc,
                            const char *unique_term, wts_docid *id) {
     if (!w || !doc) return WTS_ERR_INVALID;
-    if (unique_term && *unique_term) {
-        try {
-            if (cannot_remove(w, unique_term)) return WTS_ERR_APPEND_ONLY;
-        } catch (...) {
-            return map_current_exception(w->message);
-        }
-    }
     WTS_GUARD(w->message, {
+        if (unique_term && *unique_term && cannot_remove(w, unique_term)) return WTS_ERR_APPEND_ONLY;
         // without term lists, the term was just seen to be absent
         Xapian::docid d = unique_term && *unique_term && w->termlists
                               ? w->db.replace_document(unique_term, doc->doc)
@@ -1731,11 +1725,7 @@ class ParagraphEval {
         return found;
     }
 
-    bool has_term(const std::string &t) {
-        Xapian::PostingIterator it = db_.postlist_begin(t);
-        it.skip_to(did_);
-        return it != db_.postlist_end(t) && *it == did_;
-    }
+    bool has_term(const std::string &t) { return stats_->holds(t, did_); }
 
     // The positions of t in the document, ascending (read once); of a
     // stem, those of its words.
