@@ -10,7 +10,7 @@
 
 void help_index(FILE *out) {
     fputs("usage: wtosearch index [--db DIR] [--manifest FILE] [--shards N]\n"
-          "                      [--no-termlists] PATH...\n\n"
+          "                      [--termlists] PATH...\n\n"
           "Adds files to the index: plain text (UTF-8, UTF-16 with BOM, Windows-1252),\n"
           "Markdown, HTML, PDF (through pdftotext) and DOCX, each also gzip-compressed\n"
           "(.gz).  Directories are read recursively (hidden entries skipped).  A file\n"
@@ -29,10 +29,12 @@ void help_index(FILE *out) {
           "                   process each (default: one per processor, at most 64)\n"
           "  --compact        compact every shard this run changed\n"
           "  --no-compact     compact none (default: those a tenth or more new)\n"
-          "  --no-termlists   a new index keeps no list of terms per document: about\n"
-          "                   a fifth smaller, searched as fast, new files added as\n"
-          "                   fast; but a file changed or gone since it was indexed\n"
-          "                   makes its shard be indexed again from its files\n\n"
+          "  --termlists      a new index keeps a list of terms per document: a\n"
+          "                   quarter larger, and a file changed or gone leaves it\n"
+          "                   at once.  Without (the default, --no-termlists), its\n"
+          "                   old document is hidden, and a shard hiding more than\n"
+          "                   a quarter of its documents is indexed again from its\n"
+          "                   files\n\n"
           "MANIFEST.tsv: tab-separated, a header line naming the columns path, symbol,\n"
           "date, lang, title; paths relative to the manifest; an empty field means\n"
           "unknown.  What it says wins over what the document's header says.\n\n"
@@ -52,16 +54,17 @@ int cmd_index(int argc, char **argv) {
         {"shards", required_argument, NULL, 's'},
         {"compact", no_argument, NULL, 'C'},
         {"no-compact", no_argument, NULL, 'N'},
+        {"termlists", no_argument, NULL, 't'},
         {"no-termlists", no_argument, NULL, 'T'},
         {NULL, 0, NULL, 0},
     };
     const char *db_flag = NULL, *manifest = NULL;
     long commit_every = 0, shards = 0;
     int compact = 0;
-    bool no_termlists = false;
+    int termlists = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "d:m:c:s:CNT", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:m:c:s:CNtT", opts, NULL)) != -1) {
         switch (c) {
         case 'd': db_flag = optarg; break;
         case 'm': manifest = optarg; break;
@@ -81,7 +84,8 @@ int cmd_index(int argc, char **argv) {
             break;
         case 'C': compact = 1; break;
         case 'N': compact = -1; break;
-        case 'T': no_termlists = true; break;
+        case 't': termlists = 1; break;
+        case 'T': termlists = -1; break;
         default: help_index(stderr); return EXIT_USAGE;
         }
     }
@@ -105,7 +109,7 @@ int cmd_index(int argc, char **argv) {
                          .compact = compact,
                          .progress = isatty(STDERR_FILENO) != 0,
                          .report = stderr,
-                         .no_termlists = no_termlists};
+                         .termlists = termlists};
     wts_index_stats stats;
     wts_strlist sk = {NULL, 0};
     char *msg = NULL;

@@ -60,7 +60,6 @@ struct wts_indexer {
     shard_hooks shard; /* which files are this indexer's; count 1: all */
     dir_id stack[MAX_DEPTH];
     size_t depth;
-    char *append_only; /* a file the index could neither replace nor remove */
 };
 
 /* ---- shards ---- */
@@ -95,14 +94,16 @@ void indexer_set_shard(wts_indexer *ix, const shard_hooks *h) {
     }
 }
 
+static void manifest_entry_free(manifest_entry *e) {
+    free(e->path);
+    free(e->symbol);
+    free(e->date);
+    free(e->lang);
+    free(e->title);
+}
+
 static void manifest_free(manifest *m) {
-    for (size_t i = 0; i < m->n; i++) {
-        free(m->v[i].path);
-        free(m->v[i].symbol);
-        free(m->v[i].date);
-        free(m->v[i].lang);
-        free(m->v[i].title);
-    }
+    for (size_t i = 0; i < m->n; i++) manifest_entry_free(&m->v[i]);
     free(m->v);
     m->v = NULL;
     m->n = 0;
@@ -303,16 +304,13 @@ static char *record_json(const file_rec *r) {
     return s;
 }
 
-static bool record_read(wts_indexer *ix, const char *key, file_rec *r) {
-    char *rec = NULL;
+/* The file record rec (JSON) into *r; false when it is empty (a file
+ * removed) or unreadable. */
+static bool record_parse(const char *rec, file_rec *r) {
     memset(r, 0, sizeof *r);
-    if (wts_xdb_get_metadata(wts_xwriter_db(ix->w), key, &rec) != WTS_OK || !*rec) {
-        free(rec);
-        return false;
-    }
+    if (!*rec) return false;
     json_error_t err;
     json_t *o = json_loads(rec, 0, &err);
-    free(rec);
     if (!o) return false;
     r->size = (uint64_t)json_integer_value(json_object_get(o, "size"));
     r->mtime_ns = (int64_t)json_integer_value(json_object_get(o, "mtime_ns"));
@@ -323,6 +321,18 @@ static bool record_read(wts_indexer *ix, const char *key, file_rec *r) {
     r->paragraphs = (uint32_t)json_integer_value(json_object_get(o, "paragraphs"));
     json_decref(o);
     return true;
+}
+
+static bool record_read(wts_indexer *ix, const char *key, file_rec *r) {
+    char *rec = NULL;
+    memset(r, 0, sizeof *r);
+    if (wts_xdb_get_metadata(wts_xwriter_db(ix->w), key, &rec) != WTS_OK) {
+        free(rec);
+        return false;
+    }
+    bool ok = record_parse(rec, r);
+    free(rec);
+    return ok;
 }
 
 /* Whether path still holds what was indexed: same size, time and
@@ -372,6 +382,11 @@ static void remember_seen(wts_indexer *ix, const char *real) {
     ix->seen[ix->nseen++] = wts_xstrdup(real);
 }
 
+static void forget_seen(wts_indexer *ix) {
+    for (size_t i = 0; i < ix->nseen; i++) free(ix->seen[i]);
+    ix->nseen = 0;
+}
+
 static int str_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 typedef struct prune_ctx {
@@ -401,15 +416,13 @@ static wts_status prune(wts_indexer *ix, const char *dir) {
         wts_buf_printf(&term, "%s%s", WTS_PREFIX_PATH, c.gone.v[i]);
         wts_buf_printf(&key, "%s%s", WTS_META_FILE_PREFIX, c.gone.v[i]);
         st = wts_xwriter_delete_term(ix->w, term.data);
-        if (st == WTS_ERR_APPEND_ONLY) ix->append_only = wts_xstrdup(c.gone.v[i]);
         if (st == WTS_OK) st = wts_xwriter_set_metadata(ix->w, key.data, "");
         if (st == WTS_OK) ix->stats.files_removed++;
         wts_buf_free(&term);
         wts_buf_free(&key);
     }
     wts_strlist_free(&c.gone);
-    for (size_t i = 0; i < ix->nseen; i++) free(ix->seen[i]);
-    ix->nseen = 0;
+    forget_seen(ix);
     return st;
 }
 
@@ -448,7 +461,6 @@ static wts_status index_file(wts_indexer *ix, const char *real, const struct sta
         skip(ix, real, "no text found");
     } else if (st == WTS_OK) {
         st = write_document(&ix->wc, ix->w, real, doc);
-        if (st == WTS_ERR_APPEND_ONLY) ix->append_only = wts_xstrdup(real);
         if (st == WTS_OK) {
             file_rec r = {ex.size, ex.mtime_ns, ex.hash, hints_of(m), (uint32_t)doc->nparas};
             char *rec = record_json(&r);
@@ -603,14 +615,75 @@ wts_status wts_indexer_add(wts_indexer *ix, const char *path) {
     char real[PATH_MAX];
     struct stat db;
     if (st == WTS_OK && stat(path, &db) == 0 && S_ISDIR(db.st_mode) && realpath(path, real)) st = prune(ix, real);
-    for (size_t i = 0; i < ix->nseen; i++) free(ix->seen[i]);
-    ix->nseen = 0;
+    forget_seen(ix);
     return st;
 }
 
 const wts_strlist *wts_indexer_skipped(const wts_indexer *ix) { return &ix->skipped; }
 
-const char *indexer_append_only(const wts_indexer *ix) { return ix->append_only; }
+/* ---- files recorded in another index ---- */
+
+typedef struct carry_ctx {
+    wts_indexer *ix;
+    wts_xdb *from;
+    wts_status st;
+} carry_ctx;
+
+/* Whether this indexer has skipped the file at path ("path: reason"). */
+static bool skipped_here(const wts_indexer *ix, const char *path) {
+    size_t len = strlen(path);
+    for (size_t i = 0; i < ix->skipped.n; i++)
+        if (strncmp(ix->skipped.v[i], path, len) == 0 && ix->skipped.v[i][len] == ':') return true;
+    return false;
+}
+
+/* One file record of the index carried from: the file indexed again with
+ * the manifest fields recorded for it, unless this indexer has met it, it
+ * is another part's, or it is gone (a regular file no more). */
+static int carry_file(void *ud, const char *key, size_t len, uint32_t tf) {
+    carry_ctx *c = ud;
+    char *k = wts_xstrndup(key, len), *rec = NULL, *mine = NULL;
+    const char *path = k + strlen(WTS_META_FILE_PREFIX);
+    struct stat sb;
+    file_rec r = {0};
+    if (owns(c->ix, path) && (c->st = wts_xdb_get_metadata(c->from, k, &rec)) == WTS_OK && record_parse(rec, &r) &&
+        stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && !skipped_here(c->ix, path) &&
+        (c->st = wts_xdb_get_metadata(wts_xwriter_db(c->ix->w), k, &mine)) == WTS_OK && !*mine) {
+        /* the recorded fields, as hints_of wrote them: tab-separated */
+        manifest_entry e = {wts_xstrdup(path), NULL, NULL, NULL, NULL};
+        char **slots[4] = {&e.symbol, &e.date, &e.lang, &e.title};
+        const char *at = r.hints;
+        for (int i = 0; i < 4 && *r.hints; i++) {
+            const char *tab = strchr(at, '\t');
+            size_t n = tab ? (size_t)(tab - at) : strlen(at);
+            if (n) *slots[i] = wts_xstrndup(at, n);
+            at = tab ? tab + 1 : at + n;
+        }
+        manifest one = {&e, *r.hints ? 1 : 0};
+        c->st = index_file(c->ix, path, &sb, &one);
+        manifest_entry_free(&e);
+    }
+    free(r.hints);
+    free(mine);
+    free(rec);
+    free(k);
+    return c->st != WTS_OK;
+}
+
+wts_status indexer_carry(wts_indexer *ix, const char *from_path, char **errmsg) {
+    if (errmsg) *errmsg = NULL;
+    wts_xdb *from = NULL;
+    wts_status st = wts_xdb_open(from_path, &from, errmsg);
+    if (st != WTS_OK) return st;
+    carry_ctx c = {ix, from, WTS_OK};
+    st = wts_xdb_metadata_keys(from, WTS_META_FILE_PREFIX, carry_file, &c);
+    forget_seen(ix); /* no directory walked: nothing to prune */
+    if (st == WTS_OK) st = c.st;
+    if (st != WTS_OK && errmsg && !*errmsg)
+        *errmsg = wts_xstrdup(c.st != WTS_OK ? wts_xwriter_message(ix->w) : wts_xdb_message(from));
+    wts_xdb_close(from);
+    return st;
+}
 
 bool indexer_has_termlists(const wts_indexer *ix) { return wts_xwriter_has_termlists(ix->w) != 0; }
 
@@ -780,7 +853,6 @@ wts_status wts_indexer_close(wts_indexer *ix, wts_index_stats *stats, char **err
     manifest_free(&ix->global);
     wts_strlist_free(&ix->skipped);
     free(ix->db_real);
-    free(ix->append_only);
     free(ix);
     return st;
 }

@@ -202,26 +202,35 @@ static bool worth_compacting(const shard_run *r, const wts_index_stats *s) {
     return ok && (uint64_t)s->files_indexed * 10 >= docs; /* a tenth or more of its files is new */
 }
 
+/* Adds the file counts of t to those of to. */
+static void stats_add(wts_index_stats *to, const wts_index_stats *t) {
+    to->files_indexed += t->files_indexed;
+    to->files_unchanged += t->files_unchanged;
+    to->files_skipped += t->files_skipped;
+    to->files_removed += t->files_removed;
+    to->paragraphs += t->paragraphs;
+}
+
 /* What one indexing pass over a shard gave. */
 typedef struct shard_pass {
     wts_index_stats stats;
     wts_strlist skipped;
-    char *message;     /* why it failed */
-    char *append_only; /* the file that stopped it with WTS_ERR_APPEND_ONLY */
-    bool termlists;    /* the shard keeps term lists */
+    char *message;  /* why it failed */
+    bool termlists; /* the shard keeps term lists */
 } shard_pass;
 
 static void shard_pass_free(shard_pass *p) {
     wts_strlist_free(&p->skipped);
     free(p->message);
-    free(p->append_only);
 }
 
 /* Indexes the job's paths into the shard at path (of its files, those of
- * part of parts, see shard_hooks); report: where skipped files and
- * manifest problems are told as they happen (NULL: nowhere). */
-static wts_status index_pass(shard_run *r, const char *path, unsigned flags, FILE *report, uint32_t part,
-                             uint32_t parts, shard_pass *p) {
+ * part of parts, see shard_hooks), then, when carry_from is not NULL, the
+ * other files recorded in the shard there (indexer_carry); report: where
+ * skipped files and manifest problems are told as they happen (NULL:
+ * nowhere). */
+static wts_status index_pass(shard_run *r, const char *path, unsigned flags, const char *carry_from, FILE *report,
+                             uint32_t part, uint32_t parts, shard_pass *p) {
     memset(p, 0, sizeof *p);
     wts_indexer *ix = NULL;
     char *msg = NULL;
@@ -246,17 +255,19 @@ static wts_status index_pass(shard_run *r, const char *path, unsigned flags, FIL
     indexer_set_shard(ix, &h);
     if (r->job->commit_every) wts_indexer_commit_every(ix, r->job->commit_every);
     for (size_t i = 0; i < r->job->npaths && st == WTS_OK; i++) st = wts_indexer_add(ix, r->job->paths[i]);
+    char *carry_msg = NULL, *close_msg = NULL;
+    if (st == WTS_OK && carry_from) st = indexer_carry(ix, carry_from, &carry_msg);
     const wts_strlist *sk = wts_indexer_skipped(ix);
     for (size_t i = 0; i < sk->n; i++) wts_strlist_add(&p->skipped, sk->v[i]);
-    if (indexer_append_only(ix)) p->append_only = wts_xstrdup(indexer_append_only(ix));
-    char *close_msg = NULL;
     wts_status cst = wts_indexer_close(ix, &p->stats, &close_msg); /* keeps what was added */
     if (st == WTS_OK) st = cst;
-    if (st != WTS_OK && st != WTS_ERR_APPEND_ONLY) {
+    if (st != WTS_OK) {
+        const char *why = carry_msg && *carry_msg ? carry_msg : close_msg && *close_msg ? close_msg : NULL;
         wts_buf b = WTS_BUF_INIT;
-        wts_buf_printf(&b, "shard %s: %s", path, close_msg && *close_msg ? close_msg : wts_status_name(st));
+        wts_buf_printf(&b, "shard %s: %s", path, why ? why : wts_status_name(st));
         p->message = wts_buf_steal(&b);
     }
+    free(carry_msg);
     free(close_msg);
     return st;
 }
@@ -281,32 +292,81 @@ static void compact_shard(const shard_run *r) {
     free(dst);
 }
 
-typedef struct gone_count {
+/* The files a shard held that the shard written again from them does
+ * not hold: gone from disk, or lost (still there, but not indexed again). */
+typedef struct records_compared {
     wts_xdb *now;
-    uint32_t n;
-} gone_count;
+    uint32_t gone;
+    char *lost; /* the first lost one met */
+} records_compared;
 
-static int count_gone(void *ud, const char *key, size_t len, uint32_t tf) {
-    gone_count *g = ud;
+static int compare_record(void *ud, const char *key, size_t len, uint32_t tf) {
+    records_compared *c = ud;
     char *k = wts_xstrndup(key, len), *rec = NULL;
-    if (wts_xdb_get_metadata(g->now, k, &rec) == WTS_OK && !*rec) g->n++;
+    if (wts_xdb_get_metadata(c->now, k, &rec) != WTS_OK || !*rec) {
+        const char *path = k + strlen(WTS_META_FILE_PREFIX);
+        struct stat sb;
+        if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) c->lost = wts_xstrdup(path);
+        else c->gone++;
+    }
     free(rec);
     free(k);
-    return 0;
+    return c->lost != NULL;
 }
 
-/* The files the shard at before held that the one at now does not: those
- * a rebuild found gone. */
-static uint32_t files_gone(const char *before, const char *now) {
+/* Compares the records of the shards at before and now; false when
+ * either cannot be read (then c->lost says nothing). */
+static bool compare_records(const char *before, const char *now, records_compared *c) {
     wts_xdb *a = NULL, *b = NULL;
-    gone_count g = {NULL, 0};
-    if (wts_xdb_open(before, &a, NULL) == WTS_OK && wts_xdb_open(now, &b, NULL) == WTS_OK) {
-        g.now = b;
-        (void)wts_xdb_metadata_keys(a, WTS_META_FILE_PREFIX, count_gone, &g);
+    memset(c, 0, sizeof *c);
+    bool ok = wts_xdb_open(before, &a, NULL) == WTS_OK && wts_xdb_open(now, &b, NULL) == WTS_OK;
+    if (ok) {
+        c->now = b;
+        ok = wts_xdb_metadata_keys(a, WTS_META_FILE_PREFIX, compare_record, c) == WTS_OK;
     }
     wts_xdb_close(a);
     wts_xdb_close(b);
-    return g.n;
+    return ok;
+}
+
+/* The first file skipped (of skipped, "path: reason" each) that the shard
+ * at path holds, malloc'd; NULL when none. */
+static char *skipped_but_held(const char *path, const wts_strlist *skipped) {
+    wts_xdb *db = NULL;
+    char *found = NULL;
+    if (!skipped->n || wts_xdb_open(path, &db, NULL) != WTS_OK) return NULL;
+    wts_buf key = WTS_BUF_INIT;
+    for (size_t i = 0; i < skipped->n && !found; i++) {
+        const char *entry = skipped->v[i];
+        /* the path ends at one of the ": ": the one with a record */
+        for (const char *sep = strstr(entry, ": "); sep && !found; sep = strstr(sep + 1, ": ")) {
+            char *rec = NULL;
+            wts_buf_reset(&key);
+            wts_buf_printf(&key, "%s%.*s", WTS_META_FILE_PREFIX, (int)(sep - entry), entry);
+            if (wts_xdb_get_metadata(db, key.data, &rec) == WTS_OK && *rec)
+                found = wts_xstrndup(entry, (size_t)(sep - entry));
+            free(rec);
+        }
+    }
+    wts_buf_free(&key);
+    wts_xdb_close(db);
+    return found;
+}
+
+/* Says that the shard stays as it is, hiding what it hides: lost, a file
+ * it holds that could not be indexed again (NULL: unknown). */
+static void not_written_again(const shard_run *r, const char *lost, uint32_t hidden) {
+    wts_buf b = WTS_BUF_INIT;
+    if (lost)
+        wts_buf_printf(&b, "shard %s not written again: %s could not be indexed again, and its earlier version "
+                           "stays; the shard still hides %u documents",
+                       r->shard_path, lost, hidden);
+    else
+        wts_buf_printf(&b, "shard %s not written again: the files it holds could not be compared with those of "
+                           "the new one; the shard still hides %u documents",
+                       r->shard_path, hidden);
+    send_str(r->fd, MSG_NOTE, b.data);
+    wts_buf_free(&b);
 }
 
 /* One part of a shard written again: its files into path, the skipped
@@ -314,35 +374,24 @@ static uint32_t files_gone(const char *before, const char *now) {
 static wts_status rebuild_part(shard_run *r, const char *path, uint32_t part, uint32_t parts,
                                const shard_pass *first, shard_pass *p) {
     remove_shard_dir(path);
-    wts_status st = index_pass(r, path, WTS_XWRITER_NO_TERMLISTS, NULL, part, parts, p);
+    wts_status st = index_pass(r, path, WTS_XWRITER_NO_TERMLISTS, r->shard_path, NULL, part, parts, p);
     if (r->job->report)
         for (size_t i = 0; i < p->skipped.n; i++)
             if (!wts_strlist_has(&first->skipped, p->skipped.v[i]))
                 fprintf(r->job->report, "wtosearch: skipped %s\n", p->skipped.v[i]);
-    if (st == WTS_ERR_APPEND_ONLY) { /* met twice in one run, changed between */
-        wts_buf b = WTS_BUF_INIT;
-        wts_buf_printf(&b, "shard %s: %s changed while the shard was being written again; run again", r->shard_path,
-                       p->append_only);
-        free(p->message);
-        p->message = wts_buf_steal(&b);
-    }
     return st;
 }
 
-/* The second part, written by a process of its own: what it skipped and
- * its counts go to the run's parent as the shard's own do; a failure's
- * message comes back to the shard's process on fd. */
+/* The second part, written by a process of its own: what it did comes
+ * back to the shard's process on fd, read by half_back: its counts, the
+ * number of files it skipped, each ended by a NUL, then why it failed. */
 static int rebuild_helper(shard_run *r, const char *path, const shard_pass *first, int fd) {
     shard_pass p;
     wts_status st = rebuild_part(r, path, 1, 2, first, &p);
-    /* the shard's process writes to the same pipe: a message in one write
-     * of at most PIPE_BUF bytes cannot be cut by one of its own */
-    for (size_t i = 0; i < p.skipped.n; i++) {
-        const char *m = p.skipped.v[i];
-        size_t len = strlen(m);
-        send_msg(r->fd, MSG_SKIP, m, (uint32_t)(len < PIPE_BUF - 5 ? len : PIPE_BUF - 5));
-    }
-    send_msg(r->fd, MSG_STATS, &p.stats, sizeof p.stats);
+    write_all(fd, (const char *)&p.stats, sizeof p.stats);
+    uint32_t n = (uint32_t)p.skipped.n;
+    write_all(fd, (const char *)&n, sizeof n);
+    for (size_t i = 0; i < p.skipped.n; i++) write_all(fd, p.skipped.v[i], strlen(p.skipped.v[i]) + 1);
     if (st != WTS_OK) {
         const char *m = p.message ? p.message : wts_status_name(st);
         write_all(fd, m, strlen(m));
@@ -351,26 +400,53 @@ static int rebuild_helper(shard_run *r, const char *path, const shard_pass *firs
     return st == WTS_OK ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
-/* A shard without term lists can add files but not replace or remove one
- * (wts_xwriter_open_flags): when a file it holds has changed or gone, the
- * shard is written again from the files, beside the old one, which stays
- * in use until the new one is swapped in.  On two processors or more, in
- * two halves written side by side (the other shards' processes are done
- * by then, or soon), then merged: one shard of 50,000 generated documents
- * in 120 s instead of 245 s in one process.  Files skipped are told again
- * only if the first pass did not tell them. */
-static wts_status rebuild_shard(shard_run *r, const char *changed, const shard_pass *first, shard_pass *p) {
+/* Adds what the helper sent back (all of it in back, see rebuild_helper)
+ * to p; false when it is cut short.  *why: its failure's message, if any. */
+static bool half_back(const wts_buf *back, shard_pass *p, char **why) {
+    wts_index_stats half;
+    uint32_t n;
+    *why = NULL;
+    if (back->len < sizeof half + sizeof n) return false;
+    memcpy(&half, back->data, sizeof half);
+    memcpy(&n, back->data + sizeof half, sizeof n);
+    size_t at = sizeof half + sizeof n;
+    for (uint32_t i = 0; i < n; i++) {
+        const char *end = memchr(back->data + at, '\0', back->len - at);
+        if (!end) return false;
+        wts_strlist_add(&p->skipped, back->data + at);
+        at = (size_t)(end - back->data) + 1;
+    }
+    stats_add(&p->stats, &half);
+    if (at < back->len) *why = wts_xstrndup(back->data + at, back->len - at);
+    return true;
+}
+
+/* A shard without term lists hides the documents of files changed or gone
+ * (wts_xwriter_open_flags); they still take room, and still count in the
+ * statistics of every term they hold.  Once they are more than a quarter
+ * of the shard's documents, the shard is written again from its files,
+ * beside the old one, which stays in use until the new one is swapped in.
+ * On two processors or more, in two halves written side by side (the
+ * other shards' processes are done by then, or soon), then merged: one
+ * shard of 50,000 generated documents in 120 s instead of 245 s in one
+ * process.  Files skipped are told again only if the first pass did not
+ * tell them.  A file held that is still there but could not be indexed
+ * again (skipped now) would be lost: then the new shard is not swapped in
+ * (*swapped false), and the old one, hiding as before, stays; so it does
+ * when writing the new one fails (p->message says why). */
+static wts_status rebuild_shard(shard_run *r, uint32_t hidden, uint32_t held, const shard_pass *first,
+                                shard_pass *p, bool *swapped) {
     memset(p, 0, sizeof *p);
-    if (!r->compacted_name) { /* an index that is one database: nowhere to write beside it */
-        wts_buf b = WTS_BUF_INIT;
-        wts_buf_printf(&b, "index %s keeps no term lists and %s has changed or gone since it was indexed: "
-                           "index into a new directory", r->shard_path, changed);
-        p->message = wts_buf_steal(&b);
-        return WTS_ERR_APPEND_ONLY;
+    *swapped = false;
+    char *held_skipped = skipped_but_held(r->shard_path, &first->skipped);
+    if (held_skipped) { /* known lost before writing anything */
+        not_written_again(r, held_skipped, hidden);
+        free(held_skipped);
+        return WTS_OK;
     }
     wts_buf note = WTS_BUF_INIT;
-    wts_buf_printf(&note, "shard %s keeps no term lists and %s has changed or gone since it was indexed: "
-                          "indexing the shard's files again", r->shard_path, changed);
+    wts_buf_printf(&note, "shard %s hides %u of its %u documents (their files changed or gone): "
+                          "indexing the shard's files again", r->shard_path, hidden, held);
     send_str(r->fd, MSG_NOTE, note.data);
     wts_buf_free(&note);
     uint64_t sent[2] = {r->files_sent, r->bytes_sent};
@@ -402,32 +478,44 @@ static wts_status rebuild_shard(shard_run *r, const char *changed, const shard_p
     if (helper < 0) parts = 1; /* no helper: this process writes the whole shard */
     wts_status st = rebuild_part(r, path[0], 0, parts, first, p);
     if (helper > 0) {
-        wts_buf why = WTS_BUF_INIT;
+        wts_buf back_msg = WTS_BUF_INIT; /* the helper's counts, then why it failed */
         char chunk[512];
         ssize_t got;
         while ((got = read(back[0], chunk, sizeof chunk)) != 0) {
             if (got < 0 && errno == EINTR) continue;
             if (got < 0) break;
-            wts_buf_add(&why, chunk, (size_t)got);
+            wts_buf_add(&back_msg, chunk, (size_t)got);
         }
         close(back[0]);
         int ws = 0;
         while (waitpid(helper, &ws, 0) < 0 && errno == EINTR) {
         }
-        if (st == WTS_OK && !(WIFEXITED(ws) && WEXITSTATUS(ws) == 0)) {
+        char *why = NULL;
+        const bool whole = half_back(&back_msg, p, &why);
+        if (st == WTS_OK && !(whole && WIFEXITED(ws) && WEXITSTATUS(ws) == 0)) {
             st = WTS_ERR_IO;
             free(p->message);
-            p->message = why.len ? wts_buf_steal(&why) : wts_xstrdup("the process writing half of the shard failed");
+            p->message = why ? why : wts_xstrdup("the process writing half of the shard failed");
+            why = NULL;
         }
-        wts_buf_free(&why);
+        free(why);
+        wts_buf_free(&back_msg);
     }
     if (st == WTS_OK) {
         char *dst = join_path(r->root, r->compacted_name), *cmsg = NULL;
         remove_shard_dir(dst);
         st = wts_xcompact_merge((const char *const *)path, parts, dst, WTS_META_STEM_PREFIX, &cmsg);
-        if (st == WTS_OK) {
-            p->stats.files_removed = files_gone(r->shard_path, dst);
+        records_compared c;
+        if (st == WTS_OK && (!compare_records(r->shard_path, dst, &c) || c.lost)) {
+            not_written_again(r, c.lost, hidden);
+            free(c.lost);
+            remove_shard_dir(dst);
+        } else if (st == WTS_OK) {
+            /* the first pass removed the gone files it walked; the rest of
+             * the gone were not walked this run */
+            p->stats.files_removed = first->stats.files_removed + c.gone;
             send_str(r->fd, MSG_COMPACTED, r->compacted_name);
+            *swapped = true;
         } else {
             wts_buf b = WTS_BUF_INIT;
             wts_buf_printf(&b, "shard %s: could not merge the shard written again: %s", r->shard_path,
@@ -446,23 +534,55 @@ static wts_status rebuild_shard(shard_run *r, const char *changed, const shard_p
     return st;
 }
 
+/* Whether the shard at path hides more than a quarter of the documents
+ * it holds (see rebuild_shard); *hidden and *held say how many. */
+static bool mostly_hidden(const char *path, uint32_t *hidden, uint32_t *held) {
+    wts_xdb *db = NULL;
+    uint32_t live = 0;
+    *hidden = *held = 0;
+    bool ok = wts_xdb_open(path, &db, NULL) == WTS_OK && wts_xdb_hidden_count(db, hidden) == WTS_OK &&
+              wts_xdb_doccount(db, &live) == WTS_OK;
+    wts_xdb_close(db);
+    *held = live + *hidden;
+    return ok && (uint64_t)*hidden * 4 > *held;
+}
+
 static int shard_main(shard_run *r) {
     shard_pass p;
-    wts_status st = index_pass(r, r->shard_path, r->job->no_termlists ? WTS_XWRITER_NO_TERMLISTS : 0,
+    wts_status st = index_pass(r, r->shard_path, r->job->termlists > 0 ? 0 : WTS_XWRITER_NO_TERMLISTS, NULL,
                                r->job->report, 0, 1, &p);
-    if (r->job->no_termlists && p.termlists) {
+    if (st == WTS_OK && r->job->termlists && (r->job->termlists > 0) != p.termlists) {
         wts_buf b = WTS_BUF_INIT;
-        wts_buf_printf(&b, "shard %s was created with term lists and keeps them: --no-termlists applies to "
-                           "an index created new", r->shard_path);
+        wts_buf_printf(&b, "shard %s was created %s term lists and stays so: --%stermlists applies to an index "
+                           "created new", r->shard_path, p.termlists ? "with" : "without",
+                       p.termlists ? "no-" : "");
         send_str(r->fd, MSG_NOTE, b.data);
         wts_buf_free(&b);
     }
-    bool rebuilt = st == WTS_ERR_APPEND_ONLY;
+    uint32_t hidden = 0, held = 0;
+    /* an index that is one database has nowhere to be written beside */
+    bool rebuilt = st == WTS_OK && !p.termlists && r->compacted_name && mostly_hidden(r->shard_path, &hidden, &held);
     if (rebuilt) {
         shard_pass again;
-        st = rebuild_shard(r, p.append_only, &p, &again);
-        shard_pass_free(&p);
-        p = again;
+        wts_status rst = rebuild_shard(r, hidden, held, &p, &again, &rebuilt);
+        if (!rebuilt) { /* the first pass stands, complete: its counts, and all skipped */
+            if (rst != WTS_OK) {
+                wts_buf b = WTS_BUF_INIT;
+                wts_buf_printf(&b, "%s; the shard stays as it is, hiding %u documents",
+                               again.message ? again.message : wts_status_name(rst), hidden);
+                send_str(r->fd, MSG_NOTE, b.data);
+                wts_buf_free(&b);
+            }
+            for (size_t i = 0; i < again.skipped.n; i++)
+                if (!wts_strlist_has(&p.skipped, again.skipped.v[i])) {
+                    wts_strlist_add(&p.skipped, again.skipped.v[i]);
+                    p.stats.files_skipped++;
+                }
+            shard_pass_free(&again);
+        } else {
+            shard_pass_free(&p);
+            p = again;
+        }
     }
     for (size_t i = 0; i < p.skipped.n; i++) send_str(r->fd, MSG_SKIP, p.skipped.v[i]);
     send_msg(r->fd, MSG_STATS, &p.stats, sizeof p.stats);
@@ -576,11 +696,7 @@ static void take_messages(run_state *rs, child *c) {
             wts_index_stats t;
             memset(&t, 0, sizeof t);
             memcpy(&t, p, len < sizeof t ? len : sizeof t);
-            rs->stats.files_indexed += t.files_indexed;
-            rs->stats.files_unchanged += t.files_unchanged;
-            rs->stats.files_skipped += t.files_skipped;
-            rs->stats.files_removed += t.files_removed;
-            rs->stats.paragraphs += t.paragraphs;
+            stats_add(&rs->stats, &t);
             break;
         }
         case MSG_ERROR:

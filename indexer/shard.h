@@ -19,12 +19,14 @@ typedef struct shard_hooks {
 /* wts_indexer_open with flags for the writer (wts_xwriter_open_flags). */
 wts_status indexer_open_flags(const char *db_path, unsigned writer_flags, const char *manifest_path,
                               FILE *report, wts_indexer **out, char **errmsg);
+/* Indexes again each file recorded in the index at from_path that this
+ * indexer has not met (among those of its shard and part), with the
+ * manifest fields recorded for it; files gone are left out.  For a shard
+ * written again: it keeps the files indexed from paths other than this
+ * run's. */
+wts_status indexer_carry(wts_indexer *ix, const char *from_path, char **errmsg);
 /* Whether the indexer's database keeps term lists. */
 bool indexer_has_termlists(const wts_indexer *ix);
-/* The file (real path) that stopped wts_indexer_add with
- * WTS_ERR_APPEND_ONLY: indexed before, and changed or gone since; NULL
- * when none did. */
-const char *indexer_append_only(const wts_indexer *ix);
 
 /* Call right after wts_indexer_open. */
 void indexer_set_shard(wts_indexer *ix, const shard_hooks *h);

@@ -119,10 +119,14 @@ typedef struct wts_index_job {
     int compact;            /* -1 never; 0 a shard this run rewrote a tenth of; 1 always */
     bool progress;          /* a progress bar on stderr (a terminal's) */
     FILE *report;           /* skipped files, as they happen */
-    bool no_termlists;      /* shards created by this run keep no term lists
-                               (wts_xwriter_open_flags): such a shard, once
-                               a file it holds has changed or gone, is
-                               written again from its files */
+    int termlists;          /* shards created by this run: > 0 keep a term
+                               list per document; else none (the default; < 0
+                               when asked for), and a file changed or gone
+                               is hidden (wts_xwriter_open_flags) until a
+                               quarter of the shard is, when the shard is
+                               written again from its files.  A shard stays
+                               as it was created: a note says so when asked
+                               otherwise. */
 } wts_index_job;
 
 /* Indexes job->paths into job->db_path, creating the index if needed:

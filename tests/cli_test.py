@@ -430,7 +430,8 @@ class T04bShards(unittest.TestCase):
             corpus = os.path.join(tmp, 'sample')
             shutil.copytree(SAMPLE, corpus)
             db = os.path.join(tmp, 'db')
-            r = run('index', '--db', db, '--shards', '4', corpus)
+            # with term lists: files are replaced and removed where they are
+            r = run('index', '--db', db, '--shards', '4', '--termlists', corpus)
             self.assertEqual(r.rc, 0, r)
             docs = summary(r)[0]
             first = self.stub(db)
@@ -463,80 +464,107 @@ class T04bShards(unittest.TestCase):
             self.assertEqual(c.rc, 0, c)
             self.assertIn('%d files' % (docs - 1), c.out, c)
 
-    def test_no_termlists_same_answers(self):
-        """--no-termlists: no term list table, the same hits and snippets"""
+    def test_termlists_same_answers(self):
+        """with or without term lists (the default): the same hits and snippets"""
         with tempfile.TemporaryDirectory() as tmp:
             dbs = {}
-            for flag in ('', '--no-termlists'):
+            for flag in ('--termlists', ''):
                 db = os.path.join(tmp, 'db' + flag)
                 r = run('index', '--db', db, '--shards', '2', *([flag] if flag else []), REAL, SAMPLE)
                 self.assertEqual(r.rc, 0, r)
                 held = [os.path.exists(os.path.join(db, s, 'termlist.glass')) for s in self.stub(db)]
-                self.assertEqual(held, [not flag] * 2, (flag, held))
+                self.assertEqual(held, [flag == '--termlists'] * 2, (flag, held))
                 c = run('check', '--db', db)
                 self.assertEqual(c.rc, 0, c)
                 dbs[flag] = db
-            self.assertLess(tree_bytes(dbs['--no-termlists']), tree_bytes(dbs['']))
+            self.assertLess(tree_bytes(dbs['']), tree_bytes(dbs['--termlists']))
             # wildcards find their paragraphs through the document's terms
             for q in self.QUERIES + ('econom*', 'trade fin*', 'lang:fr commerc*', 'cyber* member:kenya'):
                 for by in ('paragraph', 'document'):
-                    a, b = (search(dbs[f], q, '--by', by, '--limit', '50') for f in ('', '--no-termlists'))
+                    a, b = (search(dbs[f], q, '--by', by, '--limit', '50') for f in ('--termlists', ''))
                     self.assertGreater(a['total'], 0, q)
                     self.assertEqual((a['total'], keys(a['hits']), [h['snippet'] for h in a['hits']]),
                                      (b['total'], keys(b['hits']), [h['snippet'] for h in b['hits']]), (q, by))
 
-    def test_no_termlists_updates(self):
-        """--no-termlists: new files are added; a changed or gone one has its shard written again"""
+    def same_as_fresh(self, db, corpus, tmp):
+        """db answers as an index made anew from corpus does: the same
+        totals, paragraphs with their snippets, and documents, in any order
+        (the documents it hides still count in the weights, which choose a
+        document's best paragraph); check passes"""
+        fresh = os.path.join(tmp, 'fresh')
+        shutil.rmtree(fresh, ignore_errors=True)
+        self.assertEqual(run('index', '--db', fresh, '--shards', '1', corpus).rc, 0)
+        for q in self.QUERIES + ('zorblefrass', 'frondimax', 'econom*'):
+            a, b = (search(d, q, '--by', 'paragraph', '--limit', '1000') for d in (db, fresh))
+            self.assertEqual((a['total'], sorted(zip(keys(a['hits']), [h['snippet'] for h in a['hits']]))),
+                             (b['total'], sorted(zip(keys(b['hits']), [h['snippet'] for h in b['hits']]))), q)
+            a, b = (search(d, q, '--by', 'document', '--limit', '1000') for d in (db, fresh))
+            self.assertEqual((a['total'], sorted(h['path'] for h in a['hits'])),
+                             (b['total'], sorted(h['path'] for h in b['hits'])), q)
+        c = run('check', '--db', db)
+        self.assertEqual(c.rc, 0, c)
+        files = len([f for f in os.listdir(corpus) if f != 'MANIFEST.tsv'])
+        self.assertIn('%d files' % files, c.out, c)
+        self.assertEqual(sorted(os.listdir(db)), sorted(self.stub(db) + ['XAPIANDB']))
+        for s in self.stub(db):
+            self.assertFalse(os.path.exists(os.path.join(db, s, 'termlist.glass')), s)
+
+    def test_hidden_updates(self):
+        """without term lists, a changed or gone file's document is hidden; then the shard is written again"""
         with tempfile.TemporaryDirectory() as tmp:
             corpus = os.path.join(tmp, 'sample')
             shutil.copytree(SAMPLE, corpus)
             db = os.path.join(tmp, 'db')
-            r = run('index', '--db', db, '--shards', '2', '--no-termlists', corpus)
+            r = run('index', '--db', db, '--shards', '1', corpus)
             self.assertEqual(r.rc, 0, r)
-            docs = summary(r)[0]
             with open(os.path.join(corpus, 'new.en.txt'), 'w', encoding='utf-8') as f:
                 f.write('1. The Group heard about the frondimax initiative.\n')
-            r = run('index', '--db', db, corpus)  # the index remembers: no flag needed
+            r = run('index', '--db', db, '--termlists', corpus)
             self.assertEqual((r.rc, summary(r)[0]), (0, 1), r)
-            self.assertNotIn('term lists', r.err, r)
+            self.assertIn('created without term lists and stays so: --termlists applies to an index created new',
+                          r.err, r)
             # an index made with term lists keeps them, and says so
             other = os.path.join(tmp, 'with')
-            self.assertEqual(run('index', '--db', other, '--shards', '1', corpus).rc, 0)
+            self.assertEqual(run('index', '--db', other, '--shards', '1', '--termlists', corpus).rc, 0)
             r = run('index', '--db', other, '--no-termlists', corpus)
             self.assertEqual(r.rc, 0, r)
-            self.assertIn('keeps them: --no-termlists applies to an index created new', r.err, r)
+            self.assertIn('created with term lists and stays so: --no-termlists applies', r.err, r)
             self.assertTrue(os.path.exists(os.path.join(other, self.stub(other)[0], 'termlist.glass')))
-            self.assertEqual([base(h) for h in paras(db, 'frondimax')], ['new.en.txt'])
+            # a changed file: one document hidden, nothing written again
             changed = sorted(f for f in os.listdir(corpus) if f.endswith('.md'))[0]
             with open(os.path.join(corpus, changed), 'a', encoding='utf-8') as f:
                 f.write('\n9.9. The zorblefrass proposal was welcomed.\n')
             before = self.stub(db)
             r = run('index', '--db', db, corpus)
-            self.assertEqual(r.rc, 0, r)
-            self.assertIn('keeps no term lists and %s' % os.path.join(corpus, changed), r.err, r)
-            self.assertNotEqual(self.stub(db), before)
+            self.assertEqual((r.rc, summary(r)[0], r.err), (0, 1, ''), r)
+            self.assertEqual(self.stub(db), before)
             self.assertEqual([base(h) for h in paras(db, 'zorblefrass')], [changed])
-            # the file's earlier version is gone: each of its paragraphs is there once
+            # the file's earlier version is hidden: each of its paragraphs is there once
             labels = [h['para'] for h in paras(db, 'symbol:' + search(db, 'zorblefrass')['hits'][0]['symbol'])
                       if base(h) == changed]
             self.assertEqual(len(labels), len(set(labels)), labels)
             os.remove(os.path.join(corpus, 'new.en.txt'))
             r = run('index', '--db', db, corpus)
-            self.assertEqual(r.rc, 0, r)
-            self.assertIn('new.en.txt has changed or gone', r.err, r)
+            self.assertEqual((r.rc, r.err), (0, ''), r)
             self.assertIn(', 1 removed', r.out, r)
+            self.assertEqual(self.stub(db), before)
             self.assertEqual(paras(db, 'frondimax'), [])
+            self.same_as_fresh(db, corpus, tmp)
+            # more than a quarter of the shard hidden: it is written again
+            texts = sorted(f for f in os.listdir(corpus) if f.endswith('.txt'))
+            for name in texts[:3]:
+                with open(os.path.join(corpus, name), 'a', encoding='utf-8') as f:
+                    f.write('\n9.9. The zorblefrass plan was noted.\n')
+            r = run('index', '--db', db, corpus)
+            self.assertEqual(r.rc, 0, r)
+            self.assertIn('hides 5 of its 19 documents', r.err, r)
+            self.assertNotEqual(self.stub(db), before)
+            self.same_as_fresh(db, corpus, tmp)
             r = run('index', '--db', db, corpus)  # nothing new: nothing written again
             self.assertEqual((r.rc, summary(r)[0], r.err), (0, 0, ''), r)
-            for s in self.stub(db):
-                self.assertFalse(os.path.exists(os.path.join(db, s, 'termlist.glass')), s)
-            self.assertEqual(sorted(os.listdir(db)), sorted(self.stub(db) + ['XAPIANDB']))
-            c = run('check', '--db', db)
-            self.assertEqual(c.rc, 0, c)
-            self.assertIn('%d files' % docs, c.out, c)
 
-    def test_no_termlists_rebuild_tells_once(self):
-        """a shard written again tells a skipped file once, and what was removed"""
+    def test_hidden_rebuild_keeps_and_tells_once(self):
+        """a shard written again keeps files other runs indexed, tells a skipped file once, counts the removed"""
         with tempfile.TemporaryDirectory() as tmp:
             corpus = os.path.join(tmp, 'c')
             os.mkdir(corpus)
@@ -544,24 +572,65 @@ class T04bShards(unittest.TestCase):
                 f.write(bytes(range(256)) * 8)
             for name, text in (('b.txt', 'The Group discussed trade finance.'),
                                ('c.txt', 'Members spoke of cyber readiness.'),
-                               ('d.txt', 'The secretariat presented a note.')):
+                               ('d.txt', 'The secretariat presented a note.'),
+                               ('e.txt', 'A webinar on single windows was held.'),
+                               ('f.txt', 'Delegations welcomed the glimmerbush guide.')):
                 with open(os.path.join(corpus, name), 'w', encoding='utf-8') as f:
                     f.write('1. ' + text + '\n')
             db = os.path.join(tmp, 'db')
-            r = run('index', '--db', db, '--shards', '1', '--no-termlists', corpus)
+            r = run('index', '--db', db, '--shards', '1', corpus)
             self.assertEqual(r.rc, 1, r)  # a file skipped
+            # runs naming one file: the second hides 2 of 7, and the shard is
+            # written again from every file it holds, not only the one named
+            for n in (2, 3):
+                with open(os.path.join(corpus, 'b.txt'), 'a', encoding='utf-8') as f:
+                    f.write('%d. Item %d of the quorvane list.\n' % (n, n))
+                r = run('index', '--db', db, os.path.join(corpus, 'b.txt'))
+                self.assertEqual(r.rc, 0, r)
+            self.assertIn('hides 2 of its 7 documents', r.err, r)
+            for q in ('cyber readiness', 'secretariat', 'single windows', 'glimmerbush', 'quorvane'):
+                self.assertEqual(search(db, q)['total'], 1, q)
+            c = run('check', '--db', db)
+            self.assertEqual(c.rc, 0, c)
+            self.assertIn('5 files', c.out, c)
             with open(os.path.join(corpus, 'c.txt'), 'a', encoding='utf-8') as f:
                 f.write('2. They also spoke of the blorvane scheme.\n')
             os.remove(os.path.join(corpus, 'd.txt'))
             r = run('index', '--db', db, corpus)
             self.assertEqual(r.rc, 1, r)
-            self.assertIn('keeps no term lists', r.err, r)
+            self.assertIn('hides 2 of its 6 documents', r.err, r)
             self.assertEqual(r.err.count('skipped ' + os.path.join(corpus, 'a-broken.txt')), 1, r)
             self.assertEqual(r.out.count('a-broken.txt'), 1, r)  # the summary's list
             self.assertIn(', 1 removed', r.out, r)
             self.assertEqual([base(h) for h in paras(db, 'blorvane')], ['c.txt'])
             self.assertEqual(paras(db, 'secretariat'), [])
             self.assertEqual(search(db, 'trade finance')['total'], 1)
+            self.assertEqual(search(db, 'glimmerbush')['total'], 1)
+            # a file held that cannot be indexed again now: the shard is not
+            # written again, and the file's earlier version stays
+            with open(os.path.join(corpus, 'c.txt'), 'wb') as f:
+                f.write(bytes(range(256)) * 8)
+            for name in ('e.txt', 'f.txt'):
+                with open(os.path.join(corpus, name), 'a', encoding='utf-8') as f:
+                    f.write('2. Noted.\n')
+            r = run('index', '--db', db, corpus)
+            self.assertEqual(r.rc, 1, r)
+            self.assertIn('not written again: %s could not be indexed again' % os.path.join(corpus, 'c.txt'), r.err, r)
+            self.assertIn('still hides 2 documents', r.err, r)
+            self.assertEqual([base(h) for h in paras(db, 'blorvane')], ['c.txt'])
+            self.assertEqual(sorted(base(h) for h in paras(db, 'noted')), ['e.txt', 'f.txt'])
+            # the same found only while writing the shard again, by a run not naming it
+            with open(os.path.join(corpus, 'b.txt'), 'a', encoding='utf-8') as f:
+                f.write('4. Closing remarks.\n')
+            r = run('index', '--db', db, os.path.join(corpus, 'b.txt'))
+            self.assertEqual(r.rc, 1, r)  # c.txt skipped
+            self.assertEqual(r.out.count('skipped %s' % os.path.join(corpus, 'c.txt')), 1, r)
+            self.assertIn('indexing the shard\'s files again', r.err, r)
+            self.assertIn('not written again: %s could not be indexed again' % os.path.join(corpus, 'c.txt'), r.err, r)
+            self.assertEqual([base(h) for h in paras(db, 'blorvane')], ['c.txt'])
+            self.assertEqual([base(h) for h in paras(db, 'closing remarks')], ['b.txt'])
+            c = run('check', '--db', db)
+            self.assertEqual(c.rc, 0, c)
 
     def test_manifest_problems_told_once(self):
         with tempfile.TemporaryDirectory() as tmp:

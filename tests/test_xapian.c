@@ -223,7 +223,7 @@ static void make_corpus_index(const char *path) {
 /* 1. Status mappings                                                  */
 
 static void test_status_names(void) {
-    for (int s = WTS_OK; s <= WTS_ERR_APPEND_ONLY; s++) {
+    for (int s = WTS_OK; s <= WTS_ERR_INTERNAL; s++) {
         const char *name = wts_status_name((wts_status)s);
         CHECK(non_empty(name));
         CHECK(strcmp(name, "unknown status") != 0);
@@ -1288,6 +1288,84 @@ static wts_status add_unique(wts_xwriter *w, const doc_spec *s) {
     return st;
 }
 
+/* The facets of every match of q, as "key:count,". */
+static const char *facets_of(wts_xdb *db, const wts_xquery *q) {
+    static char buf[256];
+    wts_xsearch_opts opts;
+    wts_xsearch_opts_init(&opts);
+    opts.facet_slot = SLOT_FACET;
+    opts.check_at_least = 100;
+    wts_xmset *m = NULL;
+    buf[0] = '\0';
+    if (wts_xdb_search(db, q, &opts, &m) != WTS_OK) return "ERR";
+    for (size_t i = 0; i < wts_xmset_facet_count(m); i++) {
+        uint32_t count = 0;
+        const char *key = wts_xmset_facet(m, i, &count);
+        append(buf, sizeof buf, "%s:%u,", key, count);
+    }
+    wts_xmset_free(m);
+    return buf;
+}
+
+/* What a reader of the database at path answers, in one line: documents,
+ * hidden ones, postings of Q1 and Q2, terms starting with Q, hits of
+ * apple and banana, facets and sample of everything, the sum of slot 1. */
+static const char *hidden_view(wts_xdb *db) {
+    static char buf[512];
+    buf[0] = '\0';
+    uint32_t n = 0, hidden = 0;
+    CHECK_INT_EQ(wts_xdb_doccount(db, &n), WTS_OK);
+    CHECK_INT_EQ(wts_xdb_hidden_count(db, &hidden), WTS_OK);
+    append(buf, sizeof buf, "docs %u hidden %u", n, hidden);
+    for (const char *t = "Q1"; t; t = strcmp(t, "Q1") == 0 ? "Q2" : NULL) {
+        id_acc ids;
+        memset(&ids, 0, sizeof ids);
+        CHECK_INT_EQ(wts_xdb_postings(db, t, collect_id, &ids), WTS_OK);
+        append(buf, sizeof buf, " | %s %s", t, ids.text);
+    }
+    term_acc ta;
+    term_acc_init(&ta, 0);
+    CHECK_INT_EQ(wts_xdb_terms(db, "Q", collect_term, &ta), WTS_OK);
+    append(buf, sizeof buf, " | terms %s", ta.text);
+    wts_xsearch_opts opts;
+    wts_xsearch_opts_init(&opts);
+    opts.check_at_least = 100;
+    for (const char *t = "apple"; t; t = strcmp(t, "apple") == 0 ? "banana" : NULL) {
+        wts_xquery *q = term_query(t);
+        wts_xmset *m = NULL;
+        CHECK_INT_EQ(wts_xdb_search(db, q, &opts, &m), WTS_OK);
+        append(buf, sizeof buf, " | %s %u:", t, wts_xmset_estimated(m));
+        for (size_t i = 0; i < wts_xmset_size(m); i++) {
+            size_t len = 0;
+            append(buf, sizeof buf, "%s,", wts_xmset_data(m, i, &len));
+        }
+        wts_xmset_free(m);
+        wts_xquery_free(q);
+    }
+    wts_xquery *all = NULL;
+    CHECK_INT_EQ(wts_xquery_match_all(&all), WTS_OK);
+    append(buf, sizeof buf, " | facets %s", facets_of(db, all));
+    wts_docid ids[8];
+    uint32_t got = 0;
+    CHECK_INT_EQ(wts_xdb_sample(db, all, 8, 0, ids, &got), WTS_OK);
+    append(buf, sizeof buf, " | sample");
+    for (uint32_t i = 0; i < got; i++) {
+        char *data = NULL;
+        size_t len = 0;
+        CHECK_INT_EQ(wts_xdb_doc_data(db, ids[i], &data, &len), WTS_OK);
+        append(buf, sizeof buf, " %s", data ? data : "?");
+        free(data);
+    }
+    wts_xquery_free(all);
+    uint64_t sum = 0;
+    CHECK_INT_EQ(wts_xdb_value_sum(db, SLOT_SORT, &sum), WTS_OK);
+    append(buf, sizeof buf, " | sum %llu", (unsigned long long)sum);
+    return buf;
+}
+
+/* Without term lists, a document replaced or removed is hidden: kept in
+ * the files, left out of every answer, for every later reader and writer,
+ * through compaction, across shards; a merge refuses it. */
 static void test_no_termlists(void) {
     char path[PATH_MAX], file[PATH_MAX + 32];
     tmp_path(path, sizeof path, "notermlists");
@@ -1297,38 +1375,111 @@ static void test_no_termlists(void) {
     CHECK_INT_EQ(wts_xwriter_open_flags(path, WTS_XWRITER_NO_TERMLISTS, &w, NULL), WTS_OK);
     if (!w) return;
     CHECK_INT_EQ(wts_xwriter_has_termlists(w), 0);
-    for (size_t i = 0; i < 3; i++) CHECK_INT_EQ(add_unique(w, &corpus[i]), WTS_OK);
+    for (size_t i = 0; i < 3; i++) CHECK_INT_EQ(add_unique(w, &corpus[i]), WTS_OK); /* 1-3 */
+    const doc_spec counted = {"Q7", "fig", "nut", "5", "", "counted"};
+    CHECK_INT_EQ(add_unique(w, &counted), WTS_OK); /* 4 */
     CHECK_INT_EQ(wts_xwriter_commit(w), WTS_OK);
-    /* what it holds can be neither replaced nor removed: told, and left */
-    const doc_spec again = {"Q1", "zebra", "veg", "z", "", "replaced"};
-    CHECK_INT_EQ(add_unique(w, &again), WTS_ERR_APPEND_ONLY);
-    CHECK(strstr(wts_xwriter_message(w), "Q1") != NULL);
-    CHECK_INT_EQ(wts_xwriter_delete_term(w, "Q2"), WTS_ERR_APPEND_ONLY);
-    CHECK_INT_EQ(wts_xwriter_delete_term(w, "Q9"), WTS_OK); /* nothing to remove */
-    CHECK_INT_EQ(add_unique(w, &corpus[3]), WTS_OK);
+    const doc_spec again = {"Q1", "zebra", "veg", "7", "purple\n", "replaced"};
+    CHECK_INT_EQ(add_unique(w, &again), WTS_OK);              /* 5 hides 1 */
+    CHECK_INT_EQ(wts_xwriter_delete_term(w, "Q2"), WTS_OK);   /* hides 2 */
+    CHECK_INT_EQ(wts_xwriter_delete_term(w, "Q7"), WTS_OK);   /* hides 4 */
+    CHECK_INT_EQ(wts_xwriter_delete_term(w, "Q2"), WTS_OK);   /* hidden already */
+    CHECK_INT_EQ(wts_xwriter_delete_term(w, "Q9"), WTS_OK);   /* nothing to remove */
+    CHECK_INT_EQ(add_unique(w, &corpus[3]), WTS_OK);          /* 6 */
+    static const char want[] = "docs 3 hidden 3 | Q1 5, | Q2  | terms Q1:2,Q3:1,Q4:1, | apple 1:doc3, | "
+                               "banana 1:doc4, | facets blue:1,green:1,purple:1, | sample doc3 replaced doc4 | "
+                               "sum 7";
+    CHECK_STR_EQ(hidden_view(wts_xwriter_db(w)), want); /* the writer's own view, not committed */
     CHECK_INT_EQ(wts_xwriter_close(w), WTS_OK);
     CHECK(stat(file, &sb) != 0);
+    wts_xdb *db = NULL;
+    CHECK_INT_EQ(wts_xdb_open(path, &db, NULL), WTS_OK);
+    if (!db) return;
+    CHECK_STR_EQ(hidden_view(db), want);
     /* it stays as it was created, whatever the next writer's flags */
     w = NULL;
     CHECK_INT_EQ(wts_xwriter_open(path, &w, NULL), WTS_OK);
     if (!w) return;
     CHECK_INT_EQ(wts_xwriter_has_termlists(w), 0);
-    CHECK_INT_EQ(add_unique(w, &corpus[4]), WTS_OK);
-    CHECK_INT_EQ(add_unique(w, &corpus[3]), WTS_ERR_APPEND_ONLY); /* added by a writer before */
+    CHECK_INT_EQ(add_unique(w, &corpus[3]), WTS_OK); /* 7 hides 6, added by the writer before */
     CHECK_INT_EQ(wts_xwriter_close(w), WTS_OK);
     CHECK(stat(file, &sb) != 0);
-    wts_xdb *db = NULL;
-    CHECK_INT_EQ(wts_xdb_open(path, &db, NULL), WTS_OK);
+    int changed = 0;
+    CHECK_INT_EQ(wts_xdb_reopen(db, &changed), WTS_OK);
+    CHECK_INT_EQ(changed, 1);
     uint32_t n = 0;
-    CHECK_INT_EQ(wts_xdb_doccount(db, &n), WTS_OK);
-    CHECK_INT_EQ(n, 5);
-    char *data = NULL;
-    size_t len = 0;
-    CHECK_INT_EQ(wts_xdb_doc_data(db, 1, &data, &len), WTS_OK);
-    CHECK_STR_EQ(data, "doc1");
-    free(data);
+    CHECK_INT_EQ(wts_xdb_hidden_count(db, &n), WTS_OK);
+    CHECK_INT_EQ(n, 4);
+    id_acc ids;
+    memset(&ids, 0, sizeof ids);
+    CHECK_INT_EQ(wts_xdb_postings(db, "Q4", collect_id, &ids), WTS_OK);
+    CHECK_STR_EQ(ids.text, "7,");
     wts_xdb_close(db);
-    /* created without the flag: term lists, replaced at will */
+    /* compaction keeps the documents' numbers, so what is hidden */
+    char compacted[PATH_MAX], *msg = NULL;
+    tmp_path(compacted, sizeof compacted, "notermlists-compacted");
+    CHECK_INT_EQ(wts_xcompact(path, compacted, &msg), WTS_OK);
+    free(msg);
+    db = NULL;
+    CHECK_INT_EQ(wts_xdb_open(compacted, &db, NULL), WTS_OK);
+    if (!db) return;
+    CHECK_INT_EQ(wts_xdb_hidden_count(db, &n), WTS_OK);
+    CHECK_INT_EQ(n, 4);
+    CHECK_INT_EQ(wts_xdb_doccount(db, &n), WTS_OK);
+    CHECK_INT_EQ(n, 3);
+    wts_xdb_close(db);
+    /* a merge would number them anew: refused */
+    char merged[PATH_MAX];
+    tmp_path(merged, sizeof merged, "notermlists-merged");
+    const char *const srcs[] = {path};
+    msg = NULL;
+    CHECK_INT_EQ(wts_xcompact_merge(srcs, 1, merged, NULL, &msg), WTS_ERR_INVALID);
+    CHECK(msg && strstr(msg, "hides") != NULL);
+    free(msg);
+    CHECK(stat(merged, &sb) != 0);
+
+    /* two shards as one index: each hides its own, numbered as combined */
+    char dir[PATH_MAX], shard[PATH_MAX + 8];
+    tmp_path(dir, sizeof dir, "hidden-shards");
+    CHECK_INT_EQ(mkdir(dir, 0755), 0);
+    for (size_t k = 0; k < 2; k++) {
+        snprintf(shard, sizeof shard, "%s/s%zu", dir, k);
+        w = NULL;
+        CHECK_INT_EQ(wts_xwriter_open_flags(shard, WTS_XWRITER_NO_TERMLISTS, &w, NULL), WTS_OK);
+        if (!w) return;
+        for (size_t i = k; i < NCORPUS; i += 2) CHECK_INT_EQ(add_unique(w, &corpus[i]), WTS_OK);
+        CHECK_INT_EQ(wts_xwriter_delete_term(w, k ? "Q4" : "Q3"), WTS_OK);
+        CHECK_INT_EQ(wts_xwriter_close(w), WTS_OK);
+    }
+    const char *const names[] = {"s0", "s1"};
+    CHECK_INT_EQ(wts_xstub_write(dir, names, 2, 1, NULL), WTS_OK);
+    db = NULL;
+    CHECK_INT_EQ(wts_xdb_open(dir, &db, NULL), WTS_OK);
+    if (!db) return;
+    CHECK_INT_EQ(wts_xdb_doccount(db, &n), WTS_OK);
+    CHECK_INT_EQ(n, NCORPUS - 2);
+    wts_xsearch_opts opts;
+    wts_xsearch_opts_init(&opts);
+    wts_xquery *apple = term_query("apple");
+    /* docids interleaved: shard 0 holds 1, 3, 5 (doc1, doc3, doc5), shard 1
+     * 2, 4, 6; apple: 1, 2, 5, 6 (3 is hidden), by sort keys c a d f */
+    opts.sort = WTS_XSORT_VALUE;
+    opts.sort_slot = SLOT_SORT;
+    CHECK_STR_EQ(search_ids(db, apple, &opts), "2,1,5,6,");
+    CHECK_STR_EQ(facets_of(db, apple), "blue:1,green:1,red:3,yellow:1,"); /* doc3: green, blue */
+    wts_docid some[8];
+    uint32_t got = 0;
+    CHECK_INT_EQ(wts_xdb_sample(db, apple, 8, 0, some, &got), WTS_OK);
+    CHECK_INT_EQ(got, 4);
+    memset(&ids, 0, sizeof ids);
+    CHECK_INT_EQ(wts_xdb_postings(db, "Q3", collect_id, &ids), WTS_OK);
+    CHECK_INT_EQ(wts_xdb_postings(db, "Q4", collect_id, &ids), WTS_OK);
+    CHECK_INT_EQ(wts_xdb_postings(db, "Q6", collect_id, &ids), WTS_OK);
+    CHECK_STR_EQ(ids.text, "6,");
+    wts_xquery_free(apple);
+    wts_xdb_close(db);
+
+    /* created without the flag: term lists, replaced and removed for good */
     tmp_path(path, sizeof path, "termlists");
     w = NULL;
     CHECK_INT_EQ(wts_xwriter_open_flags(path, 0, &w, NULL), WTS_OK);
@@ -1336,9 +1487,16 @@ static void test_no_termlists(void) {
     CHECK_INT_EQ(wts_xwriter_has_termlists(w), 1);
     CHECK_INT_EQ(add_unique(w, &corpus[0]), WTS_OK);
     CHECK_INT_EQ(add_unique(w, &again), WTS_OK);
+    CHECK_INT_EQ(wts_xdb_hidden_count(wts_xwriter_db(w), &n), WTS_OK);
+    CHECK_INT_EQ(n, 0);
+    CHECK_INT_EQ(wts_xdb_doccount(wts_xwriter_db(w), &n), WTS_OK);
+    CHECK_INT_EQ(n, 1);
     CHECK_INT_EQ(wts_xwriter_delete_term(w, "Q1"), WTS_OK);
+    CHECK_INT_EQ(wts_xdb_doccount(wts_xwriter_db(w), &n), WTS_OK);
+    CHECK_INT_EQ(n, 0);
     CHECK_INT_EQ(wts_xwriter_close(w), WTS_OK);
     CHECK_INT_EQ(wts_xwriter_has_termlists(NULL), 0);
+    CHECK_INT_EQ(wts_xdb_hidden_count(NULL, &n), WTS_ERR_INVALID);
 }
 
 static void test_compact_merge(void) {

@@ -39,6 +39,17 @@ struct wts_xdb {
     // database metadata is read from the first shard only.  Empty for a
     // single database and for a writer's view.
     std::vector<Xapian::Database> shards;
+    // Documents replaced or removed in a database without term lists,
+    // where Xapian cannot delete them: every answer leaves them out.
+    // Sorted docids of db; filled from each shard's HIDDEN_KEY.
+    std::vector<Xapian::docid> hidden;
+    // The same per shard (empty for a single database), as it numbers
+    // them, by its uuid: a match hands a posting source each shard alone.
+    std::map<std::string, std::vector<Xapian::docid>> hidden_by_uuid;
+    // Per shard (one for a single database): whether it was built without
+    // term lists, so may hide documents.  Others are not asked: a lookup
+    // each, and one that fails on a damaged table at every open.
+    std::vector<bool> may_hide;
     std::string path;  // of the stub's directory, to notice a new stub
     std::string stub;  // the stub's text when opened
     uint64_t generation = 0;
@@ -50,6 +61,7 @@ struct wts_xwriter {
     wts_xdb view;  // shares db's internals: reads see pending changes
     std::string message;
     bool termlists = true;
+    bool hidden_changed = false;  // view.hidden differs from what is stored
 };
 
 // The shape of a query as it was built, which Xapian::Query does not
@@ -180,6 +192,118 @@ char *dup_bytes(const std::string &s, size_t *len) {
     return p;
 }
 
+// Where a database without term lists keeps the docids it hides: 4 bytes
+// each, least significant first, in increasing order.
+const char HIDDEN_KEY[] = "wts.hidden";
+
+std::string encode_docids(const std::vector<Xapian::docid> &ids) {
+    std::string out;
+    out.reserve(ids.size() * 4);
+    for (Xapian::docid id : ids)
+        for (int b = 0; b < 4; b++) out += static_cast<char>((id >> (8 * b)) & 0xff);
+    return out;
+}
+
+std::vector<Xapian::docid> decode_docids(const std::string &bytes) {
+    if (bytes.size() % 4) throw Xapian::DatabaseCorruptError("list of hidden documents of a bad size");
+    std::vector<Xapian::docid> ids(bytes.size() / 4);
+    for (size_t i = 0; i < ids.size(); i++) {
+        Xapian::docid id = 0;
+        for (int b = 0; b < 4; b++) id |= static_cast<Xapian::docid>(static_cast<unsigned char>(bytes[4 * i + b])) << (8 * b);
+        if (id == 0 || (i && id <= ids[i - 1])) throw Xapian::DatabaseCorruptError("list of hidden documents out of order");
+        ids[i] = id;
+    }
+    return ids;
+}
+
+bool is_hidden(const wts_xdb *db, Xapian::docid id) {
+    return !db->hidden.empty() && std::binary_search(db->hidden.begin(), db->hidden.end(), id);
+}
+
+// Whether the glass database in dir exists and was built without term
+// lists (Xapian tells it only from its files).
+bool without_termlists(const std::string &dir) {
+    struct stat sb;
+    return ::stat((dir + "/iamglass").c_str(), &sb) == 0 && ::stat((dir + "/termlist.glass").c_str(), &sb) != 0;
+}
+
+// Reads the hidden documents of every shard, numbered as in the combined
+// database (Xapian interleaves shards: shard i of n holds i+1, n+i+1, ...).
+void load_hidden(wts_xdb *db) {
+    db->hidden.clear();
+    db->hidden_by_uuid.clear();
+    if (db->shards.empty()) {
+        if (!db->may_hide.empty() && db->may_hide[0]) db->hidden = decode_docids(db->db.get_metadata(HIDDEN_KEY));
+        return;
+    }
+    const Xapian::docid n = static_cast<Xapian::docid>(db->shards.size());
+    for (Xapian::docid i = 0; i < n; i++) {
+        if (!db->may_hide[i]) continue;
+        std::vector<Xapian::docid> local = decode_docids(db->shards[i].get_metadata(HIDDEN_KEY));
+        if (local.empty()) continue;
+        for (Xapian::docid id : local) db->hidden.push_back((id - 1) * n + i + 1);
+        if (!db->hidden_by_uuid.emplace(db->shards[i].get_uuid(), std::move(local)).second)
+            throw Xapian::DatabaseCorruptError("two shards of " + db->path + " are copies of one database");
+    }
+    std::sort(db->hidden.begin(), db->hidden.end());
+}
+
+// Whether term indexes a document that is not hidden.
+bool has_live_posting(const wts_xdb *db, const std::string &term) {
+    for (auto p = db->db.postlist_begin(term); p != db->db.postlist_end(term); ++p)
+        if (!is_hidden(db, *p)) return true;
+    return false;
+}
+
+// The hidden documents of a database, matched, to be taken out of a match
+// with OP_AND_NOT (weighing nothing, they change no weight, and facets and
+// counts leave them out).  Not a MatchDecider: Xapian 1.4 hands a decider
+// the document's docid within its shard, without saying which shard.
+class HiddenDocs : public Xapian::PostingSource {
+  public:
+    explicit HiddenDocs(const wts_xdb *db) : db_(db) {}
+    void init(const Xapian::Database &db) override {
+        ids_ = &none_;
+        if (db_->shards.empty()) {
+            ids_ = &db_->hidden;
+        } else {  // one shard: which one, by its uuid
+            auto it = db_->hidden_by_uuid.find(db.get_uuid());
+            if (it != db_->hidden_by_uuid.end()) ids_ = &it->second;
+        }
+        at_ = 0;
+        started_ = false;
+    }
+    Xapian::doccount get_termfreq_min() const override { return count(); }
+    Xapian::doccount get_termfreq_est() const override { return count(); }
+    Xapian::doccount get_termfreq_max() const override { return count(); }
+    void next(double) override {
+        if (started_) at_++;
+        started_ = true;
+    }
+    void skip_to(Xapian::docid did, double) override {
+        started_ = true;
+        if (at_ < ids_->size() && (*ids_)[at_] < did)
+            at_ = static_cast<size_t>(std::lower_bound(ids_->begin() + at_, ids_->end(), did) - ids_->begin());
+    }
+    bool at_end() const override { return started_ && at_ >= ids_->size(); }
+    Xapian::docid get_docid() const override { return (*ids_)[at_]; }
+    Xapian::PostingSource *clone() const override { return new HiddenDocs(db_); }
+
+  private:
+    Xapian::doccount count() const { return static_cast<Xapian::doccount>(ids_->size()); }
+    const wts_xdb *db_;
+    const std::vector<Xapian::docid> none_;
+    const std::vector<Xapian::docid> *ids_ = &none_;
+    size_t at_ = 0;
+    bool started_ = false;
+};
+
+// q without db's hidden documents.
+Xapian::Query without_hidden(const wts_xdb *db, const Xapian::Query &q) {
+    if (db->hidden.empty()) return q;
+    return Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query((new HiddenDocs(db))->release()));
+}
+
 // Counts the '\n'-ended keys held in one value slot of every match seen.
 class KeyListSpy : public Xapian::MatchSpy {
   public:
@@ -254,7 +378,6 @@ const char *wts_status_name(wts_status st) {
     case WTS_ERR_NO_MEMORY: return "out of memory";
     case WTS_ERR_PARSE: return "parse error";
     case WTS_ERR_INTERNAL: return "internal error";
-    case WTS_ERR_APPEND_ONLY: return "append only";
     }
     return "unknown status";
 }
@@ -337,6 +460,8 @@ void open_shards(wts_xdb *db, const std::string &path) {
     if (!read_whole(path + "/" + STUB_NAME, text)) {
         db->stub.clear();
         db->db = Xapian::Database(path, Xapian::DB_BACKEND_GLASS);
+        db->may_hide.assign(1, without_termlists(path));
+        load_hidden(db);
         return;
     }
     std::vector<std::string> names;
@@ -344,14 +469,17 @@ void open_shards(wts_xdb *db, const std::string &path) {
     if (!parse_stub(text, names, generation))
         throw Xapian::DatabaseCorruptError("unreadable shard list " + path + "/" + STUB_NAME);
     Xapian::Database all;
+    db->may_hide.clear();
     for (const std::string &name : names) {
         const std::string shard = name[0] == '/' ? name : path + "/" + name;
         db->shards.emplace_back(shard, Xapian::DB_BACKEND_GLASS);
+        db->may_hide.push_back(without_termlists(shard));
         all.add_database(db->shards.back());
     }
     db->db = all;
     db->stub = text;
     db->generation = generation;
+    load_hidden(db);
 }
 
 }  // namespace
@@ -390,8 +518,11 @@ wts_status wts_xdb_reopen(wts_xdb *db, int *changed) {
             open_shards(db, db->path);  // shards were replaced (compacted)
             c = true;
         } else {
+            // the shards share the combined database's internals: a
+            // shard reopened later may move it on further
             c = db->db.reopen();
-            for (auto &shard : db->shards) shard.reopen();
+            for (auto &shard : db->shards) c = shard.reopen() || c;
+            if (c) load_hidden(db);
         }
         if (changed) *changed = c ? 1 : 0;
     });
@@ -399,7 +530,16 @@ wts_status wts_xdb_reopen(wts_xdb *db, int *changed) {
 
 wts_status wts_xdb_doccount(wts_xdb *db, uint32_t *out) {
     if (!db || !out) return WTS_ERR_INVALID;
-    WTS_GUARD(db->message, *out = db->db.get_doccount());
+    WTS_GUARD(db->message, {
+        const Xapian::doccount all = db->db.get_doccount();
+        *out = all > db->hidden.size() ? static_cast<uint32_t>(all - db->hidden.size()) : 0;
+    });
+}
+
+wts_status wts_xdb_hidden_count(wts_xdb *db, uint32_t *out) {
+    if (!db || !out) return WTS_ERR_INVALID;
+    *out = static_cast<uint32_t>(db->hidden.size());
+    return WTS_OK;
 }
 
 wts_status wts_xdb_revision(wts_xdb *db, uint64_t *out) {
@@ -457,6 +597,9 @@ wts_status wts_xdb_terms(wts_xdb *db, const char *prefix, wts_xterm_cb cb,
     WTS_GUARD(db->message, {
         for (auto t = db->db.allterms_begin(pfx); t != db->db.allterms_end(pfx); ++t) {
             const std::string term = *t;
+            // a term of hidden documents only is not in the index any more;
+            // one held by more documents than are hidden has a live one
+            if (t.get_termfreq() <= db->hidden.size() && !has_live_posting(db, term)) continue;
             if (cb(ud, term.data(), term.size(), t.get_termfreq())) break;
         }
     });
@@ -481,7 +624,7 @@ wts_status wts_xdb_postings(wts_xdb *db, const char *term, wts_xdocid_cb cb,
     if (!db || !term || !cb) return WTS_ERR_INVALID;
     WTS_GUARD(db->message, {
         for (auto p = db->db.postlist_begin(term); p != db->db.postlist_end(term); ++p)
-            if (cb(ud, *p)) break;
+            if (!is_hidden(db, *p) && cb(ud, *p)) break;
     });
 }
 
@@ -679,7 +822,14 @@ wts_status wts_xcompact_merge(const char *const *srcs, size_t n, const char *dst
     std::string msg;
     try {
         Xapian::Database in;
-        for (size_t i = 0; i < n; i++) in.add_database(Xapian::Database(srcs[i], Xapian::DB_BACKEND_GLASS));
+        for (size_t i = 0; i < n; i++) {
+            Xapian::Database src(srcs[i], Xapian::DB_BACKEND_GLASS);
+            // numbered anew, the documents would no longer be those hidden
+            if (!src.get_metadata(HIDDEN_KEY).empty())
+                throw Xapian::InvalidArgumentError(std::string(srcs[i]) +
+                                                   " hides replaced or removed documents: it cannot be merged");
+            in.add_database(src);
+        }
         MergingCompactor merge(union_prefix ? union_prefix : "");
         in.compact(dst, Xapian::Compactor::FULLER, COMPACT_BLOCK_SIZE, merge);
         return WTS_OK;
@@ -689,6 +839,37 @@ wts_status wts_xcompact_merge(const char *const *srcs, size_t n, const char *dst
         return st;
     }
 }
+
+}  // extern "C"
+
+namespace {
+
+// Removes every document indexed by term.  Xapian removes a document by
+// its term list; without one, the document is hidden instead.
+void remove_documents(wts_xwriter *w, const std::string &term) {
+    if (w->termlists) {
+        w->db.delete_document(term);
+        return;
+    }
+    std::vector<Xapian::docid> &hidden = w->view.hidden;
+    for (auto p = w->db.postlist_begin(term); p != w->db.postlist_end(term); ++p) {
+        const auto at = std::lower_bound(hidden.begin(), hidden.end(), *p);
+        if (at != hidden.end() && *at == *p) continue;
+        hidden.insert(at, *p);
+        w->hidden_changed = true;
+    }
+}
+
+// Puts the hidden documents where readers find them, with what commits.
+void store_hidden(wts_xwriter *w) {
+    if (!w->hidden_changed) return;
+    w->db.set_metadata(HIDDEN_KEY, encode_docids(w->view.hidden));
+    w->hidden_changed = false;
+}
+
+}  // namespace
+
+extern "C" {
 
 /* ---- writer ---- */
 
@@ -710,12 +891,13 @@ wts_status wts_xwriter_open_flags(const char *path, unsigned flags, wts_xwriter 
         const std::string dir(path);
         struct stat sb;
         const bool exists = ::stat((dir + "/iamglass").c_str(), &sb) == 0;
-        w->termlists = exists ? ::stat((dir + "/termlist.glass").c_str(), &sb) == 0
-                              : !(flags & WTS_XWRITER_NO_TERMLISTS);
+        w->termlists = exists ? !without_termlists(dir) : !(flags & WTS_XWRITER_NO_TERMLISTS);
         w->db = Xapian::WritableDatabase(
             path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS |
                       (w->termlists ? 0 : Xapian::DB_NO_TERMLIST));
         w->view.db = w->db;
+        w->view.may_hide.assign(1, !w->termlists);
+        load_hidden(&w->view);
         *out = w;
         return WTS_OK;
     } catch (...) {
@@ -730,6 +912,7 @@ wts_status wts_xwriter_close(wts_xwriter *w) {
     if (!w) return WTS_OK;
     wts_status st = WTS_OK;
     try {
+        store_hidden(w);  // close commits what is pending
         w->db.close();
     } catch (...) {
         st = map_current_exception(w->message);
@@ -747,37 +930,25 @@ wts_xdb *wts_xwriter_db(wts_xwriter *w) { return w ? &w->view : nullptr; }
 
 int wts_xwriter_has_termlists(const wts_xwriter *w) { return w && w->termlists ? 1 : 0; }
 
-namespace {
-
-// Whether an index without term lists holds term: what Xapian would then
-// have to remove, and cannot (checked first, so that nothing changes).
-bool cannot_remove(wts_xwriter *w, const char *term) {
-    if (w->termlists || !w->db.term_exists(term)) return false;
-    w->message = std::string("the index keeps no term lists: it cannot replace or remove the document of ") + term;
-    return true;
-}
-
-}  // namespace
 
 wts_status wts_xwriter_add(wts_xwriter *w, const wts_xdoc *doc,
                            const char *unique_term, wts_docid *id) {
     if (!w || !doc) return WTS_ERR_INVALID;
     WTS_GUARD(w->message, {
-        if (unique_term && *unique_term && cannot_remove(w, unique_term)) return WTS_ERR_APPEND_ONLY;
-        // without term lists, the term was just seen to be absent
-        Xapian::docid d = unique_term && *unique_term && w->termlists
-                              ? w->db.replace_document(unique_term, doc->doc)
-                              : w->db.add_document(doc->doc);
+        Xapian::docid d;
+        if (unique_term && *unique_term && w->termlists) {
+            d = w->db.replace_document(unique_term, doc->doc);
+        } else {
+            if (unique_term && *unique_term) remove_documents(w, unique_term);
+            d = w->db.add_document(doc->doc);
+        }
         if (id) *id = d;
     });
 }
 
 wts_status wts_xwriter_delete_term(wts_xwriter *w, const char *term) {
     if (!w || !term || !*term) return WTS_ERR_INVALID;
-    WTS_GUARD(w->message, {
-        if (cannot_remove(w, term)) return WTS_ERR_APPEND_ONLY;
-        w->db.delete_document(term);
-    });
+    WTS_GUARD(w->message, remove_documents(w, term));
 }
 
 wts_status wts_xwriter_set_metadata(wts_xwriter *w, const char *key,
@@ -794,7 +965,10 @@ wts_status wts_xwriter_add_spelling(wts_xwriter *w, const char *word,
 
 wts_status wts_xwriter_commit(wts_xwriter *w) {
     if (!w) return WTS_ERR_INVALID;
-    WTS_GUARD(w->message, w->db.commit());
+    WTS_GUARD(w->message, {
+        store_hidden(w);
+        w->db.commit();
+    });
 }
 
 /* ---- queries ---- */
@@ -1030,7 +1204,7 @@ wts_status run_search(wts_xdb *db, const wts_xquery *q, const wts_xsearch_opts *
     try {
         m = new wts_xmset();
         Xapian::Enquire enquire(db->db);
-        enquire.set_query(q->shape->q);
+        enquire.set_query(without_hidden(db, q->shape->q));
         // Facets count what the match examines: with them, Xapian collapses.
         const bool own_collapse = opts->collapse_slot >= 0 && opts->facet_slot < 0;
         if (opts->collapse_slot >= 0 && !own_collapse)
@@ -1257,7 +1431,7 @@ wts_status wts_xdb_sample(wts_xdb *db, const wts_xquery *q, uint32_t n, double t
     WTS_GUARD(db->message, {
         IndexOrder order;
         Xapian::Query ordered(Xapian::Query::OP_AND,
-                              Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->shape->q, 0.0),
+                              Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, without_hidden(db, q->shape->q), 0.0),
                               Xapian::Query(&order));
         Xapian::Enquire enquire(db->db);
         enquire.set_query(ordered);
@@ -1915,7 +2089,7 @@ wts_status wts_xdb_value_sum(wts_xdb *db, unsigned slot, uint64_t *sum) {
     if (!db || !sum) return WTS_ERR_INVALID;
     WTS_GUARD(db->message, {
         for (auto v = db->db.valuestream_begin(slot); v != db->db.valuestream_end(slot); ++v)
-            *sum += std::strtoull((*v).c_str(), nullptr, 10);
+            if (!is_hidden(db, v.get_docid())) *sum += std::strtoull((*v).c_str(), nullptr, 10);
     });
 }
 

@@ -43,9 +43,7 @@ typedef enum wts_status {
     WTS_ERR_IO,         /* a file or database operation failed */
     WTS_ERR_NO_MEMORY,  /* out of memory */
     WTS_ERR_PARSE,      /* input text (query, file, config) is malformed */
-    WTS_ERR_INTERNAL,   /* anything else; the message says what */
-    WTS_ERR_APPEND_ONLY /* an index without term lists cannot replace or
-                           remove a document it holds */
+    WTS_ERR_INTERNAL    /* anything else; the message says what */
 } wts_status;
 
 /* A short fixed English name for a status ("locked", "no index", ...). */
@@ -84,7 +82,14 @@ const char *wts_xdb_message(const wts_xdb *db);
 /* Moves to the newest committed revision; *changed (may be NULL) tells
  * whether there was a newer one. */
 wts_status wts_xdb_reopen(wts_xdb *db, int *changed);
+/* Documents the index answers with: hidden ones are not counted. */
 wts_status wts_xdb_doccount(wts_xdb *db, uint32_t *out);
+/* Documents held but hidden, replaced or removed in a database without
+ * term lists (wts_xwriter_open_flags).  Every reading call leaves them
+ * out: searches, samples, postings, terms held by them alone, value sums.
+ * Term frequencies and Xapian's weights still count them, until the
+ * database is written again without them. */
+wts_status wts_xdb_hidden_count(wts_xdb *db, uint32_t *out);
 wts_status wts_xdb_revision(wts_xdb *db, uint64_t *out);
 /* *out is malloc'd, caller frees; a missing key gives "" (not an error). */
 wts_status wts_xdb_get_metadata(wts_xdb *db, const char *key, char **out);
@@ -145,7 +150,8 @@ wts_status wts_xcompact(const char *src, const char *dst, char **errmsg);
  * wts_xcompact, their documents numbered anew in the order given.  A
  * metadata key held by several: for keys starting with union_prefix (NULL:
  * none), the space-separated words of all, each once, in the order met;
- * for others, the first one's value. */
+ * for others, the first one's value.  A source hiding documents cannot be
+ * merged (WTS_ERR_INVALID): numbered anew, they would no longer be hidden. */
 wts_status wts_xcompact_merge(const char *const *srcs, size_t n, const char *dst,
                               const char *union_prefix, char **errmsg);
 
@@ -161,11 +167,11 @@ wts_status wts_xwriter_open(const char *path, wts_xwriter **out,
 /* Flags of wts_xwriter_open_flags. */
 #define WTS_XWRITER_NO_TERMLISTS 1u
 /* As wts_xwriter_open; with WTS_XWRITER_NO_TERMLISTS a database created
- * here keeps no term list per document: it is smaller, and new documents
- * can be added to it, but one it holds can never be replaced
- * or removed (wts_xwriter_add and wts_xwriter_delete_term then give
- * WTS_ERR_APPEND_ONLY and change nothing).  An existing database stays
- * as it was created, whatever the flags. */
+ * here keeps no term list per document: it is smaller, but Xapian cannot
+ * take a document out of it.  A document replaced or removed there is
+ * hidden instead: it stays in the files, and every reader of the database
+ * leaves it out of every answer (see wts_xdb_hidden_count).  An existing
+ * database stays as it was created, whatever the flags. */
 wts_status wts_xwriter_open_flags(const char *path, unsigned flags,
                                   wts_xwriter **out, char **errmsg);
 /* 1 when the database keeps term lists, 0 when not (see
