@@ -269,15 +269,15 @@ for i in "${!sizes[@]}"; do
         rec "$size" "$run" wts_index_skipped "${skipped:-0}"
         log "size $size run $run: wtosearch re-index (unchanged)"
         OK_RC=1 timed "$size" "$run" wts_reindex "$L/reindex" "$WTS" index --db "$db" "$corpus"
-        log "size $size run $run: wtosearch index --no-termlists, and its queries (qlat.py)"
-        ldb=$WORK/wts-lean-$size
-        rm -rf "$ldb"
-        OK_RC=1 timed "$size" "$run" wts_lean_index "$L/index-lean" "$WTS" index --no-termlists --db "$ldb" "$corpus"
-        rec "$size" "$run" wts_lean_index_bytes "$(du -sb "$ldb" | cut -f1)"
-        j=$(python3 "$ROOT/bench/speed/qlat.py" "$WTS" "$ldb" "$QUERIES")
-        echo "$j" > "$L/qlat-lean.json"
-        for k in p50 p99; do rec "$size" "$run" "wts_lean_q_${k}_ms" "$(jget "$j" ${k}_ms)"; done
-        rm -rf "$ldb"
+        log "size $size run $run: wtosearch index --termlists, and its queries (qlat.py)"
+        tdb=$WORK/wts-termlists-$size
+        rm -rf "$tdb"
+        OK_RC=1 timed "$size" "$run" wts_tl_index "$L/index-termlists" "$WTS" index --termlists --db "$tdb" "$corpus"
+        rec "$size" "$run" wts_tl_index_bytes "$(du -sb "$tdb" | cut -f1)"
+        j=$(python3 "$ROOT/bench/speed/qlat.py" "$WTS" "$tdb" "$QUERIES")
+        echo "$j" > "$L/qlat-termlists.json"
+        for k in p50 p99; do rec "$size" "$run" "wts_tl_q_${k}_ms" "$(jget "$j" ${k}_ms)"; done
+        rm -rf "$tdb"
 
         log "size $size run $run: queries, whole file through batch --threads 1"
         t0=$(now)

@@ -239,16 +239,16 @@ def main():
             "{:.2f}×")
         row("**wtosearch re-index**, unchanged tree", "wall time, s", list(runs(size, "wts_reindex_s").values()),
             "{:.2f}")
-        if runs(size, "wts_lean_index_s"):
-            row("**wtosearch index --no-termlists**", "wall time, s",
-                list(runs(size, "wts_lean_index_s").values()), "{:.1f}")
+        if runs(size, "wts_tl_index_s"):
+            row("**wtosearch index --termlists**", "wall time, s",
+                list(runs(size, "wts_tl_index_s").values()), "{:.1f}")
             row("", "MB/s of raw text",
-                per_run(size, lambda t, b: b / MB / t, "wts_lean_index_s", "raw_bytes"), "{:.2f}")
+                per_run(size, lambda t, b: b / MB / t, "wts_tl_index_s", "raw_bytes"), "{:.2f}")
             row("", "index size / raw text",
-                per_run(size, lambda b, r: b / r, "wts_lean_index_bytes", "raw_bytes"), "{:.2f}×")
-            row("", "queries in one process (qlat.py): p50, ms", list(runs(size, "wts_lean_q_p50_ms").values()),
+                per_run(size, lambda b, r: b / r, "wts_tl_index_bytes", "raw_bytes"), "{:.2f}×")
+            row("", "queries in one process (qlat.py): p50, ms", list(runs(size, "wts_tl_q_p50_ms").values()),
                 "{:.2f}")
-            row("", "p99, ms", list(runs(size, "wts_lean_q_p99_ms").values()), "{:.2f}")
+            row("", "p99, ms", list(runs(size, "wts_tl_q_p99_ms").values()), "{:.2f}")
         row("**wtosearch queries in one process**: `batch --threads 1 --unbuffered`, one line at a time",
             "mean, ms", list(runs(size, "wts_q_mean_ms").values()), "{:.2f}")
         row("", "p50, ms", list(runs(size, "wts_q_p50_ms").values()), "{:.2f}")
@@ -348,9 +348,6 @@ def main():
                med(size, lambda k: k * 1024 / MB, "wts_index_rss_all_kb"), lambda v: v <= 600, "{:.0f} MB")
         target("index ≤ 2.5× raw text", med(size, lambda b, r: b / r, "wts_index_bytes", "raw_bytes"),
                lambda v: v <= 2.5, "{:.2f}×")
-        if runs(size, "wts_lean_index_s"):
-            target("index ≤ 2.5× raw text, written with --no-termlists",
-                   med(size, lambda b, r: b / r, "wts_lean_index_bytes", "raw_bytes"), lambda v: v <= 2.5, "{:.2f}×")
         target("unchanged re-index ≤ 2 s", med(size, lambda t: t, "wts_reindex_s"), lambda v: v <= 2, "{:.2f} s")
         target("query p50 ≤ 3 ms", med(size, lambda t: t, "wts_q_p50_ms"), lambda v: v <= 3, "{:.2f} ms")
         target("query p99 ≤ 15 ms", med(size, lambda t: t, "wts_q_p99_ms"), lambda v: v <= 15, "{:.2f} ms")
