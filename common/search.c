@@ -237,6 +237,7 @@ char *wts_snippet(const wts_query *q, const char *text, size_t len, wts_lang tex
  * words of 6 letters or more), the most frequent first.  Read from the
  * index's own words, so indexing pays nothing for it. */
 typedef struct near_ctx {
+    wts_xdb *db;
     const char *word;
     size_t len;
     size_t best_d;
@@ -275,7 +276,9 @@ static int consider(void *ud, const char *term, size_t len, uint32_t freq) {
     if (diff > cap) return 0;
     size_t d = edit_distance(c->word, c->len, term, len, cap);
     if (d == 0 || d > cap) return 0;
-    if (d < c->best_d || (d == c->best_d && freq > c->best_f)) {
+    int live = 0;
+    if ((d < c->best_d || (d == c->best_d && freq > c->best_f)) && wts_xdb_term_live(c->db, term, len, &live) == WTS_OK &&
+        live) {
         c->best_d = d;
         c->best_f = freq;
         wts_buf_reset(&c->best);
@@ -288,8 +291,9 @@ static char *correction(wts_xdb *db, const char *word) {
     size_t len = strlen(word);
     if (len < 4) return NULL;
     char prefix[3] = {word[0], word[1], '\0'};
-    near_ctx c = {word, len, 99, 0, WTS_BUF_INIT, 0};
-    if (wts_xdb_terms(db, prefix, consider, &c) != WTS_OK || !c.best.len) {
+    near_ctx c = {db, word, len, 99, 0, WTS_BUF_INIT, 0};
+    /* of the many terms walked, few are kept: those are asked if live */
+    if (wts_xdb_terms_stored(db, prefix, consider, &c) != WTS_OK || !c.best.len) {
         wts_buf_free(&c.best);
         return NULL;
     }

@@ -521,6 +521,7 @@ class T04bShards(unittest.TestCase):
                 f.write('1. The Group heard about the frondimax initiative.\n')
             r = run('index', '--db', db, '--termlists', corpus)
             self.assertEqual((r.rc, summary(r)[0]), (0, 1), r)
+            self.assertEqual(search(db, 'frondimix').get('suggestion'), 'frondimax')
             self.assertIn('created without term lists and stays so: --termlists applies to an index created new',
                           r.err, r)
             # an index made with term lists keeps them, and says so
@@ -549,6 +550,8 @@ class T04bShards(unittest.TestCase):
             self.assertIn(', 1 removed', r.out, r)
             self.assertEqual(self.stub(db), before)
             self.assertEqual(paras(db, 'frondimax'), [])
+            # nor is a word held by hidden documents alone suggested
+            self.assertEqual(search(db, 'frondimix').get('suggestion'), None)
             self.same_as_fresh(db, corpus, tmp)
             # more than a quarter of the shard hidden: it is written again
             texts = sorted(f for f in os.listdir(corpus) if f.endswith('.txt'))

@@ -1396,6 +1396,19 @@ static void test_no_termlists(void) {
     CHECK_INT_EQ(wts_xdb_open(path, &db, NULL), WTS_OK);
     if (!db) return;
     CHECK_STR_EQ(hidden_view(db), want);
+    term_acc stored;
+    term_acc_init(&stored, 0);
+    CHECK_INT_EQ(wts_xdb_terms_stored(db, "Q", collect_term, &stored), WTS_OK);
+    CHECK_STR_EQ(stored.text, "Q1:2,Q2:1,Q3:1,Q4:1,Q7:1,");
+    static const struct {
+        const char *term;
+        int live;
+    } lives[] = {{"Q1", 1}, {"Q2", 0}, {"Q7", 0}, {"Q4", 1}, {"cherry", 0}, {"apple", 1}, {"nowhere", 0}};
+    for (size_t i = 0; i < sizeof lives / sizeof lives[0]; i++) {
+        int live = -1;
+        CHECK_INT_EQ(wts_xdb_term_live(db, lives[i].term, strlen(lives[i].term), &live), WTS_OK);
+        CHECK_INT_EQ(live, lives[i].live);
+    }
     /* it stays as it was created, whatever the next writer's flags */
     w = NULL;
     CHECK_INT_EQ(wts_xwriter_open(path, &w, NULL), WTS_OK);
@@ -1497,6 +1510,10 @@ static void test_no_termlists(void) {
     CHECK_INT_EQ(wts_xwriter_close(w), WTS_OK);
     CHECK_INT_EQ(wts_xwriter_has_termlists(NULL), 0);
     CHECK_INT_EQ(wts_xdb_hidden_count(NULL, &n), WTS_ERR_INVALID);
+    int live = 7;
+    CHECK_INT_EQ(wts_xdb_term_live(NULL, "Q1", 2, &live), WTS_ERR_INVALID);
+    CHECK_INT_EQ(live, 0);
+    CHECK_INT_EQ(wts_xdb_terms_stored(NULL, "Q", collect_term, NULL), WTS_ERR_INVALID);
 }
 
 static void test_compact_merge(void) {

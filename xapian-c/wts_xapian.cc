@@ -590,18 +590,38 @@ wts_status wts_xdb_doc_value(wts_xdb *db, wts_docid id, unsigned slot,
               *value = dup_bytes(db->db.get_document(id).get_value(slot), len));
 }
 
+namespace {
+
+// Every term starting with pfx; only those of documents not hidden when
+// live_only (a term held by more documents than are hidden has one).
+void each_term(wts_xdb *db, const std::string &pfx, bool live_only, wts_xterm_cb cb, void *ud) {
+    for (auto t = db->db.allterms_begin(pfx); t != db->db.allterms_end(pfx); ++t) {
+        const std::string term = *t;
+        if (live_only && t.get_termfreq() <= db->hidden.size() && !has_live_posting(db, term)) continue;
+        if (cb(ud, term.data(), term.size(), t.get_termfreq())) break;
+    }
+}
+
+}  // namespace
+
 wts_status wts_xdb_terms(wts_xdb *db, const char *prefix, wts_xterm_cb cb,
                          void *ud) {
     if (!db || !cb) return WTS_ERR_INVALID;
-    const std::string pfx = prefix ? prefix : "";
+    WTS_GUARD(db->message, each_term(db, prefix ? prefix : "", true, cb, ud));
+}
+
+wts_status wts_xdb_terms_stored(wts_xdb *db, const char *prefix, wts_xterm_cb cb, void *ud) {
+    if (!db || !cb) return WTS_ERR_INVALID;
+    WTS_GUARD(db->message, each_term(db, prefix ? prefix : "", false, cb, ud));
+}
+
+wts_status wts_xdb_term_live(wts_xdb *db, const char *term, size_t len, int *live) {
+    if (live) *live = 0;
+    if (!db || !term || !live) return WTS_ERR_INVALID;
     WTS_GUARD(db->message, {
-        for (auto t = db->db.allterms_begin(pfx); t != db->db.allterms_end(pfx); ++t) {
-            const std::string term = *t;
-            // a term of hidden documents only is not in the index any more;
-            // one held by more documents than are hidden has a live one
-            if (t.get_termfreq() <= db->hidden.size() && !has_live_posting(db, term)) continue;
-            if (cb(ud, term.data(), term.size(), t.get_termfreq())) break;
-        }
+        const std::string t(term, len);
+        const Xapian::doccount tf = db->db.get_termfreq(t);
+        *live = tf > db->hidden.size() || (tf > 0 && has_live_posting(db, t)) ? 1 : 0;
     });
 }
 

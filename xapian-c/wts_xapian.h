@@ -109,6 +109,12 @@ typedef int (*wts_xdocid_cb)(void *ud, wts_docid id);
 /* Every term of the index starting with prefix, in byte order. */
 wts_status wts_xdb_terms(wts_xdb *db, const char *prefix, wts_xterm_cb cb,
                          void *ud);
+/* The same, also the terms held by hidden documents alone (see
+ * wts_xdb_hidden_count), without the lookup each of those costs: for a
+ * long walk that keeps few, which asks wts_xdb_term_live of those. */
+wts_status wts_xdb_terms_stored(wts_xdb *db, const char *prefix, wts_xterm_cb cb, void *ud);
+/* *live: 1 when term indexes a document that is not hidden, else 0. */
+wts_status wts_xdb_term_live(wts_xdb *db, const char *term, size_t len, int *live);
 /* Every metadata key starting with prefix, in byte order (the callback's
  * termfreq is 0). */
 wts_status wts_xdb_metadata_keys(wts_xdb *db, const char *prefix, wts_xterm_cb cb, void *ud);
