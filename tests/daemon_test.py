@@ -513,6 +513,22 @@ def test_live_reload(d):
     last = get_json(d.port, '/stats')['index']
     check(last['revision'] > after['revision'] and last['documents'] == after['documents'] + 1,
           'stats before %r after compaction %r' % (after, last))
+    # a changed file: its earlier version is no longer served (hidden, the
+    # index keeping no term lists), its new one is, and the count stays
+    word3 = 'plimsoval'
+    with open(os.path.join(newdir, 'reload-test.txt'), 'w') as f:
+        f.write('1. The Group turned to the %s programme instead.\n' % word3)
+    p = run_cli('index', '--db', DB, newdir)
+    check(p.returncode == 0 and p.stdout.startswith('indexed 1 document'), 'index: %s %s' % (p.stdout, p.stderr))
+    exited = time.monotonic()
+    old_hits = new_hits = None
+    while time.monotonic() < exited + 1.0 and (old_hits or not new_hits):
+        old_hits = json.loads(request(d.port, 'GET', search_path(word))[2])['hits']
+        new_hits = json.loads(request(d.port, 'GET', search_path(word3))[2])['hits']
+        time.sleep(0.02)
+    check(new_hits and not old_hits, 'after a change: old version %r, new one %r' % (old_hits, new_hits))
+    changed = get_json(d.port, '/stats')['index']
+    check(changed['documents'] == last['documents'], 'stats before %r after a change %r' % (last, changed))
 
 
 def test_missing_index(d):
