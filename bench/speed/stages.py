@@ -36,9 +36,9 @@ def main():
     # unwound to the top: a sample is still charged to the Xapian call it
     # is under when that call is on its stack.
     stages = [
-        ("Xapian commit (flushing postings, positions, termlists)",
+        ("Xapian commit (flushing postings, positions and, with --termlists, term lists)",
          ("wts_xwriter_commit", "Xapian::WritableDatabase::commit")),
-        ("Xapian replace_document (inverting one file, storing its record and termlist)",
+        ("Xapian add_document (inverting one file, storing its record)",
          ("wts_xwriter_add", "Xapian::WritableDatabase::add_document", "Xapian::WritableDatabase::replace_document")),
         ("Xapian delete_document (files gone)",
          ("wts_xwriter_delete_term", "Xapian::WritableDatabase::delete_document")),
