@@ -831,9 +831,14 @@ wts_status wts_index_check(const char *db_path, wts_buf *report, size_t *problem
         snprintf(b, sizeof b, "%zu", c.docs);
         problem(&c, "the index holds %s documents, the file records account for %s", a, b);
     }
+    uint32_t hidden = 0;
+    if (st == WTS_OK) st = wts_xdb_hidden_count(db, &hidden);
     if (st != WTS_OK) wts_buf_printf(report, "cannot read the index: %s\n", wts_xdb_message(db));
     else wts_buf_printf(report, "  %zu files, %zu paragraphs; records and documents agree: %s\n", c.files,
                         c.paragraphs, c.problems ? "no" : "yes");
+    if (st == WTS_OK && hidden)
+        wts_buf_printf(report, "  %u documents hidden: earlier versions of files changed or gone, kept in the "
+                               "shards until they are written again\n", hidden);
     wts_xdb_close(db);
     *problems += c.problems;
     return st;
