@@ -466,10 +466,10 @@ static json_t *index_json(sd_server *srv, sd_slot *slot) {
         return o;
     }
     uint64_t rev = 0;
-    uint32_t files = 0;
+    uint32_t files = 0, hidden = 0;
     char *updated = NULL;
     if (wts_xdb_revision(db, &rev) != WTS_OK || wts_xdb_doccount(db, &files) != WTS_OK ||
-        wts_xdb_get_metadata(db, WTS_META_UPDATED, &updated) != WTS_OK) {
+        wts_xdb_hidden_count(db, &hidden) != WTS_OK || wts_xdb_get_metadata(db, WTS_META_UPDATED, &updated) != WTS_OK) {
         json_object_set_new(o, "error", json_text(wts_xdb_message(db)));
         free(updated);
         sd_slot_reset(slot);
@@ -485,6 +485,7 @@ static json_t *index_json(sd_server *srv, sd_slot *slot) {
         }
     }
     json_object_set_new(o, "documents", json_integer(files)); /* an index document is a file */
+    json_object_set_new(o, "hidden", json_integer(hidden));   /* earlier versions of changed files */
     if (slot->paras_known) json_object_set_new(o, "paragraphs", json_integer((json_int_t)slot->paras));
     json_object_set_new(o, "revision", json_integer((json_int_t)rev));
     char *end = NULL;
