@@ -426,11 +426,11 @@ static wts_status prune(wts_indexer *ix, const char *dir) {
     return st;
 }
 
-static wts_status index_file(wts_indexer *ix, const char *real, const struct stat *sb, const manifest *local) {
+/* Indexes the file at real with the manifest fields m (NULL: none). */
+static wts_status index_file_as(wts_indexer *ix, const char *real, const struct stat *sb, const manifest_entry *m) {
     if (!owns(ix, real)) return WTS_OK;
     remember_seen(ix, real); /* kept, even if it cannot be read now: nothing indexed is lost */
     if (ix->shard.file_done) ix->shard.file_done(ix->shard.ud, (uint64_t)sb->st_size);
-    const manifest_entry *m = manifest_find(ix->have_global ? &ix->global : local, real);
     wts_buf key = WTS_BUF_INIT;
     wts_buf_printf(&key, "%s%s", WTS_META_FILE_PREFIX, real);
     if (key.len > 240) { /* metadata keys have a size limit too */
@@ -481,6 +481,10 @@ static wts_status index_file(wts_indexer *ix, const char *real, const struct sta
     wts_buf_free(&key);
     if (st != WTS_OK) return st;
     return maybe_commit(ix, false);
+}
+
+static wts_status index_file(wts_indexer *ix, const char *real, const struct stat *sb, const manifest *local) {
+    return index_file_as(ix, real, sb, manifest_find(ix->have_global ? &ix->global : local, real));
 }
 
 /* A directory entry: its name and its type as the listing gave it. */
@@ -638,7 +642,8 @@ static bool skipped_here(const wts_indexer *ix, const char *path) {
 }
 
 /* One file record of the index carried from: the file indexed again with
- * the manifest fields recorded for it, unless this indexer has met it, it
+ * the manifest fields recorded for it (not the run's manifest: the run
+ * did not name it), unless this indexer has met it, it
  * is another part's, or it is gone (a regular file no more). */
 static int carry_file(void *ud, const char *key, size_t len, uint32_t tf) {
     carry_ctx *c = ud;
@@ -659,8 +664,7 @@ static int carry_file(void *ud, const char *key, size_t len, uint32_t tf) {
             if (n) *slots[i] = wts_xstrndup(at, n);
             at = tab ? tab + 1 : at + n;
         }
-        manifest one = {&e, *r.hints ? 1 : 0};
-        c->st = index_file(c->ix, path, &sb, &one);
+        c->st = index_file_as(c->ix, path, &sb, *r.hints ? &e : NULL);
         manifest_entry_free(&e);
     }
     free(r.hints);

@@ -581,18 +581,23 @@ class T04bShards(unittest.TestCase):
                                ('f.txt', 'Delegations welcomed the glimmerbush guide.')):
                 with open(os.path.join(corpus, name), 'w', encoding='utf-8') as f:
                     f.write('1. ' + text + '\n')
+            with open(os.path.join(corpus, 'MANIFEST.tsv'), 'w', encoding='utf-8') as f:
+                f.write('path\tsymbol\nf.txt\tINF/MSME/W/98\n')
             db = os.path.join(tmp, 'db')
             r = run('index', '--db', db, '--shards', '1', corpus)
             self.assertEqual(r.rc, 1, r)  # a file skipped
+            self.assertEqual([base(h) for h in paras(db, 'symbol:INF/MSME/W/98')], ['f.txt'])
             # runs naming one file: the second hides 2 of 7, and the shard is
-            # written again from every file it holds, not only the one named
+            # written again from every file it holds (with what the manifest
+            # said of them), not only the one named
             for n in (2, 3):
                 with open(os.path.join(corpus, 'b.txt'), 'a', encoding='utf-8') as f:
                     f.write('%d. Item %d of the quorvane list.\n' % (n, n))
                 r = run('index', '--db', db, os.path.join(corpus, 'b.txt'))
                 self.assertEqual(r.rc, 0, r)
             self.assertIn('hides 2 of its 7 documents', r.err, r)
-            for q in ('cyber readiness', 'secretariat', 'single windows', 'glimmerbush', 'quorvane'):
+            for q in ('cyber readiness', 'secretariat', 'single windows', 'glimmerbush', 'quorvane',
+                      'symbol:INF/MSME/W/98'):
                 self.assertEqual(search(db, q)['total'], 1, q)
             c = run('check', '--db', db)
             self.assertEqual(c.rc, 0, c)
