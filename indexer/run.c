@@ -560,8 +560,16 @@ static int shard_main(shard_run *r) {
         wts_buf_free(&b);
     }
     uint32_t hidden = 0, held = 0;
-    /* an index that is one database has nowhere to be written beside */
-    bool rebuilt = st == WTS_OK && !p.termlists && r->compacted_name && mostly_hidden(r->shard_path, &hidden, &held);
+    bool rebuilt = st == WTS_OK && !p.termlists && mostly_hidden(r->shard_path, &hidden, &held);
+    if (rebuilt && !r->compacted_name) { /* one database: nowhere to write it again beside */
+        wts_buf b = WTS_BUF_INIT;
+        wts_buf_printf(&b, "index %s hides %u of its %u documents (their files changed or gone); index into a "
+                           "new directory to leave them out",
+                       r->root, hidden, held);
+        send_str(r->fd, MSG_NOTE, b.data);
+        wts_buf_free(&b);
+        rebuilt = false;
+    }
     if (rebuilt) {
         shard_pass again;
         wts_status rst = rebuild_shard(r, hidden, held, &p, &again, &rebuilt);

@@ -567,6 +567,33 @@ class T04bShards(unittest.TestCase):
             r = run('index', '--db', db, corpus)  # nothing new: nothing written again
             self.assertEqual((r.rc, summary(r)[0], r.err), (0, 0, ''), r)
 
+    def test_hidden_in_one_database(self):
+        """an index that is one database hides changed files too, and says when to start afresh"""
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = os.path.join(tmp, 'c')
+            os.mkdir(corpus)
+            for name in ('a.txt', 'b.txt', 'c.txt'):
+                with open(os.path.join(corpus, name), 'w', encoding='utf-8') as f:
+                    f.write('1. The file %s spoke of the wobblecrest plan.\n' % name)
+            made = os.path.join(tmp, 'made')
+            self.assertEqual(run('index', '--db', made, '--shards', '1', corpus).rc, 0)
+            db = os.path.join(tmp, 'one')  # a shard alone is one database, as an index before shards
+            shutil.copytree(os.path.join(made, self.stub(made)[0]), db)
+            with open(os.path.join(corpus, 'a.txt'), 'a', encoding='utf-8') as f:
+                f.write('2. It added the snorkelvane list.\n')
+            r = run('index', '--db', db, corpus)
+            self.assertEqual((r.rc, summary(r)[0], r.err), (0, 1, ''), r)
+            self.assertEqual([base(h) for h in paras(db, 'snorkelvane')], ['a.txt'])
+            self.assertEqual(search(db, 'wobblecrest')['total'], 3)
+            os.remove(os.path.join(corpus, 'b.txt'))
+            r = run('index', '--db', db, corpus)
+            self.assertEqual(r.rc, 0, r)
+            self.assertIn('index %s hides 2 of its 4 documents' % db, r.err, r)
+            self.assertEqual(sorted(base(h) for h in paras(db, 'wobblecrest')), ['a.txt', 'c.txt'])
+            c = run('check', '--db', db)
+            self.assertEqual(c.rc, 0, c)
+            self.assertIn('2 documents hidden', c.out, c)
+
     def test_hidden_rebuild_keeps_and_tells_once(self):
         """a shard written again keeps files other runs indexed, tells a skipped file once, counts the removed"""
         with tempfile.TemporaryDirectory() as tmp:
