@@ -361,6 +361,19 @@ EOF
                 stop_daemon
             fi
         fi
+
+        log "size $size run $run: wtosearch re-index with one file changed"
+        # on a copy of the index, which the query profile below reads as
+        # built; the file lies beside the corpus, which stays as it is
+        cdb=$db.changed extra=$WORK/changed-$size
+        rm -rf "$cdb" "$extra"
+        cp -a "$db" "$cdb"
+        mkdir -p "$extra"
+        printf '1.  The Group discussed a plan for small firms.\n' > "$extra/changed.en.txt"
+        "$WTS" index --db "$cdb" "$corpus" "$extra" > "$L/changed-first" 2>&1 || true
+        printf '2.  The plan was welcomed.\n' >> "$extra/changed.en.txt"
+        OK_RC=1 timed "$size" "$run" wts_changed "$L/changed" "$WTS" index --db "$cdb" "$corpus" "$extra"
+        rm -rf "$cdb" "$extra"
     done
 done
 

@@ -239,6 +239,9 @@ def main():
             "{:.2f}×")
         row("**wtosearch re-index**, unchanged tree", "wall time, s", list(runs(size, "wts_reindex_s").values()),
             "{:.2f}")
+        if runs(size, "wts_changed_s"):
+            row("**wtosearch re-index**, the tree with one file changed", "wall time, s",
+                list(runs(size, "wts_changed_s").values()), "{:.2f}")
         if runs(size, "wts_tl_index_s"):
             row("**wtosearch index --termlists**", "wall time, s",
                 list(runs(size, "wts_tl_index_s").values()), "{:.1f}")
