@@ -689,6 +689,12 @@ wts_status indexer_carry(wts_indexer *ix, const char *from_path, char **errmsg) 
     return st;
 }
 
+wts_status indexer_doc_counts(wts_indexer *ix, uint32_t *live, uint32_t *hidden) {
+    wts_xdb *view = wts_xwriter_db(ix->w);
+    wts_status st = wts_xdb_doccount(view, live);
+    return st == WTS_OK ? wts_xdb_hidden_count(view, hidden) : st;
+}
+
 bool indexer_has_termlists(const wts_indexer *ix) { return wts_xwriter_has_termlists(ix->w) != 0; }
 
 void wts_indexer_commit_every(wts_indexer *ix, uint32_t files) {

@@ -18,6 +18,8 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -69,6 +71,19 @@ static void send_msg(int fd, char type, const void *data, uint32_t len) {
 }
 
 static void send_str(int fd, char type, const char *s) { send_msg(fd, type, s, (uint32_t)strlen(s)); }
+
+/* A note for stderr, formatted as printf does. */
+static void send_note(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void send_note(int fd, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) >= 0) {
+        send_str(fd, MSG_NOTE, s);
+        free(s);
+    }
+    va_end(ap);
+}
 
 /* ---- shard directories ---- */
 
@@ -190,18 +205,6 @@ static void report_file(void *ud, uint64_t bytes) {
     send_msg(r->fd, MSG_FILE, &bytes, sizeof bytes);
 }
 
-static bool worth_compacting(const shard_run *r, const wts_index_stats *s) {
-    if (!r->compacted_name || r->job->compact < 0) return false;
-    if (r->job->compact > 0) return s->files_indexed + s->files_removed > 0;
-    if (s->files_indexed == 0) return false;
-    wts_xdb *db = NULL;
-    uint32_t docs = 0;
-    if (wts_xdb_open(r->shard_path, &db, NULL) != WTS_OK) return false;
-    bool ok = wts_xdb_doccount(db, &docs) == WTS_OK;
-    wts_xdb_close(db);
-    return ok && (uint64_t)s->files_indexed * 10 >= docs; /* a tenth or more of its files is new */
-}
-
 /* Adds the file counts of t to those of to. */
 static void stats_add(wts_index_stats *to, const wts_index_stats *t) {
     to->files_indexed += t->files_indexed;
@@ -215,9 +218,26 @@ static void stats_add(wts_index_stats *to, const wts_index_stats *t) {
 typedef struct shard_pass {
     wts_index_stats stats;
     wts_strlist skipped;
-    char *message;  /* why it failed */
-    bool termlists; /* the shard keeps term lists */
+    char *message;       /* why it failed */
+    bool termlists;      /* the shard keeps term lists */
+    bool counted;        /* live and hidden are known */
+    uint32_t live;       /* documents it answers with, after the pass */
+    uint32_t hidden;     /* documents it hides (wts_xdb_hidden_count) */
 } shard_pass;
+
+static bool worth_compacting(const shard_run *r, const shard_pass *p) {
+    const wts_index_stats *s = &p->stats;
+    if (!r->compacted_name || r->job->compact < 0) return false;
+    if (r->job->compact > 0) return s->files_indexed + s->files_removed > 0;
+    /* a tenth or more of its files is new */
+    return s->files_indexed > 0 && p->counted && (uint64_t)s->files_indexed * 10 >= p->live;
+}
+
+/* Whether the shard hides more than a quarter of the documents it holds
+ * (see rebuild_shard). */
+static bool mostly_hidden(const shard_pass *p) {
+    return p->counted && (uint64_t)p->hidden * 4 > (uint64_t)p->live + p->hidden;
+}
 
 static void shard_pass_free(shard_pass *p) {
     wts_strlist_free(&p->skipped);
@@ -259,6 +279,7 @@ static wts_status index_pass(shard_run *r, const char *path, unsigned flags, con
     if (st == WTS_OK && carry_from) st = indexer_carry(ix, carry_from, &carry_msg);
     const wts_strlist *sk = wts_indexer_skipped(ix);
     for (size_t i = 0; i < sk->n; i++) wts_strlist_add(&p->skipped, sk->v[i]);
+    p->counted = indexer_doc_counts(ix, &p->live, &p->hidden) == WTS_OK; /* as close will commit them */
     wts_status cst = wts_indexer_close(ix, &p->stats, &close_msg); /* keeps what was added */
     if (st == WTS_OK) st = cst;
     if (st != WTS_OK) {
@@ -281,11 +302,8 @@ static void compact_shard(const shard_run *r) {
     if (xs == WTS_OK) {
         send_str(r->fd, MSG_COMPACTED, r->compacted_name);
     } else {
-        wts_buf b = WTS_BUF_INIT;
-        wts_buf_printf(&b, "could not compact shard %s (kept as it is): %s", r->shard_path,
-                       cmsg ? cmsg : wts_status_name(xs));
-        send_str(r->fd, MSG_NOTE, b.data);
-        wts_buf_free(&b);
+        send_note(r->fd, "could not compact shard %s (kept as it is): %s", r->shard_path,
+                  cmsg ? cmsg : wts_status_name(xs));
         remove_shard_dir(dst);
     }
     free(cmsg);
@@ -356,17 +374,14 @@ static char *skipped_but_held(const char *path, const wts_strlist *skipped) {
 /* Says that the shard stays as it is, hiding what it hides: lost, a file
  * it holds that could not be indexed again (NULL: unknown). */
 static void not_written_again(const shard_run *r, const char *lost, uint32_t hidden) {
-    wts_buf b = WTS_BUF_INIT;
     if (lost)
-        wts_buf_printf(&b, "shard %s not written again: %s could not be indexed again, and its earlier version "
-                           "stays; the shard still hides %u documents",
-                       r->shard_path, lost, hidden);
+        send_note(r->fd, "shard %s not written again: %s could not be indexed again, and its earlier version "
+                         "stays; the shard still hides %u documents",
+                  r->shard_path, lost, hidden);
     else
-        wts_buf_printf(&b, "shard %s not written again: the files it holds could not be compared with those of "
-                           "the new one; the shard still hides %u documents",
-                       r->shard_path, hidden);
-    send_str(r->fd, MSG_NOTE, b.data);
-    wts_buf_free(&b);
+        send_note(r->fd, "shard %s not written again: the files it holds could not be compared with those of "
+                         "the new one; the shard still hides %u documents",
+                  r->shard_path, hidden);
 }
 
 /* One part of a shard written again: its files into path, the skipped
@@ -444,11 +459,8 @@ static wts_status rebuild_shard(shard_run *r, uint32_t hidden, uint32_t held, co
         free(held_skipped);
         return WTS_OK;
     }
-    wts_buf note = WTS_BUF_INIT;
-    wts_buf_printf(&note, "shard %s hides %u of its %u documents (their files changed or gone): "
-                          "indexing the shard's files again", r->shard_path, hidden, held);
-    send_str(r->fd, MSG_NOTE, note.data);
-    wts_buf_free(&note);
+    send_note(r->fd, "shard %s hides %u of its %u documents (their files changed or gone): "
+                     "indexing the shard's files again", r->shard_path, hidden, held);
     uint64_t sent[2] = {r->files_sent, r->bytes_sent};
     send_msg(r->fd, MSG_REWIND, sent, sizeof sent);
     r->files_sent = r->bytes_sent = 0;
@@ -534,53 +546,27 @@ static wts_status rebuild_shard(shard_run *r, uint32_t hidden, uint32_t held, co
     return st;
 }
 
-/* Whether the shard at path hides more than a quarter of the documents
- * it holds (see rebuild_shard); *hidden and *held say how many. */
-static bool mostly_hidden(const char *path, uint32_t *hidden, uint32_t *held) {
-    wts_xdb *db = NULL;
-    uint32_t live = 0;
-    *hidden = *held = 0;
-    bool ok = wts_xdb_open(path, &db, NULL) == WTS_OK && wts_xdb_hidden_count(db, hidden) == WTS_OK &&
-              wts_xdb_doccount(db, &live) == WTS_OK;
-    wts_xdb_close(db);
-    *held = live + *hidden;
-    return ok && (uint64_t)*hidden * 4 > *held;
-}
-
 static int shard_main(shard_run *r) {
     shard_pass p;
     wts_status st = index_pass(r, r->shard_path, r->job->termlists > 0 ? 0 : WTS_XWRITER_NO_TERMLISTS, NULL,
                                r->job->report, 0, 1, &p);
-    if (st == WTS_OK && r->job->termlists && (r->job->termlists > 0) != p.termlists) {
-        wts_buf b = WTS_BUF_INIT;
-        wts_buf_printf(&b, "shard %s was created %s term lists and stays so: --%stermlists applies to an index "
-                           "created new", r->shard_path, p.termlists ? "with" : "without",
-                       p.termlists ? "no-" : "");
-        send_str(r->fd, MSG_NOTE, b.data);
-        wts_buf_free(&b);
-    }
-    uint32_t hidden = 0, held = 0;
-    bool rebuilt = st == WTS_OK && !p.termlists && mostly_hidden(r->shard_path, &hidden, &held);
+    if (st == WTS_OK && r->job->termlists && (r->job->termlists > 0) != p.termlists)
+        send_note(r->fd, "shard %s was created %s term lists and stays so: --%stermlists applies to an index "
+                         "created new", r->shard_path, p.termlists ? "with" : "without", p.termlists ? "no-" : "");
+    const uint32_t hidden = p.hidden, held = p.live + p.hidden;
+    bool rebuilt = st == WTS_OK && !p.termlists && mostly_hidden(&p);
     if (rebuilt && !r->compacted_name) { /* one database: nowhere to write it again beside */
-        wts_buf b = WTS_BUF_INIT;
-        wts_buf_printf(&b, "index %s hides %u of its %u documents (their files changed or gone); index into a "
-                           "new directory to leave them out",
-                       r->root, hidden, held);
-        send_str(r->fd, MSG_NOTE, b.data);
-        wts_buf_free(&b);
+        send_note(r->fd, "index %s hides %u of its %u documents (their files changed or gone); index into a "
+                         "new directory to leave them out", r->root, hidden, held);
         rebuilt = false;
     }
     if (rebuilt) {
         shard_pass again;
         wts_status rst = rebuild_shard(r, hidden, held, &p, &again, &rebuilt);
         if (!rebuilt) { /* the first pass stands, complete: its counts, and all skipped */
-            if (rst != WTS_OK) {
-                wts_buf b = WTS_BUF_INIT;
-                wts_buf_printf(&b, "%s; the shard stays as it is, hiding %u documents",
-                               again.message ? again.message : wts_status_name(rst), hidden);
-                send_str(r->fd, MSG_NOTE, b.data);
-                wts_buf_free(&b);
-            }
+            if (rst != WTS_OK)
+                send_note(r->fd, "%s; the shard stays as it is, hiding %u documents",
+                          again.message ? again.message : wts_status_name(rst), hidden);
             for (size_t i = 0; i < again.skipped.n; i++)
                 if (!wts_strlist_has(&p.skipped, again.skipped.v[i])) {
                     wts_strlist_add(&p.skipped, again.skipped.v[i]);
@@ -595,7 +581,7 @@ static int shard_main(shard_run *r) {
     for (size_t i = 0; i < p.skipped.n; i++) send_str(r->fd, MSG_SKIP, p.skipped.v[i]);
     send_msg(r->fd, MSG_STATS, &p.stats, sizeof p.stats);
     if (st != WTS_OK) send_str(r->fd, MSG_ERROR, p.message ? p.message : wts_status_name(st));
-    else if (!rebuilt && worth_compacting(r, &p.stats)) compact_shard(r);
+    else if (!rebuilt && worth_compacting(r, &p)) compact_shard(r);
     shard_pass_free(&p);
     return st == WTS_OK ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -25,6 +25,9 @@ wts_status indexer_open_flags(const char *db_path, unsigned writer_flags, const 
  * written again: it keeps the files indexed from paths other than this
  * run's. */
 wts_status indexer_carry(wts_indexer *ix, const char *from_path, char **errmsg);
+/* The documents the indexer's database answers with and those it hides
+ * (wts_xdb_hidden_count), with what is not committed yet. */
+wts_status indexer_doc_counts(wts_indexer *ix, uint32_t *live, uint32_t *hidden);
 /* Whether the indexer's database keeps term lists. */
 bool indexer_has_termlists(const wts_indexer *ix);
 

@@ -220,11 +220,15 @@ bool is_hidden(const wts_xdb *db, Xapian::docid id) {
     return !db->hidden.empty() && std::binary_search(db->hidden.begin(), db->hidden.end(), id);
 }
 
+bool file_exists(const std::string &path) {
+    struct stat sb;
+    return ::stat(path.c_str(), &sb) == 0;
+}
+
 // Whether the glass database in dir exists and was built without term
 // lists (Xapian tells it only from its files).
 bool without_termlists(const std::string &dir) {
-    struct stat sb;
-    return ::stat((dir + "/iamglass").c_str(), &sb) == 0 && ::stat((dir + "/termlist.glass").c_str(), &sb) != 0;
+    return file_exists(dir + "/iamglass") && !file_exists(dir + "/termlist.glass");
 }
 
 // Reads the hidden documents of every shard, numbered as in the combined
@@ -909,9 +913,8 @@ wts_status wts_xwriter_open_flags(const char *path, unsigned flags, wts_xwriter 
         // Xapian opens a database without a term list table for writing
         // only when told so; whether it has one is seen from its files.
         const std::string dir(path);
-        struct stat sb;
-        const bool exists = ::stat((dir + "/iamglass").c_str(), &sb) == 0;
-        w->termlists = exists ? !without_termlists(dir) : !(flags & WTS_XWRITER_NO_TERMLISTS);
+        w->termlists = file_exists(dir + "/iamglass") ? file_exists(dir + "/termlist.glass")
+                                                      : !(flags & WTS_XWRITER_NO_TERMLISTS);
         w->db = Xapian::WritableDatabase(
             path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS |
                       (w->termlists ? 0 : Xapian::DB_NO_TERMLIST));
@@ -949,7 +952,6 @@ const char *wts_xwriter_message(const wts_xwriter *w) {
 wts_xdb *wts_xwriter_db(wts_xwriter *w) { return w ? &w->view : nullptr; }
 
 int wts_xwriter_has_termlists(const wts_xwriter *w) { return w && w->termlists ? 1 : 0; }
-
 
 wts_status wts_xwriter_add(wts_xwriter *w, const wts_xdoc *doc,
                            const char *unique_term, wts_docid *id) {
@@ -1704,11 +1706,11 @@ struct TermStats {
     bool holds(const std::string &t, Xapian::docid did) {
         auto found = holders_.find(t);
         if (found == holders_.end()) {
-            Holders &h = holders_[t];
+            found = holders_.emplace(t, Holders()).first;
+            Holders &h = found->second;
             h.read = db.get_termfreq(t) <= HOLDERS_READ_MAX;
             if (h.read)
                 for (auto p = db.postlist_begin(t); p != db.postlist_end(t); ++p) h.docs.push_back(*p);
-            found = holders_.find(t);
         }
         const Holders &h = found->second;
         if (h.read) return std::binary_search(h.docs.begin(), h.docs.end(), did);
