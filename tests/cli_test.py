@@ -667,6 +667,28 @@ class T04bShards(unittest.TestCase):
             self.assertEqual([base(h) for h in paras(db, 'closing remarks')], ['b.txt'])
             c = run('check', '--db', db)
             self.assertEqual(c.rc, 0, c)
+            # while that file stays as it is, later runs do not write the
+            # shard again only to stop at it
+            with open(os.path.join(corpus, 'b.txt'), 'a', encoding='utf-8') as f:
+                f.write('5. Any other business.\n')
+            r = run('index', '--db', db, os.path.join(corpus, 'b.txt'))
+            self.assertEqual(r.rc, 0, r)
+            self.assertNotIn('indexing the shard\'s files again', r.err, r)
+            self.assertIn('%s, which could not be indexed again when it last was, is unchanged'
+                          % os.path.join(corpus, 'c.txt'), r.err, r)
+            self.assertEqual([base(h) for h in paras(db, 'other business')], ['b.txt'])
+            self.assertEqual([base(h) for h in paras(db, 'blorvane')], ['c.txt'])
+            # once it can be indexed, the next run writes the shard again with it
+            with open(os.path.join(corpus, 'c.txt'), 'w', encoding='utf-8') as f:
+                f.write('1. Members spoke of the zephyrine plan.\n')
+            r = run('index', '--db', db, os.path.join(corpus, 'b.txt'))
+            self.assertEqual(r.rc, 0, r)
+            self.assertIn('indexing the shard\'s files again', r.err, r)
+            self.assertNotIn('not written again', r.err, r)
+            self.assertEqual([base(h) for h in paras(db, 'zephyrine')], ['c.txt'])
+            self.assertEqual(paras(db, 'blorvane'), [])
+            c = run('check', '--db', db)
+            self.assertEqual(c.rc, 0, c)
 
     def test_manifest_problems_told_once(self):
         with tempfile.TemporaryDirectory() as tmp:
