@@ -957,6 +957,15 @@ class T09Languages(IndexedCase):
         rx = re.compile(pattern)
         return {(h['path'], h['para']) for h in self.every if rx.search(h['text'])}
 
+    def test_show_tells_citing_versions_apart(self):
+        # the report's three language versions cite the notice in the same
+        # paragraph: the text view names each one's language
+        r = run('show', '--db', self.db, os.path.join(SAMPLE, 'cn12-meeting-april-2025.en.txt'))
+        self.assertEqual(r.rc, 0, r)
+        cited_by = r.out.split('cited by:', 1)[1].split('\n')
+        for lang in ('en', 'fr', 'es'):
+            self.assertEqual(cited_by.count('    INF/MSME/R/48 \u00b62.1 [%s] (INF/MSME/CN/12)' % lang), 1, r.out)
+
     def test_french_stemming(self):
         want = self.with_text(r'(?i)\béchanges\b')
         self.assertTrue(want)
