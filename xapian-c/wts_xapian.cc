@@ -1134,27 +1134,46 @@ namespace {
 const int HIT_DOCUMENT_DATA = -2;  // the document's data (one read per hit)
 const int HIT_NOTHING = -1;        // nothing; any slot >= 0: that value
 
-// Sets the value in slot of each hit.  Read in docid order through one
-// value stream: reading each document's value on its own descends the
-// B-tree again for each, a block read each (a third more reads for a
-// search of 200 hits).
-void read_values(const Xapian::Database &db, Xapian::valueno slot, std::vector<wts_xhit> &hits) {
-    std::vector<size_t> order(hits.size());
-    for (size_t i = 0; i < order.size(); i++) order[i] = i;
-    std::sort(order.begin(), order.end(),
-              [&hits](size_t a, size_t b) { return hits[a].id < hits[b].id; });
+// Reads the value in slot of documents ids[order[0]], ids[order[1]], ...
+// (ascending) through one value stream of db, into out[order[k]]: one
+// stream read forward, where reading each document's value on its own
+// descends the B-tree again for each.
+void read_stream(const Xapian::Database &db, Xapian::valueno slot, const std::vector<Xapian::docid> &ids,
+                 const std::vector<size_t> &order, std::vector<wts_xhit> &hits) {
     Xapian::ValueIterator v = db.valuestream_begin(slot);
     const Xapian::ValueIterator end = db.valuestream_end(slot);
     for (size_t i : order) {
         if (v == end) break;
-        if (v.get_docid() < hits[i].id) v.skip_to(hits[i].id);
-        if (v != end && v.get_docid() == hits[i].id) hits[i].data = *v;
+        if (v.get_docid() < ids[i]) v.skip_to(ids[i]);
+        if (v != end && v.get_docid() == ids[i]) hits[i].data = *v;
     }
+}
+
+// Sets the value in slot of each hit, in docid order, through one value
+// stream per shard: a stream of the shards as one moves each shard's
+// stream for every docid asked, which took twice as long (100 hits at
+// 100,000 documents, 2 shards: 0.21 against 0.11 ms).
+void read_values(const wts_xdb &db, Xapian::valueno slot, std::vector<wts_xhit> &hits) {
+    const size_t n = db.shards.size();
+    std::vector<Xapian::docid> ids(hits.size());
+    for (size_t i = 0; i < hits.size(); i++)  // a shard's own docid (Xapian interleaves shards)
+        ids[i] = n ? (hits[i].id - 1) / static_cast<Xapian::docid>(n) + 1 : hits[i].id;
+    std::vector<size_t> order(hits.size());
+    for (size_t i = 0; i < order.size(); i++) order[i] = i;
+    std::sort(order.begin(), order.end(), [&hits](size_t a, size_t b) { return hits[a].id < hits[b].id; });
+    if (!n) {
+        read_stream(db.db, slot, ids, order, hits);
+        return;
+    }
+    std::vector<std::vector<size_t>> by_shard(n);
+    for (size_t i : order) by_shard[(hits[i].id - 1) % n].push_back(i);
+    for (size_t k = 0; k < n; k++)
+        if (!by_shard[k].empty()) read_stream(db.shards[k], slot, ids, by_shard[k], hits);
 }
 
 // Collapsing done here rather than by Xapian: the match asks for
 // COLLAPSE_FETCH times the hits wanted, uncollapsed, their keys are read in
-// docid order through one value stream, and the best collapse_max hits of
+// docid order (read_values), and the best collapse_max hits of
 // each key kept, in the order of the match; when that leaves too few, the
 // match is asked again for COLLAPSE_GROWTH times more.  Xapian reads each
 // candidate's key as it matches, one value lookup per candidate (5.6% of a
@@ -1168,9 +1187,9 @@ void read_values(const Xapian::Database &db, Xapian::valueno slot, std::vector<w
 const Xapian::doccount COLLAPSE_FETCH = 2;
 const Xapian::doccount COLLAPSE_GROWTH = 4;
 
-void match_collapsed(Xapian::Enquire &enquire, const Xapian::Database &db, const wts_xsearch_opts *opts,
-                     wts_xmset &m) {
+void match_collapsed(Xapian::Enquire &enquire, const wts_xdb &xdb, const wts_xsearch_opts *opts, wts_xmset &m) {
     // one more than can match: a fetch of it gives every match, and says so
+    const Xapian::Database &db = xdb.db;
     const Xapian::doccount most = db.get_doccount() < UINT32_MAX ? db.get_doccount() + 1 : UINT32_MAX;
     const uint64_t asked = static_cast<uint64_t>(opts->offset) + opts->limit;
     const Xapian::doccount want = asked < most ? static_cast<Xapian::doccount>(asked) : most;
@@ -1181,7 +1200,7 @@ void match_collapsed(Xapian::Enquire &enquire, const Xapian::Database &db, const
         std::vector<wts_xhit> all;
         all.reserve(mset.size());
         for (auto it = mset.begin(); it != mset.end(); ++it) all.push_back({*it, it.get_weight(), 0, std::string()});
-        read_values(db, static_cast<Xapian::valueno>(opts->collapse_slot), all);
+        read_values(xdb, static_cast<Xapian::valueno>(opts->collapse_slot), all);
         std::map<std::string, std::pair<uint32_t, uint32_t>> per_key;  // hits kept, hits folded
         std::vector<wts_xhit> kept;
         for (wts_xhit &h : all) {
@@ -1255,7 +1274,7 @@ wts_status run_search(wts_xdb *db, const wts_xquery *q, const wts_xsearch_opts *
         }
         const bool key_is_collapse = carry >= 0 && carry == opts->collapse_slot;
         if (own_collapse) {  // each hit holds its key
-            match_collapsed(enquire, db->db, opts, *m);
+            match_collapsed(enquire, *db, opts, *m);
         } else {
             Xapian::MSet mset = enquire.get_mset(opts->offset, opts->limit, opts->check_at_least);
             m->estimated = mset.get_matches_estimated();
@@ -1279,7 +1298,7 @@ wts_status run_search(wts_xdb *db, const wts_xquery *q, const wts_xsearch_opts *
         if (carry == HIT_DOCUMENT_DATA)
             for (wts_xhit &h : m->hits) h.data = db->db.get_document(h.id).get_data();
         else if (carry >= 0 && !key_is_collapse)
-            read_values(db->db, static_cast<Xapian::valueno>(carry), m->hits);
+            read_values(*db, static_cast<Xapian::valueno>(carry), m->hits);
         *out = m;
         return WTS_OK;
     } catch (...) {
