@@ -1134,41 +1134,48 @@ namespace {
 const int HIT_DOCUMENT_DATA = -2;  // the document's data (one read per hit)
 const int HIT_NOTHING = -1;        // nothing; any slot >= 0: that value
 
-// Reads the value in slot of documents ids[order[0]], ids[order[1]], ...
-// (ascending) through one value stream of db, into out[order[k]]: one
-// stream read forward, where reading each document's value on its own
-// descends the B-tree again for each.
-void read_stream(const Xapian::Database &db, Xapian::valueno slot, const std::vector<Xapian::docid> &ids,
-                 const std::vector<size_t> &order, std::vector<wts_xhit> &hits) {
-    Xapian::ValueIterator v = db.valuestream_begin(slot);
-    const Xapian::ValueIterator end = db.valuestream_end(slot);
+// Docids split by the shard holding them (one part for a database of one
+// piece), each part in ascending order, numbered as its shard numbers
+// them: a shard's list read forward, one docid after another, moves only
+// that shard's list, where a list of all shards moves every shard's for
+// each docid (100 values read at 100,000 documents, 2 shards: 0.11
+// against 0.21 ms; 50 wdfs of a common term: 0.08 against 0.12 ms).
+struct ShardPart {
+    const Xapian::Database *db;
+    std::vector<size_t> at;            // where each docid is in the list given
+    std::vector<Xapian::docid> local;  // each docid, as the shard numbers it
+};
+
+std::vector<ShardPart> split_by_shard(const wts_xdb &db, const std::vector<Xapian::docid> &ids) {
+    const size_t n = db.shards.size();
+    std::vector<size_t> order(ids.size());
+    for (size_t i = 0; i < order.size(); i++) order[i] = i;
+    std::sort(order.begin(), order.end(), [&ids](size_t a, size_t b) { return ids[a] < ids[b]; });
+    std::vector<ShardPart> parts(n ? n : 1);
+    for (size_t k = 0; k < parts.size(); k++) parts[k].db = n ? &db.shards[k] : &db.db;
     for (size_t i : order) {
-        if (v == end) break;
-        if (v.get_docid() < ids[i]) v.skip_to(ids[i]);
-        if (v != end && v.get_docid() == ids[i]) hits[i].data = *v;
+        if (ids[i] == 0) continue;
+        ShardPart &p = parts[n ? (ids[i] - 1) % n : 0];  // Xapian interleaves shards
+        p.at.push_back(i);
+        p.local.push_back(n ? (ids[i] - 1) / static_cast<Xapian::docid>(n) + 1 : ids[i]);
     }
+    return parts;
 }
 
-// Sets the value in slot of each hit, in docid order, through one value
-// stream per shard: a stream of the shards as one moves each shard's
-// stream for every docid asked, which took twice as long (100 hits at
-// 100,000 documents, 2 shards: 0.21 against 0.11 ms).
+// Sets the value in slot of each hit, through one value stream per shard
+// (split_by_shard).
 void read_values(const wts_xdb &db, Xapian::valueno slot, std::vector<wts_xhit> &hits) {
-    const size_t n = db.shards.size();
     std::vector<Xapian::docid> ids(hits.size());
-    for (size_t i = 0; i < hits.size(); i++)  // a shard's own docid (Xapian interleaves shards)
-        ids[i] = n ? (hits[i].id - 1) / static_cast<Xapian::docid>(n) + 1 : hits[i].id;
-    std::vector<size_t> order(hits.size());
-    for (size_t i = 0; i < order.size(); i++) order[i] = i;
-    std::sort(order.begin(), order.end(), [&hits](size_t a, size_t b) { return hits[a].id < hits[b].id; });
-    if (!n) {
-        read_stream(db.db, slot, ids, order, hits);
-        return;
+    for (size_t i = 0; i < hits.size(); i++) ids[i] = hits[i].id;
+    for (const ShardPart &p : split_by_shard(db, ids)) {
+        if (p.at.empty()) continue;
+        Xapian::ValueIterator v = p.db->valuestream_begin(slot);
+        const Xapian::ValueIterator end = p.db->valuestream_end(slot);
+        for (size_t j = 0; j < p.at.size() && v != end; j++) {
+            if (v.get_docid() < p.local[j]) v.skip_to(p.local[j]);
+            if (v != end && v.get_docid() == p.local[j]) hits[p.at[j]].data = *v;
+        }
     }
-    std::vector<std::vector<size_t>> by_shard(n);
-    for (size_t i : order) by_shard[(hits[i].id - 1) % n].push_back(i);
-    for (size_t k = 0; k < n; k++)
-        if (!by_shard[k].empty()) read_stream(db.shards[k], slot, ids, by_shard[k], hits);
 }
 
 // Collapsing done here rather than by Xapian: the match asks for
@@ -1496,19 +1503,16 @@ wts_status wts_xdb_term_wdfs(wts_xdb *db, const char *term, size_t len,
                              const wts_docid *ids, size_t n, uint32_t *wdf) {
     if (!db || !term || (n && (!ids || !wdf))) return WTS_ERR_INVALID;
     WTS_GUARD(db->message, {
-        std::vector<size_t> order(n);
-        for (size_t i = 0; i < n; i++) {
-            order[i] = i;
-            wdf[i] = 0;
-        }
-        std::sort(order.begin(), order.end(), [ids](size_t a, size_t b) { return ids[a] < ids[b]; });
+        for (size_t i = 0; i < n; i++) wdf[i] = 0;
         const std::string t(term, len);
-        Xapian::PostingIterator it = db->db.postlist_begin(t), end = db->db.postlist_end(t);
-        for (size_t k = 0; k < n && it != end; k++) {
-            const Xapian::docid id = ids[order[k]];
-            if (id == 0) continue;
-            it.skip_to(id);
-            if (it != end && *it == id) wdf[order[k]] = it.get_wdf();
+        for (const ShardPart &p : split_by_shard(*db, std::vector<Xapian::docid>(ids, ids + n))) {
+            if (p.at.empty()) continue;
+            Xapian::PostingIterator it = p.db->postlist_begin(t);
+            const Xapian::PostingIterator end = p.db->postlist_end(t);
+            for (size_t j = 0; j < p.at.size() && it != end; j++) {
+                it.skip_to(p.local[j]);
+                if (it != end && *it == p.local[j]) wdf[p.at[j]] = it.get_wdf();
+            }
         }
     });
 }
