@@ -785,12 +785,13 @@ namespace {
 // Full blocks: the output is smaller and read in fewer blocks.  With term
 // lists, 16 KiB blocks rather than 8: a file's termlist (several KiB) is
 // then split less; 100,000 generated documents: termlists 15% smaller,
-// the index 3.7%, queries as fast (bench/speed/ab.py, per-query ratio
-// 0.99); 64 KiB made queries 16% slower.  Without term lists, 8 KiB: a
-// query reads positions, lengths and values here and there, a whole block
-// copied for each; 100,000 documents: queries 8-9% faster at the median
-// (ab.py, three comparisons: 0.91, 0.92, 0.91) for an index 0.4% larger;
-// 4 KiB gained no more (0.92, 0.93) for 2.6%.
+// the index 3.7% (2.8% when measured again), queries as fast
+// (bench/speed/ab.py, per-query ratio of 8 KiB against 16: 0.99; again,
+// 0.98 and 1.00); 64 KiB made queries 16% slower.  Without term lists,
+// 8 KiB: a query reads positions, lengths and values here and there, a
+// whole block copied for each; 100,000 documents: queries 8-9% faster at
+// the median (ab.py, three comparisons: 0.91, 0.92, 0.91) for an index
+// 0.4% larger; 4 KiB gained no more (0.92, 0.93) for 2.6%.
 unsigned compact_block_size(const std::string &src) { return without_termlists(src) ? 8192 : 16384; }
 
 // Metadata held by several databases merged: lists of words united.
