@@ -267,10 +267,10 @@ void wts_doc_write_text(const char *json, wts_buf *out) {
             json_array_foreach(by, k, c) {
                 /* a document's language versions cite alike: each says its language */
                 const char *s = json_string_value(json_object_get(c, "symbol"));
-                const char *in = json_string_value(json_object_get(c, "lang"));
+                const char *citing_lang = json_string_value(json_object_get(c, "lang"));
                 wts_buf_printf(out, "    %s \u00b6%s", s ? s : json_string_value(json_object_get(c, "path")),
                                json_string_value(json_object_get(c, "para")));
-                if (in) wts_buf_printf(out, " [%s]", in);
+                if (citing_lang) wts_buf_printf(out, " [%s]", citing_lang);
                 wts_buf_printf(out, " (%s)\n", json_string_value(json_object_get(c, "cited")));
             }
         }

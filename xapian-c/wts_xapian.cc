@@ -252,8 +252,10 @@ void load_hidden(wts_xdb *db) {
     std::sort(db->hidden.begin(), db->hidden.end());
 }
 
-// Whether term indexes a document that is not hidden.
-bool has_live_posting(const wts_xdb *db, const std::string &term) {
+// Whether term, held by tf documents, indexes one that is not hidden.
+bool is_live_term(const wts_xdb *db, const std::string &term, Xapian::doccount tf) {
+    if (tf > db->hidden.size()) return true;  // more holders than are hidden: one is live
+    if (tf == 0) return false;
     for (auto p = db->db.postlist_begin(term); p != db->db.postlist_end(term); ++p)
         if (!is_hidden(db, *p)) return true;
     return false;
@@ -597,11 +599,11 @@ wts_status wts_xdb_doc_value(wts_xdb *db, wts_docid id, unsigned slot,
 namespace {
 
 // Every term starting with pfx; only those of documents not hidden when
-// live_only (a term held by more documents than are hidden has one).
+// live_only.
 void each_term(wts_xdb *db, const std::string &pfx, bool live_only, wts_xterm_cb cb, void *ud) {
     for (auto t = db->db.allterms_begin(pfx); t != db->db.allterms_end(pfx); ++t) {
         const std::string term = *t;
-        if (live_only && t.get_termfreq() <= db->hidden.size() && !has_live_posting(db, term)) continue;
+        if (live_only && !is_live_term(db, term, t.get_termfreq())) continue;
         if (cb(ud, term.data(), term.size(), t.get_termfreq())) break;
     }
 }
@@ -624,8 +626,7 @@ wts_status wts_xdb_term_live(wts_xdb *db, const char *term, size_t len, int *liv
     if (!db || !term || !live) return WTS_ERR_INVALID;
     WTS_GUARD(db->message, {
         const std::string t(term, len);
-        const Xapian::doccount tf = db->db.get_termfreq(t);
-        *live = tf > db->hidden.size() || (tf > 0 && has_live_posting(db, t)) ? 1 : 0;
+        *live = is_live_term(db, t, db->db.get_termfreq(t)) ? 1 : 0;
     });
 }
 
