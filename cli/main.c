@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const cli_command commands[] = {
     {"index", "add files and directories to the index", cmd_index, help_index},
@@ -98,6 +99,21 @@ void help_help(FILE *out) {
           out);
 }
 
+#ifdef WTS_INDEX_PROGRAM_PATH
+/* `index` runs in wtosearch-index: this same program, linked with
+ * mimalloc.  Writing an index allocates and frees small objects by the
+ * million (Xapian's maps of postings and positions, our terms), which
+ * mimalloc serves faster than glibc; queries are faster with glibc's.
+ * Without that program, or when it cannot be started, indexing runs
+ * here. */
+static void run_index_program(char **argv) {
+    char *exe = wts_helper_program("wtosearch-index", WTS_INDEX_PROGRAM_PATH);
+    if (!exe) return;
+    execv(exe, argv);
+    free(exe);
+}
+#endif
+
 int main(int argc, char **argv) {
     /* a reader gone (a closed pipe, an extractor that died) is an error to
      * report, not a reason to die */
@@ -127,5 +143,8 @@ int main(int argc, char **argv) {
             return EXIT_OK;
         }
     }
+#ifdef WTS_INDEX_PROGRAM_PATH
+    if (c->run == cmd_index) run_index_program(argv);
+#endif
     return c->run(argc - 1, argv + 1);
 }

@@ -218,9 +218,7 @@ static bool looks_binary(const char *s, size_t len) {
 #define CHILD_SECONDS 30
 #define CHILD_MEMORY (1024ull << 20)
 
-/* The extractor program: beside the running one (a build tree, or both
- * installed in one directory), else where it was installed. */
-static char *extractor_path(void) {
+char *wts_helper_program(const char *name, const char *installed) {
     char buf[4096];
     ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
     if (n > 0) {
@@ -229,18 +227,18 @@ static char *extractor_path(void) {
         if (slash) {
             wts_buf beside = WTS_BUF_INIT;
             wts_buf_add(&beside, buf, (size_t)(slash - buf) + 1);
-            wts_buf_adds(&beside, "wtosearch-extract");
+            wts_buf_adds(&beside, name);
             if (access(beside.data, X_OK) == 0) return wts_buf_steal(&beside);
             wts_buf_free(&beside);
         }
     }
-    return access(WTS_EXTRACTOR_PATH, X_OK) == 0 ? wts_xstrdup(WTS_EXTRACTOR_PATH) : NULL;
+    return access(installed, X_OK) == 0 ? wts_xstrdup(installed) : NULL;
 }
 
 /* Runs `wtosearch-extract FORMAT -` with data on its stdin; its stdout
  * is the text, its stderr the reason of a failure. */
 static wts_status run_child(const char *format, const char *data, size_t len, wts_buf *text, wts_buf *reason) {
-    char *exe = extractor_path();
+    char *exe = wts_helper_program("wtosearch-extract", WTS_EXTRACTOR_PATH);
     if (!exe) {
         wts_buf_adds(reason, "cannot find the extractor program wtosearch-extract (beside wtosearch or in " WTS_EXTRACTOR_PATH ")");
         return WTS_ERR_INTERNAL;

@@ -141,6 +141,12 @@ wts_status wts_index_run(const wts_index_job *job, wts_index_stats *stats, wts_s
  * FORMAT -`, which the indexer runs in a child process per file. */
 int wts_extract_main(int argc, char **argv);
 
+/* A program of the project run by another (wtosearch-extract,
+ * wtosearch-index): the one beside the running program (a build tree, or
+ * both installed in one directory), else installed, when executable;
+ * NULL when neither is.  Malloc'd. */
+char *wts_helper_program(const char *name, const char *installed);
+
 /* The reasons files were skipped so far, "path: reason" each; owned by
  * ix, valid until wts_indexer_close. */
 const wts_strlist *wts_indexer_skipped(const wts_indexer *ix);

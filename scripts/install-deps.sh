@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
   gcc g++ meson ninja-build pkg-config python3
-  libxapian-dev libjansson-dev libunistring-dev zlib1g-dev libzstd-dev
+  libxapian-dev libjansson-dev libunistring-dev zlib1g-dev libzstd-dev libmimalloc-dev
   libzip-dev libxml2-dev poppler-utils
   libmicrohttpd-dev curl
 )

@@ -186,6 +186,49 @@ class T01Indexing(unittest.TestCase):
         self.check_corpus(SAMPLE)
 
 
+class T01bIndexProgram(unittest.TestCase):
+    """1b. `index` runs in wtosearch-index (linked with mimalloc) when that
+    program lies beside wtosearch, and in wtosearch itself when it does not;
+    searching never loads mimalloc.  MIMALLOC_VERBOSE=1 makes mimalloc list
+    its options on stderr as the process starts, which tells it is there."""
+
+    @staticmethod
+    def run_with_mimalloc_verbose(exe, *args):
+        e = env()
+        e['MIMALLOC_VERBOSE'] = '1'
+        p = subprocess.run([exe, *args], capture_output=True, text=True,
+                           timeout=TIMEOUT, env=e, stdin=subprocess.DEVNULL)
+        return Run(list(args), p)
+
+    def index_and_search(self, exe, tmp):
+        db = os.path.join(tmp, 'db')
+        r = self.run_with_mimalloc_verbose(exe, 'index', '--db', db, SAMPLE)
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(summary(r)[0], len(manifest_paths(SAMPLE)), r)
+        s = self.run_with_mimalloc_verbose(exe, 'search', '--db', db, 'small')
+        self.assertEqual(s.rc, 0, s)
+        self.assertNotIn('mimalloc', s.err, s)
+        return r
+
+    def test_index_program_beside(self):
+        beside = os.path.join(os.path.dirname(EXE), 'wtosearch-index')
+        with tempfile.TemporaryDirectory() as tmp:
+            r = self.index_and_search(EXE, tmp)
+            if os.access(beside, os.X_OK):
+                self.assertIn('mimalloc: option', r.err, r)
+            else:  # a build without it (under the sanitizers)
+                self.assertNotIn('mimalloc', r.err, r)
+
+    def test_without_index_program(self):
+        # wtosearch alone in a directory (and none installed, as in a
+        # build tree): indexing runs in it, with the same result
+        with tempfile.TemporaryDirectory() as tmp:
+            alone = os.path.join(tmp, 'wtosearch')
+            shutil.copy2(EXE, alone)
+            r = self.index_and_search(alone, tmp)
+            self.assertNotIn('mimalloc', r.err, r)
+
+
 class T02Json(IndexedCase):
     """2. JSON output of a search over the real corpus"""
     corpora = (None,)   # set in main()
