@@ -127,7 +127,7 @@ WORK=$(cd "$WORK" && pwd)
 # The programs measured are copies taken now: a rebuild of the tree during
 # the run (others at work on the same checkout) changes nothing measured,
 # and the profile's symbols match the program that ran.
-for p in cli/wtosearch cli/wtosearch-extract corpus/gen/wtosearch-gen searchd/wtosearchd; do
+for p in cli/wtosearch cli/wtosearch-index cli/wtosearch-extract corpus/gen/wtosearch-gen searchd/wtosearchd; do
     rm -f "$WORK/bin/${p##*/}"
     if [ -x "$ROOT/build/$p" ]; then cp "$ROOT/build/$p" "$WORK/bin/"; fi
 done
