@@ -435,8 +435,12 @@ if [ "$PROFILE" = 1 ]; then
         fi
         log "profile: perf record (DWARF call stacks) of $pwhat"
         rm -rf "$WORK/prof-db"
+        # `wtosearch index` runs wtosearch-index (exec): profiled directly,
+        # as perf unwinds few stacks of a process after its exec
+        pexe=$WTS
+        [ -x "$WORK/bin/wtosearch-index" ] && pexe=$WORK/bin/wtosearch-index
         perf record -F 99 --call-graph dwarf,32768 -o "$WORK/perf.data" \
-            "$WTS" index --db "$WORK/prof-db" "$pcorpus" > /dev/null 2> "$WORK/perf.err" || true
+            "$pexe" index --db "$WORK/prof-db" "$pcorpus" > /dev/null 2> "$WORK/perf.err" || true
         log "profile: reading the stacks"
         { echo "tool: perf record -F 99 --call-graph dwarf, $pwhat"
           echo "self: share of samples in the function itself"
