@@ -54,9 +54,11 @@ class Run:
                 % (' '.join(self.args), self.rc, self.out[-3000:], self.err[-3000:]))
 
 
-def run(*args):
-    p = subprocess.run([EXE, *args], capture_output=True, text=True,
-                       timeout=TIMEOUT, env=env(), stdin=subprocess.DEVNULL)
+def run(*args, exe=None, extra_env=None):
+    e = env()
+    e.update(extra_env or {})
+    p = subprocess.run([exe or EXE, *args], capture_output=True, text=True,
+                       timeout=TIMEOUT, env=e, stdin=subprocess.DEVNULL)
     return Run(list(args), p)
 
 
@@ -192,20 +194,14 @@ class T01bIndexProgram(unittest.TestCase):
     searching never loads mimalloc.  MIMALLOC_VERBOSE=1 makes mimalloc list
     its options on stderr as the process starts, which tells it is there."""
 
-    @staticmethod
-    def run_with_mimalloc_verbose(exe, *args):
-        e = env()
-        e['MIMALLOC_VERBOSE'] = '1'
-        p = subprocess.run([exe, *args], capture_output=True, text=True,
-                           timeout=TIMEOUT, env=e, stdin=subprocess.DEVNULL)
-        return Run(list(args), p)
+    VERBOSE = {'MIMALLOC_VERBOSE': '1'}
 
     def index_and_search(self, exe, tmp):
         db = os.path.join(tmp, 'db')
-        r = self.run_with_mimalloc_verbose(exe, 'index', '--db', db, SAMPLE)
+        r = run('index', '--db', db, SAMPLE, exe=exe, extra_env=self.VERBOSE)
         self.assertEqual(r.rc, 0, r)
         self.assertEqual(summary(r)[0], len(manifest_paths(SAMPLE)), r)
-        s = self.run_with_mimalloc_verbose(exe, 'search', '--db', db, 'small')
+        s = run('search', '--db', db, 'small', exe=exe, extra_env=self.VERBOSE)
         self.assertEqual(s.rc, 0, s)
         self.assertNotIn('mimalloc', s.err, s)
         return r
