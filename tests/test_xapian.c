@@ -464,6 +464,8 @@ static void test_modified(void) {
     }
     uint64_t rev0 = 0;
     CHECK_INT_EQ(wts_xdb_revision(old, &rev0), WTS_OK);
+    char *state0 = NULL;
+    CHECK_INT_EQ(wts_xdb_state(old, &state0), WTS_OK);
     int changed = -1;
     CHECK_INT_EQ(wts_xdb_reopen(old, &changed), WTS_OK);
     CHECK_INT_EQ(changed, 0);
@@ -502,6 +504,18 @@ static void test_modified(void) {
     uint64_t rev1 = 0;
     CHECK_INT_EQ(wts_xdb_revision(old, &rev1), WTS_OK);
     CHECK(rev1 > rev0);
+    /* a new revision is another state; a second handle on it, the same */
+    char *state1 = NULL, *fresh_state = NULL;
+    CHECK_INT_EQ(wts_xdb_state(old, &state1), WTS_OK);
+    wts_xdb *fresh = NULL;
+    CHECK_INT_EQ(wts_xdb_open(path, &fresh, NULL), WTS_OK);
+    if (fresh) CHECK_INT_EQ(wts_xdb_state(fresh, &fresh_state), WTS_OK);
+    CHECK(state0 && state1 && strcmp(state0, state1) != 0);
+    CHECK(state1 && fresh_state && strcmp(state1, fresh_state) == 0);
+    free(state0);
+    free(state1);
+    free(fresh_state);
+    wts_xdb_close(fresh);
     CHECK_INT_EQ(read_through(old, NDOCS), WTS_OK);
     uint32_t count = 0;
     CHECK_INT_EQ(wts_xdb_doccount(old, &count), WTS_OK);
@@ -1538,6 +1552,17 @@ static void test_compact_merge(void) {
         CHECK_INT_EQ(wts_xwriter_set_metadata(w, k ? "only-b" : "only-a", "here"), WTS_OK);
         CHECK_INT_EQ(wts_xwriter_close(w), WTS_OK);
     }
+    /* two databases at the same revision are two states */
+    char *states[2] = {NULL, NULL};
+    for (size_t k = 0; k < 2; k++) {
+        wts_xdb *part = NULL;
+        CHECK_INT_EQ(wts_xdb_open(parts[k].path, &part, NULL), WTS_OK);
+        if (part) CHECK_INT_EQ(wts_xdb_state(part, &states[k]), WTS_OK);
+        wts_xdb_close(part);
+    }
+    CHECK(states[0] && states[1] && strcmp(states[0], states[1]) != 0);
+    free(states[0]);
+    free(states[1]);
     char *msg = NULL;
     CHECK_INT_EQ(wts_xcompact_merge(srcs, 2, out, "stem:", &msg), WTS_OK);
     free(msg);
@@ -1717,6 +1742,9 @@ static void test_null_args(void) {
     CHECK_INT_EQ(wts_xdb_doccount(NULL, &n), WTS_ERR_INVALID);
     CHECK_INT_EQ(wts_xdb_doccount(db, NULL), WTS_ERR_INVALID);
     CHECK_INT_EQ(wts_xdb_revision(NULL, &rev), WTS_ERR_INVALID);
+    char *state = NULL;
+    CHECK_INT_EQ(wts_xdb_state(NULL, &state), WTS_ERR_INVALID);
+    CHECK_INT_EQ(wts_xdb_state(db, NULL), WTS_ERR_INVALID);
     CHECK_INT_EQ(wts_xdb_revision(db, NULL), WTS_ERR_INVALID);
     char *s = SENTINEL(char);
     CHECK_INT_EQ(wts_xdb_get_metadata(NULL, "k", &s), WTS_ERR_INVALID);

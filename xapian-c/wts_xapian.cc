@@ -561,6 +561,22 @@ wts_status wts_xdb_revision(wts_xdb *db, uint64_t *out) {
     });
 }
 
+wts_status wts_xdb_state(wts_xdb *db, char **out) {
+    if (!out) return WTS_ERR_INVALID;
+    *out = nullptr;
+    if (!db) return WTS_ERR_INVALID;
+    WTS_GUARD(db->message, {
+        std::string s;
+        if (db->shards.empty()) {
+            s = db->db.get_uuid() + "@" + std::to_string(db->db.get_revision());
+        } else {
+            s = "g" + std::to_string(db->generation);
+            for (auto &shard : db->shards) s += " " + shard.get_uuid() + "@" + std::to_string(shard.get_revision());
+        }
+        *out = dup_bytes(s, nullptr);
+    });
+}
+
 wts_status wts_xdb_get_metadata(wts_xdb *db, const char *key, char **out) {
     if (!out) return WTS_ERR_INVALID;
     *out = nullptr;

@@ -91,6 +91,11 @@ wts_status wts_xdb_doccount(wts_xdb *db, uint32_t *out);
  * database is written again without them. */
 wts_status wts_xdb_hidden_count(wts_xdb *db, uint32_t *out);
 wts_status wts_xdb_revision(wts_xdb *db, uint64_t *out);
+/* What names the committed state db reads (malloc'd text): the same text
+ * only for the same revision of the same databases, whatever was
+ * rebuilt, compacted or swapped in meanwhile (each database's uuid and
+ * revision), so an answer kept under it is still true while it lasts. */
+wts_status wts_xdb_state(wts_xdb *db, char **out);
 /* *out is malloc'd, caller frees; a missing key gives "" (not an error). */
 wts_status wts_xdb_get_metadata(wts_xdb *db, const char *key, char **out);
 wts_status wts_xdb_termfreq(wts_xdb *db, const char *term, uint32_t *out);
