@@ -73,6 +73,9 @@ static const sd_setting settings[] = {
     {"reload-interval", SD_T_SECONDS, 0.01, 10, "0.2", AT(reload_interval), "SECONDS",
      "at most this often a worker looks, before a query, for a newer "
      "committed revision of the index"},
+    {"cache-bytes", SD_T_BYTES, 0, 4096 * MIB, "64M", AT(cache_bytes), "BYTES",
+     "memory for the answers of recent searches, kept until the index "
+     "changes and given again to the same query; 0 keeps none"},
     {"shutdown-timeout", SD_T_SECONDS, 0.1, 600, "10", AT(shutdown_timeout), "SECONDS",
      "on SIGTERM or SIGINT, time given to requests in flight to finish"},
 };

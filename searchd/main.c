@@ -83,6 +83,7 @@ int main(int argc, char **argv) {
     }
 
     sd_stats_init(&srv.stats);
+    srv.cache = sd_cache_new((size_t)srv.cfg.cache_bytes);
     srv.pool = sd_pool_start(&srv, (unsigned)srv.cfg.threads);
     if (!srv.pool) {
         sd_log("cannot start the worker threads");
@@ -119,6 +120,7 @@ int main(int argc, char **argv) {
     sd_log("stopped");
     code = SD_EXIT_OK;
 out_stats:
+    sd_cache_free(srv.cache);
     sd_stats_destroy(&srv.stats);
 out:
     sd_config_free(&srv.cfg);

@@ -235,18 +235,40 @@ static char *message(char *msg, wts_status st) {
     return msg ? msg : wts_xstrdup(wts_status_name(st));
 }
 
-/* Runs one query.  200: *out is the results object (compact JSON); else
- * *out is the message of the error. */
-static unsigned run_query(sd_slot *slot, const sd_query_args *a, double time_limit, char **out) {
+/* What an answer is kept under (cache.c): the state of the index the
+ * slot reads, every option that changes the answer, the query as typed.
+ * NULL when the state cannot be read: then nothing is kept. */
+static char *cache_key(wts_xdb *db, const sd_query_args *a, size_t *len) {
+    char *state = NULL;
+    if (wts_xdb_state(db, &state) != WTS_OK) return NULL;
+    const wts_search_opts *o = &a->opts;
+    wts_buf k = WTS_BUF_INIT;
+    wts_buf_printf(&k, "%s\n%u %u %d %d %d %d\n%s", state, (unsigned)o->offset, (unsigned)o->limit, (int)o->group,
+                   (int)o->order, (int)o->lang, (int)o->facets, a->q);
+    free(state);
+    *len = k.len;
+    return wts_buf_steal(&k);
+}
+
+/* Runs one query, or gives the answer kept for it.  200: *out is the
+ * results object (compact JSON); else *out is the message of the error. */
+static unsigned run_query(sd_server *srv, sd_slot *slot, const sd_query_args *a, double time_limit, char **out) {
+    const char *why = NULL;
+    wts_xdb *db = sd_slot_db(slot, false, &why);
+    size_t klen = 0;
+    char *key = db && srv->cache ? cache_key(db, a, &klen) : NULL;
+    if (key && (*out = sd_cache_get(srv->cache, key, klen))) {
+        free(key);
+        return 200;
+    }
     wts_query *q = NULL;
     char *msg = NULL;
     wts_status st = wts_query_parse(a->q, a->opts.lang, &q, &msg);
     if (st != WTS_OK) {
+        free(key);
         *out = message(msg, st);
         return 400;
     }
-    const char *why = NULL;
-    wts_xdb *db = sd_slot_db(slot, false, &why);
     if (!db) {
         wts_query_free(q);
         *out = wts_xstrdup(why);
@@ -255,9 +277,12 @@ static unsigned run_query(sd_slot *slot, const sd_query_args *a, double time_lim
     wts_search_opts opts = a->opts;
     opts.time_limit = time_limit;
     wts_results *r = NULL;
+    double started = sd_now();
     st = wts_search(db, q, a->q, &opts, &r, &msg);
+    double took = sd_now() - started;
     wts_query_free(q);
     if (st != WTS_OK) {
+        free(key);
         unsigned code = http_status(st);
         if (code == 503) sd_slot_reset(slot);
         if (code == 500) sd_log("search failed: %s", msg ? msg : wts_status_name(st));
@@ -266,12 +291,24 @@ static unsigned run_query(sd_slot *slot, const sd_query_args *a, double time_lim
     }
     *out = wts_results_json(r);
     wts_results_free(r);
+    /* Kept when whole and of the state it is kept under: each match of a
+     * search gets the time limit, so a search shorter than it was cut
+     * nowhere; a search that moved to a newer revision (a writer went on)
+     * answers for that one. */
+    if (key && took < time_limit) {
+        size_t after_len = 0;
+        char *after = cache_key(db, a, &after_len);
+        if (after && after_len == klen && memcmp(after, key, klen) == 0)
+            sd_cache_put(srv->cache, key, klen, *out, strlen(*out));
+        free(after);
+    }
+    free(key);
     return 200;
 }
 
 static void route_search(sd_server *srv, sd_slot *slot, sd_work *w) {
     char *out = NULL;
-    unsigned code = run_query(slot, &w->args, srv->cfg.time_limit, &out);
+    unsigned code = run_query(srv, slot, &w->args, srv->cfg.time_limit, &out);
     if (code == 200) {
         sd_stats_query(&srv->stats, (sd_now() - w->received) * 1000.0);
         sd_response_json(&w->resp, 200, out);
@@ -382,7 +419,7 @@ static void route_batch(sd_server *srv, sd_slot *slot, sd_work *w) {
             sd_query_args_init(&a, &srv->cfg);
             if (line_args(p, llen, &a, &res) && sd_query_args_check(&a, &res)) {
                 double left = deadline - t0;
-                code = run_query(slot, &a, left < srv->cfg.time_limit ? left : srv->cfg.time_limit, &res);
+                code = run_query(srv, slot, &a, left < srv->cfg.time_limit ? left : srv->cfg.time_limit, &res);
             } else {
                 code = 400;
             }
@@ -510,6 +547,16 @@ static void route_stats(sd_server *srv, sd_slot *slot, sd_work *w) {
     json_object_set_new(lat, "p90", ms(v.p90));
     json_object_set_new(lat, "p99", ms(v.p99));
     json_object_set_new(o, "latency_ms", lat);
+    sd_cache_view cv;
+    sd_cache_read(srv->cache, &cv);
+    json_t *cache = json_object();
+    json_object_set_new(cache, "max_bytes", json_integer((json_int_t)cv.max_bytes));
+    json_object_set_new(cache, "bytes", json_integer((json_int_t)cv.bytes));
+    json_object_set_new(cache, "entries", json_integer((json_int_t)cv.entries));
+    json_object_set_new(cache, "hits", json_integer((json_int_t)cv.hits));
+    json_object_set_new(cache, "misses", json_integer((json_int_t)cv.misses));
+    json_object_set_new(cache, "stored", json_integer((json_int_t)cv.stored));
+    json_object_set_new(o, "cache", cache);
     json_object_set_new(o, "threads", json_integer(sd_pool_threads(srv->pool)));
     json_object_set_new(o, "connections", json_integer(sd_http_connections(srv->http)));
     json_object_set_new(o, "index", index_json(srv, slot));

@@ -2,6 +2,7 @@
  *
  *  - config.c: the one table of settings (flags, config file, --help);
  *  - stats.c:  counters and the ring of recent query latencies;
+ *  - cache.c:  the answers of recent searches, by index state;
  *  - pool.c:   the fixed pool of worker threads, each owning its index
  *              handle (sd_slot), reloaded when the index has a newer
  *              revision;
@@ -48,6 +49,7 @@ typedef struct sd_config {
     long long idle_timeout;     /* MHD_OPTION_CONNECTION_TIMEOUT, seconds */
     double reload_interval;     /* revision checks, at most this often */
     double shutdown_timeout;    /* requests in flight may finish within */
+    long long cache_bytes;      /* answers kept (cache.c); 0: none */
 } sd_config;
 
 /* Exit statuses. */
@@ -98,6 +100,26 @@ void sd_stats_request(sd_stats *s);
 /* One query served (a search, or one line of a batch) in ms. */
 void sd_stats_query(sd_stats *s, double ms);
 void sd_stats_read(sd_stats *s, sd_stats_view *v);
+
+/* ------------------------------------------------------------------ */
+/* Answers kept (cache.c)                                              */
+
+typedef struct sd_cache sd_cache;
+
+typedef struct sd_cache_view {
+    size_t max_bytes, bytes, entries;
+    uint64_t hits, misses, stored;
+} sd_cache_view;
+
+/* A cache of at most max_bytes; 0 keeps nothing. */
+sd_cache *sd_cache_new(size_t max_bytes);
+void sd_cache_free(sd_cache *c);
+/* A copy (malloc'd) of the answer kept under key, or NULL. */
+char *sd_cache_get(sd_cache *c, const char *key, size_t klen);
+/* Keeps a copy of answer under key, the least recently used answers
+ * leaving to make room. */
+void sd_cache_put(sd_cache *c, const char *key, size_t klen, const char *answer, size_t alen);
+void sd_cache_read(sd_cache *c, sd_cache_view *v);
 
 /* ------------------------------------------------------------------ */
 /* Answers and the work of one request (routes.c)                      */
@@ -238,6 +260,7 @@ typedef struct sd_server {
     sd_stats stats;
     sd_pool *pool;
     sd_http *http;
+    sd_cache *cache;
 } sd_server;
 
 #endif

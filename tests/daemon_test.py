@@ -129,7 +129,7 @@ def test_help(d):
     check(p.returncode == 0, 'exit %d' % p.returncode)
     for flag in ('--listen', '--db', '--threads', '--max-body-bytes', '--max-header-bytes',
                  '--max-connections', '--time-limit', '--request-timeout', '--idle-timeout',
-                 '--config'):
+                 '--cache-bytes', '--config'):
         check(flag in p.stdout, '%s missing from --help' % flag)
 
 
@@ -296,6 +296,64 @@ def test_health_stats(d):
     check(isinstance(idx['updated'], int) and abs(idx['updated'] - time.time()) < 3600, 'updated: %r' % idx)
 
 
+def cache_stats(port):
+    return get_json(port, '/stats')['cache']
+
+
+def test_cache(d):
+    """A search asked again is answered from the cache, byte for byte; its
+    options are part of what is kept; memory stays within cache-bytes,
+    the oldest answers leaving; cache-bytes 0 keeps nothing."""
+    q = 'small business finance cache-test'
+    before = cache_stats(d.port)
+    s1, _, first = request(d.port, 'GET', search_path(q))
+    mid = cache_stats(d.port)
+    s2, _, again = request(d.port, 'GET', search_path(q))
+    after = cache_stats(d.port)
+    check(s1 == 200 and s2 == 200, 'statuses %d %d' % (s1, s2))
+    check(json.loads(first)['hits'], 'no hits for %r' % q)
+    check(mid['misses'] == before['misses'] + 1 and mid['stored'] == before['stored'] + 1,
+          'first ask: %r then %r' % (before, mid))
+    check(after['hits'] == mid['hits'] + 1 and after['misses'] == mid['misses'], 'asked again: %r then %r' % (mid, after))
+    check(again == first, 'the kept answer differs from the first')
+    # another option, another answer: not the one kept for the first
+    s3, _, three = request(d.port, 'GET', search_path(q, limit=3))
+    check(s3 == 200 and len(json.loads(three)['hits']) == 3, 'limit=3: %d %r' % (s3, three[:200]))
+    check(cache_stats(d.port)['misses'] == after['misses'] + 1, 'limit=3 was served from the cache')
+    for extra in ({'by': 'paragraph'}, {'sort': 'newest'}, {'lang': 'fr'}, {'facets': '1'}, {'offset': '1'}):
+        fresh = request(d.port, 'GET', search_path(q, **extra))[2]
+        check(fresh != first, '%r answered as without it' % extra)
+    # a small cache: bounded, least recently used out first
+    small = 64 * 1024
+    d2 = Daemon('--db', DB, '--threads', '2', '--cache-bytes', str(small))
+    try:
+        words = ['trade', 'finance', 'digital', 'MSME', 'exporters', 'women', 'payments', 'logistics']
+        queries = ['%s %s' % (a, b) for a in words for b in words if a != b][:40]
+        for qq in queries:  # two hits each: answers of a few kB, all kept
+            check(request(d2.port, 'GET', search_path(qq, limit=2))[0] == 200, 'status for %r' % qq)
+        c = cache_stats(d2.port)
+        check(c['max_bytes'] == small and 0 < c['bytes'] <= small, 'cache bytes %r' % c)
+        check(0 < c['entries'] < len(queries) and c['stored'] == len(queries), 'entries %r' % c)
+        request(d2.port, 'GET', search_path(queries[-1], limit=2))
+        request(d2.port, 'GET', search_path(queries[0], limit=2))
+        c2 = cache_stats(d2.port)
+        check(c2['hits'] == c['hits'] + 1 and c2['misses'] == c['misses'] + 1,
+              'the newest answer is kept and the oldest gone: %r then %r' % (c, c2))
+    finally:
+        rc = d2.stop()
+    check(rc == 0, 'small-cache daemon exit %r' % rc)
+    d3 = Daemon('--db', DB, '--threads', '2', '--cache-bytes', '0')
+    try:
+        for _ in range(3):
+            s, _, body = request(d3.port, 'GET', search_path(q))
+            check(s == 200 and body == first, 'without a cache: %d, same answer %r' % (s, body == first))
+        c = cache_stats(d3.port)
+        check(c['hits'] == 0 and c['entries'] == 0 and c['bytes'] == 0, 'cache-bytes 0 kept something: %r' % c)
+    finally:
+        rc = d3.stop()
+    check(rc == 0, 'cache-less daemon exit %r' % rc)
+
+
 def test_errors_are_json(d):
     e = get_json(d.port, '/no/such/path', expect=404)
     check(e == {'error': e['error'], 'status': 404} and '/no/such/path' in e['error'], '404: %r' % e)
@@ -363,8 +421,10 @@ def test_concurrent_clients(d):
 
 def test_busy_worker(d):
     """A long batch holds one worker; queries on the others are answered at once."""
-    line = json.dumps({'q': 'msme* OR trade OR digital', 'by': 'paragraph', 'limit': 100})
-    body = ((line + '\n') * 1000).encode()
+    # each line a word of its own that matches nothing: no answer kept
+    # for one line serves another
+    body = ''.join(json.dumps({'q': 'msme* OR trade OR digital OR nowordq%d' % i, 'by': 'paragraph', 'limit': 100})
+                   + '\n' for i in range(1000)).encode()
     res = {}
 
     def batch():
@@ -611,7 +671,7 @@ def test_sigterm_in_flight(d):
 
 
 TESTS = [test_help, test_config_errors, test_search, test_with_curl, test_search_options, test_bad_parameters, test_doc,
-         test_batch, test_health_stats, test_errors_are_json, test_malformed_requests,
+         test_batch, test_health_stats, test_cache, test_errors_are_json, test_malformed_requests,
          test_concurrent_clients, test_busy_worker, test_slow_client, test_live_reload, test_missing_index,
          test_sigterm_in_flight]
 
