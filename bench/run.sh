@@ -206,9 +206,10 @@ timed() {
 # programs understand alike).
 PROC_QUERIES=("trade finance" '"cross-border payments"' "financement du commerce")
 
-start_daemon() { # DB → sets DPID, DURL
+start_daemon() { # DB [DAEMON ARGS...] → sets DPID, DURL
     local db=$1 f=$WORK/searchd.out
-    "$WTSD" --db "$db" --listen 127.0.0.1:0 > "$f" 2> "$f.err" &
+    shift
+    "$WTSD" --db "$db" --listen 127.0.0.1:0 "$@" > "$f" 2> "$f.err" &
     DPID=$!
     DURL=
     for _ in $(seq 100); do
@@ -223,6 +224,41 @@ stop_daemon() {
     kill "$DPID" 2>/dev/null || true
     wait "$DPID" 2>/dev/null || true
     DPID=
+}
+
+# wrk_daemon SIZE RUN PREFIX WHAT DB [DAEMON ARGS...]: wtosearchd on DB under
+# wrk (a warm-up of 5 s, then WRK_SECONDS timed), its figures recorded as
+# PREFIX_qps, PREFIX_p50_ms, ...
+wrk_daemon() {
+    local size=$1 run=$2 pre=$3 what=$4 db=$5; shift 5
+    log "size $size run $run: wtosearchd $what under wrk (16 connections, ${WRK_SECONDS} s)"
+    if ! start_daemon "$db" "$@"; then
+        log "wtosearchd did not start; see $WORK/searchd.out.err"
+        stop_daemon
+        return 0
+    fi
+    WTS_QUERIES=$QUERIES wrk -t2 -c16 -d5s -s "$ROOT/bench/speed/search.lua" "$DURL" > /dev/null 2>&1 || true
+    # the daemon's CPU time (utime + stime of all its threads) over the timed run only
+    local c0 c1 j req dur wcpu k
+    c0=$(cpu_ticks "$DPID" 2>/dev/null || echo)
+    WTS_QUERIES=$QUERIES /usr/bin/time -f '%U %S' -o "$L/$pre-wrk.cpu" \
+        wrk -t2 -c16 -d"${WRK_SECONDS}s" --latency -s "$ROOT/bench/speed/search.lua" "$DURL" \
+        > "$L/$pre-wrk.txt" 2>&1 || true
+    c1=$(cpu_ticks "$DPID" 2>/dev/null || echo)
+    stop_daemon
+    j=$(sed -n 's/^WRK_JSON //p' "$L/$pre-wrk.txt")
+    [ -n "$j" ] || return 0
+    req=$(jget "$j" requests); dur=$(jget "$j" duration_s)
+    rec "$size" "$run" "${pre}_qps" "$(python3 -c "print(round($req / $dur, 1))")"
+    for k in p50 p99; do rec "$size" "$run" "${pre}_${k}_ms" "$(jget "$j" ${k}_ms)"; done
+    rec "$size" "$run" "${pre}_errors" "$(( $(jget "$j" non2xx) + $(jget "$j" socket_errors) ))"
+    rec "$size" "$run" "${pre}_requests" "$req"
+    rec "$size" "$run" "${pre}_wall_s" "$dur"
+    if [ -n "$c0" ] && [ -n "$c1" ]; then
+        rec "$size" "$run" "${pre}_cpu_s" "$(python3 -c "print(round(($c1 - $c0) / $TCK, 3))")"
+    fi
+    wcpu=$(tail -1 "$L/$pre-wrk.cpu" 2>/dev/null | awk 'NF == 2 {print $1 + $2}')
+    if [ -n "$wcpu" ]; then rec "$size" "$run" "${pre}_wrk_cpu_s" "$wcpu"; fi
 }
 
 # corpus_subset N DEST: the first N documents of $CORPUS (by path), copied
@@ -332,34 +368,10 @@ EOF
         rec "$size" "$run" quest_proc_ms "$qp"
 
         if [ -x "$WTSD" ]; then
-            log "size $size run $run: wtosearchd under wrk (16 connections, ${WRK_SECONDS} s)"
-            if start_daemon "$db"; then
-                WTS_QUERIES=$QUERIES wrk -t2 -c16 -d5s -s "$ROOT/bench/speed/search.lua" "$DURL" > /dev/null 2>&1 || true
-                # the daemon's CPU time (utime + stime of all its threads) over the timed run only
-                c0=$(cpu_ticks "$DPID" 2>/dev/null || echo)
-                WTS_QUERIES=$QUERIES /usr/bin/time -f '%U %S' -o "$L/wrk.cpu" \
-                    wrk -t2 -c16 -d"${WRK_SECONDS}s" --latency -s "$ROOT/bench/speed/search.lua" "$DURL" \
-                    > "$L/wrk.txt" 2>&1 || true
-                c1=$(cpu_ticks "$DPID" 2>/dev/null || echo)
-                stop_daemon
-                j=$(sed -n 's/^WRK_JSON //p' "$L/wrk.txt")
-                if [ -n "$j" ]; then
-                    req=$(jget "$j" requests); dur=$(jget "$j" duration_s)
-                    rec "$size" "$run" searchd_qps "$(python3 -c "print(round($req / $dur, 1))")"
-                    for k in p50 p99; do rec "$size" "$run" "searchd_${k}_ms" "$(jget "$j" ${k}_ms)"; done
-                    rec "$size" "$run" searchd_errors "$(( $(jget "$j" non2xx) + $(jget "$j" socket_errors) ))"
-                    rec "$size" "$run" searchd_requests "$req"
-                    rec "$size" "$run" searchd_wall_s "$dur"
-                    if [ -n "$c0" ] && [ -n "$c1" ]; then
-                        rec "$size" "$run" searchd_cpu_s "$(python3 -c "print(round(($c1 - $c0) / $TCK, 3))")"
-                    fi
-                    wcpu=$(tail -1 "$L/wrk.cpu" 2>/dev/null | awk 'NF == 2 {print $1 + $2}')
-                    if [ -n "$wcpu" ]; then rec "$size" "$run" searchd_wrk_cpu_s "$wcpu"; fi
-                fi
-            else
-                log "wtosearchd did not start; see $WORK/searchd.out.err"
-                stop_daemon
-            fi
+            # every query run (no answers kept), then as the daemon starts
+            # by default: answers kept, the same queries asked again and again
+            wrk_daemon "$size" "$run" searchd "without its cache" "$db" --cache-bytes 0
+            wrk_daemon "$size" "$run" searchd_cached "with its cache (default)" "$db"
         fi
 
         log "size $size run $run: wtosearch re-index with one file changed"
