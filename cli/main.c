@@ -4,11 +4,15 @@
 #include "wts_indexer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const cli_command commands[] = {
@@ -106,10 +110,32 @@ void help_help(FILE *out) {
  * mimalloc serves faster than glibc; queries are faster with glibc's.
  * Without that program, or when it cannot be started, indexing runs
  * here. */
+extern char **environ;
+
+/* Whether exe starts and answers --version: once exec'd, a program whose
+ * libraries cannot be loaded (mimalloc missing) could not come back
+ * here to index.  Costs a few milliseconds. */
+static bool program_starts(const char *exe) {
+    posix_spawn_file_actions_t fa;
+    if (posix_spawn_file_actions_init(&fa) != 0) return false;
+    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    char *args[] = {(char *)exe, (char *)"--version", NULL};
+    pid_t pid;
+    int rc = posix_spawn(&pid, exe, &fa, NULL, args, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) return false;
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) return false;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 static void run_index_program(char **argv) {
     char *exe = wts_helper_program("wtosearch-index", WTS_INDEX_PROGRAM_PATH);
     if (!exe) return;
-    execv(exe, argv);
+    if (program_starts(exe)) execv(exe, argv);
     free(exe);
 }
 #endif

@@ -224,6 +224,25 @@ class T01bIndexProgram(unittest.TestCase):
             r = self.index_and_search(alone, tmp)
             self.assertNotIn('mimalloc', r.err, r)
 
+    def test_index_program_that_cannot_start(self):
+        # a wtosearch-index beside it that fails as the loader fails when
+        # a library is missing (exit status 127): indexing runs in
+        # wtosearch, and the broken program is never given the work
+        with tempfile.TemporaryDirectory() as tmp:
+            alone = os.path.join(tmp, 'wtosearch')
+            shutil.copy2(EXE, alone)
+            broken = os.path.join(tmp, 'wtosearch-index')
+            ran = os.path.join(tmp, 'ran')
+            with open(broken, 'w') as f:
+                f.write('#!/bin/sh\necho "$@" >> "%s"\n'
+                        'echo "wtosearch-index: error while loading shared libraries" >&2\nexit 127\n' % ran)
+            os.chmod(broken, 0o755)
+            r = self.index_and_search(alone, tmp)
+            self.assertNotIn('mimalloc', r.err, r)
+            self.assertNotIn('error while loading', r.err, r)
+            with open(ran) as f:
+                self.assertEqual(f.read().split(), ['--version'])
+
 
 class T02Json(IndexedCase):
     """2. JSON output of a search over the real corpus"""
