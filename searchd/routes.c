@@ -256,7 +256,7 @@ static unsigned run_query(sd_server *srv, sd_slot *slot, const sd_query_args *a,
     const char *why = NULL;
     wts_xdb *db = sd_slot_db(slot, false, &why);
     size_t klen = 0;
-    char *key = db && srv->cache ? cache_key(db, a, &klen) : NULL;
+    char *key = db && srv->cfg.cache_bytes > 0 ? cache_key(db, a, &klen) : NULL;
     if (key && (*out = sd_cache_get(srv->cache, key, klen))) {
         free(key);
         return 200;
