@@ -240,8 +240,11 @@ class T01bIndexProgram(unittest.TestCase):
             r = self.index_and_search(alone, tmp)
             self.assertNotIn('mimalloc', r.err, r)
             self.assertNotIn('error while loading', r.err, r)
-            with open(ran) as f:
-                self.assertEqual(f.read().split(), ['--version'])
+            if os.access(os.path.join(os.path.dirname(EXE), 'wtosearch-index'), os.X_OK):
+                with open(ran) as f:
+                    self.assertEqual(f.read().split(), ['--version'])
+            else:  # a build that never hands indexing over (the sanitizers')
+                self.assertFalse(os.path.exists(ran))
 
 
 class T02Json(IndexedCase):
