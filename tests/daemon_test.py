@@ -339,6 +339,15 @@ def test_cache(d):
         c2 = cache_stats(d2.port)
         check(c2['hits'] == c['hits'] + 1 and c2['misses'] == c['misses'] + 1,
               'the newest answer is kept and the oldest gone: %r then %r' % (c, c2))
+        # an answer asked for again and again stays, however old: least
+        # recently used, not first in, leaves first
+        kept = search_path(queries[-1], limit=2)
+        for qq in queries:
+            request(d2.port, 'GET', search_path(qq, limit=1))
+            request(d2.port, 'GET', kept)
+        c3 = cache_stats(d2.port)
+        check(c3['hits'] - c2['hits'] == len(queries) and c3['misses'] - c2['misses'] == len(queries),
+              'the answer in use was pushed out: %r then %r' % (c2, c3))
     finally:
         rc = d2.stop()
     check(rc == 0, 'small-cache daemon exit %r' % rc)
