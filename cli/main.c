@@ -104,12 +104,6 @@ void help_help(FILE *out) {
 }
 
 #ifdef WTS_INDEX_PROGRAM_PATH
-/* `index` runs in wtosearch-index: this same program, linked with
- * mimalloc.  Writing an index allocates and frees small objects by the
- * million (Xapian's maps of postings and positions, our terms), which
- * mimalloc serves faster than glibc; queries are faster with glibc's.
- * Without that program, or when it cannot be started, indexing runs
- * here. */
 extern char **environ;
 
 /* Whether exe starts and answers --version: once exec'd, a program whose
@@ -132,6 +126,12 @@ static bool program_starts(const char *exe) {
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/* `index` runs in wtosearch-index: this same program, linked with
+ * mimalloc.  Writing an index allocates and frees small objects by the
+ * million (Xapian's maps of postings and positions, our terms), which
+ * mimalloc serves faster than glibc; queries are faster with glibc's.
+ * Without that program, or when it cannot be started, indexing runs
+ * here. */
 static void run_index_program(char **argv) {
     char *exe = wts_helper_program("wtosearch-index", WTS_INDEX_PROGRAM_PATH);
     if (!exe) return;
