@@ -138,6 +138,12 @@ WTSD=$WORK/bin/wtosearchd
 QUERIES=$WORK/queries.txt
 query_lines "$QUERIES_IN" > "$QUERIES"
 NQ=$(wc -l < "$QUERIES")
+# The same as batch reads them: {"q": ...} a line, since a plain line
+# starting with '{' is taken for JSON.
+QUERIES_JSONL=$WORK/queries.jsonl
+python3 -c 'import json, sys
+for l in open(sys.argv[1], encoding="utf-8"): print(json.dumps({"q": l.rstrip("\n")}, ensure_ascii=False))' \
+    "$QUERIES" > "$QUERIES_JSONL"
 XMIN=$WORK/xapian_min
 g++ -O2 -std=c++17 -o "$XMIN" "$ROOT/bench/speed/xapian_min.cc" $(pkg-config --cflags --libs xapian-core)
 TCK=$(getconf CLK_TCK)
@@ -317,7 +323,7 @@ for i in "${!sizes[@]}"; do
 
         log "size $size run $run: queries, whole file through batch --threads 1"
         t0=$(now)
-        "$WTS" batch --threads 1 --db "$db" "$QUERIES" > "$L/batch.jsonl" || true
+        "$WTS" batch --threads 1 --db "$db" "$QUERIES_JSONL" > "$L/batch.jsonl" || true
         rec "$size" "$run" wts_batch_file_s "$(since "$t0")"
         rec "$size" "$run" wts_batch_errors "$(grep -c '"error"' "$L/batch.jsonl" || true)"
         log "size $size run $run: queries, one at a time (qlat.py)"
@@ -400,12 +406,12 @@ if [ "$PROFILE" = 1 ]; then
     qsize=$(printf '%s\n' "${sizes[@]}" | sort -n | tail -1)
     qdb=$WORK/wts-$qsize
     qwhat="wtosearch batch --threads 1 of the $NQ queries over the index of $qsize documents"
-    "$WTS" batch --threads 1 --db "$qdb" "$QUERIES" > /dev/null 2>&1 || true  # page cache warm
+    "$WTS" batch --threads 1 --db "$qdb" "$QUERIES_JSONL" > /dev/null 2>&1 || true  # page cache warm
     if [ "$PERF_OK" = 1 ]; then
         log "profile: perf record (DWARF call stacks) of $qwhat"
         rm -f "$WORK/perf-queries.data"
         perf record -F 999 --call-graph dwarf -o "$WORK/perf-queries.data" \
-            "$WTS" batch --threads 1 --db "$qdb" "$QUERIES" > /dev/null 2> "$WORK/perf-queries.err" || true
+            "$WTS" batch --threads 1 --db "$qdb" "$QUERIES_JSONL" > /dev/null 2> "$WORK/perf-queries.err" || true
         if [ -s "$WORK/perf-queries.data" ]; then
             log "profile: reading the stacks"
             { echo "tool: perf record -F 999 --call-graph dwarf, $qwhat"
@@ -422,7 +428,7 @@ if [ "$PROFILE" = 1 ]; then
     else
         log "profile: callgrind of $qwhat (perf is not allowed here)"
         valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind-queries.out" \
-            "$WTS" batch --threads 1 --db "$qdb" "$QUERIES" > /dev/null 2>&1 || true
+            "$WTS" batch --threads 1 --db "$qdb" "$QUERIES_JSONL" > /dev/null 2>&1 || true
         { echo "tool: valgrind --tool=callgrind, $qwhat"
           echo "self: share of instructions in the function itself (user space only: callgrind does not see the kernel, so neither pread64's system call)"
           callgrind_annotate "$WORK/callgrind-queries.out" 2>/dev/null | sed -n '/^ *Ir/,$p' | sed -n '1,45p' || true

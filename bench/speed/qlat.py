@@ -45,9 +45,12 @@ class Conversation:
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1 << 20)
 
     def ask(self, query):
-        """The answer line to query and the time it took, in ms."""
+        """The answer line to query and the time it took, in ms.  The query
+        goes as {"q": ...}: a plain line starting with '{' would be read as
+        JSON by batch."""
+        line = json.dumps({"q": query}, ensure_ascii=False) + "\n"
         t0 = time.perf_counter()
-        self.p.stdin.write((query + "\n").encode("utf-8"))
+        self.p.stdin.write(line.encode("utf-8"))
         self.p.stdin.flush()
         line = self.p.stdout.readline()
         dt = (time.perf_counter() - t0) * 1000
