@@ -87,7 +87,7 @@ char *wts_buf_steal(wts_buf *b) {
 
 /* ---- string sets ---- */
 
-static uint64_t str_hash(const char *s, size_t len) {
+uint64_t wts_hash_bytes(const char *s, size_t len) {
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
     for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
     return h;
@@ -113,7 +113,7 @@ size_t wts_strset_add(wts_strset *set, const char *s, size_t len, bool *added) {
         set->hash = wts_xrealloc(set->hash, slots / 2 * sizeof *set->hash);
         for (size_t i = 0; i < set->n; i++) *strset_slot(set, set->v[i], set->len[i], set->hash[i]) = i + 1;
     }
-    uint64_t h = str_hash(s, len);
+    uint64_t h = wts_hash_bytes(s, len);
     size_t *slot = strset_slot(set, s, len, h);
     if (added) *added = *slot == 0;
     if (*slot) return *slot - 1;
@@ -130,7 +130,7 @@ bool wts_strset_has(const wts_strset *set, const char *s, size_t len) {
 
 size_t wts_strset_find(const wts_strset *set, const char *s, size_t len) {
     if (!set->n) return WTS_STRSET_NONE;
-    size_t at = *strset_slot(set, s, len, str_hash(s, len));
+    size_t at = *strset_slot(set, s, len, wts_hash_bytes(s, len));
     return at ? at - 1 : WTS_STRSET_NONE;
 }
 

@@ -61,6 +61,9 @@ void *wts_xrealloc(void *p, size_t n);
 char *wts_xstrdup(const char *s);
 char *wts_xstrndup(const char *s, size_t n);
 
+/* FNV-1a of len bytes: the hash of string sets and of the daemon's cache. */
+uint64_t wts_hash_bytes(const char *s, size_t len);
+
 /* A set of strings kept in the order they came, found by hashing. */
 typedef struct wts_strset {
     char **v; /* the strings, NUL-terminated */

@@ -7,8 +7,8 @@
  * once a commit moves a worker on, the answers of the older state are
  * never found again and leave as the least recently used.  Memory is
  * bounded by cache-bytes (keys, answers and the entries' own size);
- * one table for all workers, behind one mutex held only to look up, link
- * and unlink, never while a query runs. */
+ * one table for all workers, behind one mutex held to look up, copy,
+ * link and unlink, never while a query runs. */
 #include "searchd.h"
 
 #include <stdlib.h>
@@ -42,17 +42,8 @@ static size_t entry_cost(size_t klen, size_t alen) {
  * would push out many. */
 #define LARGEST_SHARE 8
 
-/* FNV-1a, 64 bits. */
-static uint64_t hash_of(const char *s, size_t len) {
-    uint64_t h = 14695981039346656037ULL;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 sd_cache *sd_cache_new(size_t max_bytes) {
+    if (!max_bytes) return NULL;
     sd_cache *c = wts_xcalloc(1, sizeof *c);
     pthread_mutex_init(&c->mu, NULL);
     c->max_bytes = max_bytes;
@@ -125,8 +116,8 @@ static void grow(sd_cache *c) {
 }
 
 char *sd_cache_get(sd_cache *c, const char *key, size_t klen) {
-    if (!c || !c->max_bytes) return NULL;
-    uint64_t h = hash_of(key, klen);
+    if (!c) return NULL;
+    uint64_t h = wts_hash_bytes(key, klen);
     char *copy = NULL;
     pthread_mutex_lock(&c->mu);
     entry *e = *slot_of(c, h, key, klen);
@@ -135,8 +126,7 @@ char *sd_cache_get(sd_cache *c, const char *key, size_t klen) {
         link_newest(c, e);
         c->hits++;
         /* a copy: the entry may leave while the answer is being sent */
-        copy = wts_xmalloc(e->alen + 1);
-        memcpy(copy, e->answer, e->alen + 1);
+        copy = wts_xstrndup(e->answer, e->alen);
     } else {
         c->misses++;
     }
@@ -145,30 +135,26 @@ char *sd_cache_get(sd_cache *c, const char *key, size_t klen) {
 }
 
 void sd_cache_put(sd_cache *c, const char *key, size_t klen, const char *answer, size_t alen) {
-    if (!c || !c->max_bytes) return;
+    if (!c) return;
     size_t cost = entry_cost(klen, alen);
     if (cost > c->max_bytes / LARGEST_SHARE) return;
     /* made outside the lock */
     entry *e = wts_xcalloc(1, sizeof *e);
-    e->hash = hash_of(key, klen);
-    e->key = wts_xmalloc(klen + 1);
-    memcpy(e->key, key, klen);
-    e->key[klen] = '\0';
+    e->hash = wts_hash_bytes(key, klen);
+    e->key = wts_xstrndup(key, klen);
     e->klen = klen;
-    e->answer = wts_xmalloc(alen + 1);
-    memcpy(e->answer, answer, alen);
-    e->answer[alen] = '\0';
+    e->answer = wts_xstrndup(answer, alen);
     e->alen = alen;
     pthread_mutex_lock(&c->mu);
-    entry **at = slot_of(c, e->hash, key, klen);
-    if (*at) { /* another worker kept it meanwhile: the same answer */
+    if (*slot_of(c, e->hash, key, klen)) { /* another worker kept it meanwhile: the same answer */
         pthread_mutex_unlock(&c->mu);
         entry_free(e);
         return;
     }
     while (c->oldest && c->bytes + cost > c->max_bytes) remove_entry(c, c->oldest);
-    at = slot_of(c, e->hash, key, klen); /* removals may have changed its chain */
-    *at = e;
+    entry **head = &c->buckets[e->hash & (c->nbuckets - 1)];
+    e->next_in_bucket = *head;
+    *head = e;
     link_newest(c, e);
     c->bytes += cost;
     c->entries++;

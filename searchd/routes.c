@@ -250,13 +250,22 @@ static char *cache_key(wts_xdb *db, const sd_query_args *a, size_t *len) {
     return wts_buf_steal(&k);
 }
 
+/* Whether db still reads the state key (cache_key) was made of. */
+static bool still_of_state(wts_xdb *db, const char *key) {
+    char *state = NULL;
+    bool same = wts_xdb_state(db, &state) == WTS_OK && strncmp(key, state, strlen(state)) == 0 &&
+                key[strlen(state)] == '\n';
+    free(state);
+    return same;
+}
+
 /* Runs one query, or gives the answer kept for it.  200: *out is the
  * results object (compact JSON); else *out is the message of the error. */
 static unsigned run_query(sd_server *srv, sd_slot *slot, const sd_query_args *a, double time_limit, char **out) {
     const char *why = NULL;
     wts_xdb *db = sd_slot_db(slot, false, &why);
     size_t klen = 0;
-    char *key = db && srv->cfg.cache_bytes > 0 ? cache_key(db, a, &klen) : NULL;
+    char *key = db && srv->cache ? cache_key(db, a, &klen) : NULL;
     if (key && (*out = sd_cache_get(srv->cache, key, klen))) {
         free(key);
         return 200;
@@ -295,13 +304,8 @@ static unsigned run_query(sd_server *srv, sd_slot *slot, const sd_query_args *a,
      * search gets the time limit, so a search shorter than it was cut
      * nowhere; a search that moved to a newer revision (a writer went on)
      * answers for that one. */
-    if (key && took < time_limit) {
-        size_t after_len = 0;
-        char *after = cache_key(db, a, &after_len);
-        if (after && after_len == klen && memcmp(after, key, klen) == 0)
-            sd_cache_put(srv->cache, key, klen, *out, strlen(*out));
-        free(after);
-    }
+    if (key && took < time_limit && still_of_state(db, key))
+        sd_cache_put(srv->cache, key, klen, *out, strlen(*out));
     free(key);
     return 200;
 }

@@ -111,7 +111,8 @@ typedef struct sd_cache_view {
     uint64_t hits, misses, stored;
 } sd_cache_view;
 
-/* A cache of at most max_bytes; 0 keeps nothing. */
+/* A cache of at most max_bytes; NULL for 0, which keeps nothing (every
+ * call below takes NULL). */
 sd_cache *sd_cache_new(size_t max_bytes);
 void sd_cache_free(sd_cache *c);
 /* A copy (malloc'd) of the answer kept under key, or NULL. */
