@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1594,6 +1595,188 @@ static void test_compact_merge(void) {
     CHECK_INT_EQ(wts_xcompact_merge(srcs, 0, out, NULL, NULL), WTS_ERR_INVALID);
 }
 
+/* ------------------------------------------------------------------ */
+/* A match on several threads                                          */
+
+enum { PAR_DOCS = 3000, PAR_WORDS = 10 }; /* per shard; each word in 4 documents of 5 */
+
+/* Document i of the parallel test: each word at its own count (none for
+ * some), fillers for varied lengths, a collapse key, a sort key shared by
+ * a few documents. */
+static void add_par_doc(wts_xwriter *w, unsigned i) {
+    char text[1024] = "", id[32], cat[16], key[16];
+    for (unsigned j = 0; j < PAR_WORDS; j++)
+        for (unsigned c = (i * 7 + j * 13) % 5; c > 0; c--) append(text, sizeof text, "w%u ", j);
+    for (unsigned f = i % 9; f > 0; f--) append(text, sizeof text, "f%u ", f);
+    snprintf(id, sizeof id, "Q%u", i);
+    snprintf(cat, sizeof cat, "c%u", i % 97);
+    snprintf(key, sizeof key, "k%03u", i % 211);
+    const doc_spec d = {id, text, cat, key, "", id};
+    CHECK_INT_EQ(add_unique(w, &d), WTS_OK);
+}
+
+/* Every hit of q under opts: docid, weight, collapse count. */
+static char *par_hits(wts_xdb *db, const wts_xquery *q, const wts_xsearch_opts *opts) {
+    wts_xmset *m = NULL;
+    wts_status st = wts_xdb_search(db, q, opts, &m);
+    if (st != WTS_OK) {
+        char *e = malloc(64);
+        snprintf(e, 64, "ERR:%s", wts_status_name(st));
+        return e;
+    }
+    size_t cap = 64 + 48 * wts_xmset_size(m);
+    char *out = malloc(cap);
+    out[0] = '\0';
+    for (size_t i = 0; i < wts_xmset_size(m); i++)
+        append(out, cap, "%u:%.17g:%u,", wts_xmset_docid(m, i), wts_xmset_weight(m, i), wts_xmset_collapsed(m, i));
+    CHECK(wts_xmset_lower_bound(m) <= wts_xmset_estimated(m));
+    CHECK(wts_xmset_estimated(m) <= wts_xmset_upper_bound(m));
+    wts_xmset_free(m);
+    return out;
+}
+
+/* Whether a list of par_hits holds docid id. */
+static bool holds_id(const char *hits, unsigned id) {
+    char at[16];
+    snprintf(at, sizeof at, "%u:", id);
+    for (const char *p = hits; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+        if (strncmp(p, at, strlen(at)) == 0) return true;
+    return false;
+}
+
+static void test_parallel_match(void) {
+    char dir[PATH_MAX], shard[PATH_MAX + 8];
+    tmp_path(dir, sizeof dir, "parallel");
+    CHECK_INT_EQ(mkdir(dir, 0755), 0);
+    for (unsigned k = 0; k < 2; k++) {
+        snprintf(shard, sizeof shard, "%s/s%u", dir, k);
+        wts_xwriter *w = NULL;
+        CHECK_INT_EQ(wts_xwriter_open_flags(shard, WTS_XWRITER_NO_TERMLISTS, &w, NULL), WTS_OK);
+        if (!w) return;
+        for (unsigned i = k; i < 2 * PAR_DOCS; i += 2) add_par_doc(w, i);
+        CHECK_INT_EQ(wts_xwriter_delete_term(w, k ? "Q9" : "Q12"), WTS_OK); /* hidden, each shard one */
+        CHECK_INT_EQ(wts_xwriter_close(w), WTS_OK);
+    }
+    const char *const names[] = {"s0", "s1"};
+    CHECK_INT_EQ(wts_xstub_write(dir, names, 2, 1, NULL), WTS_OK);
+    wts_xdb *one = NULL, *two = NULL, *stale = NULL;
+    CHECK_INT_EQ(wts_xdb_open(dir, &one, NULL), WTS_OK);
+    CHECK_INT_EQ(wts_xdb_open(dir, &two, NULL), WTS_OK);
+    CHECK_INT_EQ(wts_xdb_open(dir, &stale, NULL), WTS_OK); /* not searched before the commit below */
+    if (!one || !two || !stale) return;
+    CHECK_INT_EQ(wts_xdb_set_match_threads(one, 1), WTS_OK);
+    CHECK_INT_EQ(wts_xdb_set_match_threads(two, 2), WTS_OK);
+    CHECK_INT_EQ(wts_xdb_set_match_threads(stale, 2), WTS_OK);
+    CHECK_INT_EQ(wts_xdb_set_match_threads(NULL, 2), WTS_ERR_INVALID);
+
+    /* every word ranked together: the match reads all their postings */
+    wts_xquery *words[PAR_WORDS], *all = NULL;
+    for (unsigned j = 0; j < PAR_WORDS; j++) {
+        char t[8];
+        snprintf(t, sizeof t, "w%u", j);
+        words[j] = term_query(t);
+    }
+    CHECK_INT_EQ(wts_xquery_combine(WTS_XOP_OR, (const wts_xquery *const *)words, PAR_WORDS, 0, &all), WTS_OK);
+    /* 48,000 postings: below the real threshold, one thread; above the
+     * one set here, two */
+    {
+        wts_xsearch_opts opts;
+        wts_xsearch_opts_init(&opts);
+        const unsigned long before = wts_xapian_test_parallel_matches();
+        free(par_hits(two, all, &opts));
+        CHECK(wts_xapian_test_parallel_matches() == before);
+    }
+    const double real_min = wts_xapian_test_set_parallel_min_postings(40000);
+    struct {
+        uint32_t offset, limit;
+        wts_xsort sort;
+        int descending, collapse;
+        uint32_t collapse_max;
+    } cases[] = {
+        {0, 10, WTS_XSORT_RELEVANCE, 0, -1, 1},
+        {15, 40, WTS_XSORT_RELEVANCE, 0, -1, 1},
+        {0, 500, WTS_XSORT_RELEVANCE, 0, -1, 1},
+        {0, 30, WTS_XSORT_VALUE, 1, -1, 1},
+        {5, 30, WTS_XSORT_VALUE, 0, -1, 1},
+        {0, 30, WTS_XSORT_RELEVANCE_THEN_VALUE, 1, -1, 1},
+        {0, 20, WTS_XSORT_RELEVANCE, 0, SLOT_CAT, 1},
+        {10, 20, WTS_XSORT_RELEVANCE, 0, SLOT_CAT, 2},
+        {0, 20, WTS_XSORT_VALUE, 1, SLOT_CAT, 1},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        wts_xsearch_opts opts;
+        wts_xsearch_opts_init(&opts);
+        opts.offset = cases[c].offset;
+        opts.limit = cases[c].limit;
+        opts.sort = cases[c].sort;
+        opts.sort_slot = SLOT_SORT;
+        opts.sort_descending = cases[c].descending;
+        opts.collapse_slot = cases[c].collapse;
+        opts.collapse_max = cases[c].collapse_max;
+        const unsigned long before = wts_xapian_test_parallel_matches();
+        char *a = par_hits(one, all, &opts);
+        CHECK(wts_xapian_test_parallel_matches() == before); /* one thread: never */
+        char *b = par_hits(two, all, &opts);
+        CHECK(wts_xapian_test_parallel_matches() > before);
+        CHECK(strlen(a) > 0 && strncmp(a, "ERR", 3) != 0);
+        if (strcmp(a, b) != 0) {
+            fprintf(stderr, "case %zu: one thread and two differ:\n  %.300s\n  %.300s\n", c, a, b);
+            CHECK(0);
+        }
+        CHECK(!holds_id(b, 10) && !holds_id(b, 13)); /* hidden: Q9 and Q12 */
+        free(a);
+        free(b);
+    }
+    /* one word: the match stops early, one thread is faster */
+    wts_xsearch_opts opts;
+    wts_xsearch_opts_init(&opts);
+    unsigned long before = wts_xapian_test_parallel_matches();
+    char *single = par_hits(two, words[0], &opts);
+    CHECK(wts_xapian_test_parallel_matches() == before);
+    free(single);
+
+    /* a writer moves one shard on: a handle still at the older state
+     * matches on one thread rather than through helpers at the newer one */
+    char *was = par_hits(one, all, &opts);
+    snprintf(shard, sizeof shard, "%s/s1", dir);
+    wts_xwriter *w = NULL;
+    CHECK_INT_EQ(wts_xwriter_open_flags(shard, WTS_XWRITER_NO_TERMLISTS, &w, NULL), WTS_OK);
+    if (!w) return;
+    const doc_spec best = {"Qbest", "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w0 w1 w2 w3 w4 w5 w6 w7 w8 w9",
+                           "cbest", "kbest", "", "best"};
+    CHECK_INT_EQ(add_unique(w, &best), WTS_OK);
+    CHECK_INT_EQ(wts_xwriter_close(w), WTS_OK);
+    before = wts_xapian_test_parallel_matches();
+    char *old = par_hits(stale, all, &opts);
+    CHECK(wts_xapian_test_parallel_matches() == before);
+    CHECK_STR_EQ(old, was);
+    free(old);
+    /* moved on, its helpers with it */
+    CHECK_INT_EQ(wts_xdb_reopen(stale, NULL), WTS_OK);
+    CHECK_INT_EQ(wts_xdb_reopen(one, NULL), WTS_OK);
+    char *now1 = par_hits(one, all, &opts);
+    char *now2 = par_hits(stale, all, &opts);
+    CHECK(wts_xapian_test_parallel_matches() > before);
+    CHECK_STR_EQ(now2, now1);
+    CHECK(strcmp(now1, was) != 0);
+    free(now1);
+    free(now2);
+    /* two and its helper, both at the older state, read it on two threads */
+    before = wts_xapian_test_parallel_matches();
+    char *two_old = par_hits(two, all, &opts);
+    CHECK(wts_xapian_test_parallel_matches() > before);
+    CHECK_STR_EQ(two_old, was);
+    free(two_old);
+    free(was);
+
+    wts_xapian_test_set_parallel_min_postings(real_min);
+    for (unsigned j = 0; j < PAR_WORDS; j++) wts_xquery_free(words[j]);
+    wts_xquery_free(all);
+    wts_xdb_close(one);
+    wts_xdb_close(two);
+    wts_xdb_close(stale);
+}
+
 static void test_stem(void) {
     static const struct {
         const char *lang, *word, *want;
@@ -2330,6 +2513,7 @@ int main(void) {
     test_close_commits();
     test_no_termlists();
     test_compact_merge();
+    test_parallel_match();
     test_stem();
     test_null_frees();
     test_null_args();

@@ -35,6 +35,12 @@ typedef enum wts_xtest_throw {
  * may be NULL) receives the message. */
 wts_status wts_xapian_test_map(wts_xtest_throw kind, char **errmsg);
 
+/* Matches run on more than one thread since the program started. */
+unsigned long wts_xapian_test_parallel_matches(void);
+/* Sets the postings from which a match is worth several threads (small
+ * test indexes lie far below the real figure); returns the one before. */
+double wts_xapian_test_set_parallel_min_postings(double postings);
+
 #ifdef __cplusplus
 }
 #endif
