@@ -65,11 +65,6 @@ static void *work(void *arg) {
     return NULL;
 }
 
-static long cores(void) {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? n : 1;
-}
-
 int cmd_batch(int argc, char **argv) {
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'},     {"threads", required_argument, NULL, 't'},
@@ -82,7 +77,7 @@ int cmd_batch(int argc, char **argv) {
     wts_search_opts so;
     wts_search_opts_init(&so);
     const char *db_flag = NULL;
-    long threads = cores();
+    long threads = wts_processors();
     size_t chunk = CHUNK_LINES;
     int c;
     optind = 1;
@@ -127,6 +122,8 @@ int cmd_batch(int argc, char **argv) {
             rc = EXIT_FAILURE_;
             break;
         }
+        /* the processors shared out: a worker alone may match on several */
+        wts_xdb_set_match_threads(ws[t].db, (unsigned)(threads < (long)wts_processors() ? wts_processors() / threads : 1));
     }
     batch b = {.db_path = db_path, .defaults = &so};
     b.lines = wts_xcalloc(CHUNK_LINES, sizeof *b.lines);

@@ -1,9 +1,11 @@
 /* buf.c: growable strings and allocation that never returns NULL. */
 #include "wts.h"
 
+#include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void out_of_memory(size_t n) {
     fprintf(stderr, "wtosearch: out of memory (asked for %zu bytes)\n", n);
@@ -36,6 +38,14 @@ char *wts_xstrndup(const char *s, size_t n) {
 }
 
 char *wts_xstrdup(const char *s) { return wts_xstrndup(s, strlen(s)); }
+
+unsigned wts_processors(void) {
+    cpu_set_t allowed; /* taskset, a container's share */
+    if (sched_getaffinity(0, sizeof allowed, &allowed) == 0 && CPU_COUNT(&allowed) > 0)
+        return (unsigned)CPU_COUNT(&allowed);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 4096 ? 4096 : (unsigned)n;
+}
 
 static void reserve(wts_buf *b, size_t extra) {
     if (b->len + extra + 1 <= b->cap) return;

@@ -61,6 +61,9 @@ void *wts_xrealloc(void *p, size_t n);
 char *wts_xstrdup(const char *s);
 char *wts_xstrndup(const char *s, size_t n);
 
+/* Processors this thread may run on (at least 1). */
+unsigned wts_processors(void);
+
 /* FNV-1a of len bytes: the hash of string sets and of the daemon's cache. */
 uint64_t wts_hash_bytes(const char *s, size_t len);
 

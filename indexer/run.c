@@ -171,8 +171,7 @@ static wts_status layout(const wts_index_job *job, char ***names, size_t *n, uin
         *errmsg = wts_buf_steal(&b);
         return WTS_ERR_INVALID;
     }
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    uint32_t count = job->shards ? job->shards : cpus > 0 ? (uint32_t)cpus : 1;
+    uint32_t count = job->shards ? job->shards : wts_processors();
     if (count > MAX_SHARDS) count = MAX_SHARDS;
     *names = wts_xcalloc(count, sizeof **names);
     for (uint32_t k = 0; k < count; k++) {
@@ -529,8 +528,7 @@ static wts_status rebuild_shard(shard_run *r, uint32_t hidden, uint32_t held, co
     uint64_t sent[2] = {r->files_sent, r->bytes_sent};
     send_msg(r->fd, MSG_REWIND, sent, sizeof sent);
     r->files_sent = r->bytes_sent = 0;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    uint32_t parts = cpus >= 2 ? 2 : 1;
+    uint32_t parts = wts_processors() >= 2 ? 2 : 1;
     char *path[2] = {NULL, NULL};
     wts_buf name = WTS_BUF_INIT;
     for (uint32_t k = 0; k < 2; k++) {

@@ -194,8 +194,8 @@ static void set_defaults(sd_config *cfg) {
         }
     }
     cfg->db = wts_default_index_path();
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    cfg->threads = cores < 1 ? 1 : cores > 256 ? 256 : cores;
+    const unsigned cores = wts_processors();
+    cfg->threads = cores > 256 ? 256 : cores;
 }
 
 static char *trim(char *s) {

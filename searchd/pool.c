@@ -43,6 +43,10 @@ static void slot_open(sd_slot *s) {
         slot_fail(s, msg);
         return;
     }
+    /* the processors shared out among the workers: with fewer workers
+     * than processors a search may match on several */
+    const unsigned workers = (unsigned)s->pool->srv->cfg.threads;
+    wts_xdb_set_match_threads(db, workers < wts_processors() ? wts_processors() / workers : 1);
     free(s->error);
     s->error = NULL;
     s->db = db;
