@@ -185,8 +185,32 @@ static wts_xquery *word_query(qparser *p, const char *w, size_t len) {
     return r;
 }
 
+/* Whether words k and k + 1 of s are joined by one apostrophe, of any
+ * kind. */
+static bool apostrophe_between(const char *s, const wts_words *c, size_t k) {
+    wts_buf gap = WTS_BUF_INIT;
+    wts_fold(s + c->end[k], c->start[k + 1] - c->end[k], &gap);
+    const bool one = gap.len == 1 && gap.data[0] == '\'';
+    wts_buf_free(&gap);
+    return one;
+}
+
+/* French words elided before a vowel: l'OMC, d'approvisionnement,
+ * qu'elles, jusqu'au. */
+static bool elided(const char *w, size_t len) {
+    static const char *const forms[] = {"l", "d", "j", "m", "n", "s", "t", "c",
+                                        "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"};
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+        if (strlen(forms[i]) == len && memcmp(forms[i], w, len) == 0) return true;
+    return false;
+}
+
 /* Text that tokenizes into several words ("e-commerce", a quoted phrase)
- * becomes a phrase of exact forms; one word becomes a word query. */
+ * becomes a phrase of exact forms; one word becomes a word query.  Typed
+ * as a plain word, an elided article (l'OMC) and an English possessive
+ * (women's) are left out, so that the word is stemmed, expanded when an
+ * acronym, and found with or without them; other words an apostrophe
+ * joins (aujourd'hui) stay a phrase. */
 static node text_query(qparser *p, const char *s, size_t len, size_t at, bool exact) {
     node r = {NULL, NODE_TEXT, !exact, false};
     wts_words c;
@@ -199,26 +223,31 @@ static node text_query(qparser *p, const char *s, size_t len, size_t at, bool ex
         wts_words_free(&c);
         return r;
     }
-    if (c.n == 1 && !exact) {
-        r.stop = wts_is_stopword(c.w[0], c.len[0], p->lang);
-        r.q = word_query(p, c.w[0], c.len[0]);
+    size_t first = 0, end = c.n; /* the words queried */
+    if (!exact && end >= 2 && elided(c.w[0], c.len[0]) && apostrophe_between(s, &c, 0)) first = 1;
+    if (!exact && end - first >= 2 && c.len[end - 1] == 1 && c.w[end - 1][0] == 's' &&
+        apostrophe_between(s, &c, end - 2))
+        end--;
+    if (end - first == 1 && !exact) {
+        r.stop = wts_is_stopword(c.w[first], c.len[first], p->lang);
+        r.q = word_query(p, c.w[first], c.len[first]);
         p->q->plain = wts_xrealloc(p->q->plain, (p->q->nplain + 1) * sizeof *p->q->plain);
-        p->q->plain[p->q->nplain++] = (struct wts_qword){(size_t)(s - p->s) + c.start[0],
-                                                         (size_t)(s - p->s) + c.end[0], wts_xstrdup(c.w[0])};
-    } else if (c.n == 1) {
-        r.q = term(p, "", c.w[0], c.len[0], 0);
-        remember(&p->q->words, &p->q->nwords, c.w[0], c.len[0]);
+        p->q->plain[p->q->nplain++] = (struct wts_qword){(size_t)(s - p->s) + c.start[first],
+                                                         (size_t)(s - p->s) + c.end[first], wts_xstrdup(c.w[first])};
+    } else if (end - first == 1) {
+        r.q = term(p, "", c.w[first], c.len[first], 0);
+        remember(&p->q->words, &p->q->nwords, c.w[first], c.len[first]);
     } else {
-        wts_xquery **subs = wts_xcalloc(c.n, sizeof *subs);
-        for (size_t k = 0; k < c.n && p->st == WTS_OK; k++) {
-            subs[k] = term(p, "", c.w[k], c.len[k], (uint32_t)(k + 1));
-            remember(&p->q->words, &p->q->nwords, c.w[k], c.len[k]);
+        const size_t n = end - first;
+        wts_xquery **subs = wts_xcalloc(n, sizeof *subs);
+        for (size_t k = 0; k < n && p->st == WTS_OK; k++) {
+            subs[k] = term(p, "", c.w[first + k], c.len[first + k], (uint32_t)(k + 1));
+            remember(&p->q->words, &p->q->nwords, c.w[first + k], c.len[first + k]);
         }
         if (p->st == WTS_OK &&
-            wts_xquery_combine(WTS_XOP_PHRASE, (const wts_xquery *const *)subs, c.n,
-                               (uint32_t)c.n, &r.q) != WTS_OK)
+            wts_xquery_combine(WTS_XOP_PHRASE, (const wts_xquery *const *)subs, n, (uint32_t)n, &r.q) != WTS_OK)
             fail(p, WTS_ERR_NO_MEMORY, at, "out of memory");
-        for (size_t k = 0; k < c.n; k++) wts_xquery_free(subs[k]);
+        for (size_t k = 0; k < n; k++) wts_xquery_free(subs[k]);
         free(subs);
     }
     wts_words_free(&c);
@@ -887,7 +916,8 @@ void wts_query_help(FILE *out) {
           "  words            paragraphs with any of the words rank, those with more of\n"
           "                   them and rarer ones first; matching ignores case, accents\n"
           "                   and apostrophes, and finds inflections (stemming in the\n"
-          "                   query's language: English, French or Spanish)\n"
+          "                   query's language: English, French or Spanish); an elided\n"
+          "                   article or a possessive is left out (l'OMC: OMC)\n"
           "  \"a phrase\"       the words in this order, exactly as written\n"
           "  a AND b          both;  a OR b: either;  NOT a, -a: without a\n"
           "  +word            the word must be there\n"

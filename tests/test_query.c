@@ -55,6 +55,20 @@ int main(void) {
     CHECK_HAS(describe("trading", WTS_LANG_EN), "Ztrade SYNONYM trade SYNONYM trading");
     CHECK_HAS(describe("\"cyber readiness\"", WTS_LANG_UNKNOWN), "PHRASE 2");
     CHECK_HAS(describe("e-commerce", WTS_LANG_UNKNOWN), "PHRASE");
+    /* an elided article or a possessive is left out of a plain word: the
+     * word is stemmed and an acronym expanded */
+    CHECK_HAS(describe("l'OMC", WTS_LANG_FR), "Query(((Zomc SYNONYM omc) OR XAomc))");
+    CHECK_HAS(describe("d\u2019approvisionnement", WTS_LANG_FR), "Zapprovision");
+    CHECK_HAS(describe("jusqu'au", WTS_LANG_FR), "au");
+    CHECK_HAS(describe("women's", WTS_LANG_EN), "Query((Zwomen SYNONYM women))");
+    CHECK_HAS(describe("Kenya\u2019s exports", WTS_LANG_EN), "(Zkenya SYNONYM kenya) OR");
+    /* not in a quoted phrase, not other words an apostrophe joins, not
+     * other separators */
+    CHECK_HAS(describe("\"women's rights\"", WTS_LANG_EN), "women@1 PHRASE 3 s@2 PHRASE 3 rights@3");
+    CHECK_HAS(describe("aujourd'hui", WTS_LANG_FR), "aujourd@1 PHRASE 2 hui@2");
+    CHECK_HAS(describe("o'brien", WTS_LANG_EN), "o@1 PHRASE 2 brien@2");
+    CHECK_HAS(describe("l-omc", WTS_LANG_FR), "l@1 PHRASE 2 omc@2");
+    CHECK_HAS(describe("trade-s", WTS_LANG_EN), "trade@1 PHRASE 2 s@2");
     CHECK_HAS(describe("econom*", WTS_LANG_UNKNOWN), "WILDCARD");
     /* fields from the shared table */
     CHECK_HAS(describe("symbol:inf/msme/r/35", WTS_LANG_UNKNOWN), "XSINF/MSME/R/35");
