@@ -9,6 +9,7 @@
  * until then requests get 503 with the reason. */
 #include "searchd.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,8 @@ struct sd_pool {
     unsigned nthreads;
     pthread_t *threads;
     sd_slot *slots;
+    atomic_uint busy;    /* workers running a job */
+    unsigned processors; /* the daemon may run on */
 };
 
 static void slot_fail(sd_slot *s, char *msg) {
@@ -43,10 +46,6 @@ static void slot_open(sd_slot *s) {
         slot_fail(s, msg);
         return;
     }
-    /* the processors shared out among the workers: with fewer workers
-     * than processors a search may match on several */
-    const unsigned workers = (unsigned)s->pool->srv->cfg.threads;
-    wts_xdb_set_match_threads(db, workers < wts_processors() ? wts_processors() / workers : 1);
     free(s->error);
     s->error = NULL;
     s->db = db;
@@ -74,7 +73,15 @@ wts_xdb *sd_slot_db(sd_slot *s, bool fresh, const char **why) {
             slot_open(s);
         }
     }
-    if (!s->db) *why = s->error ? s->error : "index not available";
+    if (!s->db) {
+        *why = s->error ? s->error : "index not available";
+        return NULL;
+    }
+    /* A query may match on the processors no other worker is using: a
+     * lone query gets them all, a busy daemon one thread a query. */
+    const unsigned busy = atomic_load(&s->pool->busy); /* this worker among them */
+    const unsigned others = busy > 0 ? busy - 1 : 0, procs = s->pool->processors;
+    wts_xdb_set_match_threads(s->db, others < procs ? procs - others : 1);
     return s->db;
 }
 
@@ -105,7 +112,9 @@ static void *worker_main(void *arg) {
         bool cancelled = p->closing;
         pthread_mutex_unlock(&p->mu);
         job->next = NULL;
+        atomic_fetch_add(&p->busy, 1);
         job->run(job, s, cancelled);
+        atomic_fetch_sub(&p->busy, 1);
     }
     return NULL;
 }
@@ -113,6 +122,8 @@ static void *worker_main(void *arg) {
 sd_pool *sd_pool_start(sd_server *srv, unsigned nthreads) {
     sd_pool *p = wts_xcalloc(1, sizeof *p);
     p->srv = srv;
+    atomic_init(&p->busy, 0);
+    p->processors = wts_processors();
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
     p->threads = wts_xcalloc(nthreads, sizeof *p->threads);

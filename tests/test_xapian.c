@@ -1727,6 +1727,24 @@ static void test_parallel_match(void) {
         free(a);
         free(b);
     }
+    /* set per search: down to one thread and back, the helper kept */
+    {
+        wts_xsearch_opts opts;
+        wts_xsearch_opts_init(&opts);
+        char *a = par_hits(two, all, &opts);
+        unsigned long before = wts_xapian_test_parallel_matches();
+        CHECK_INT_EQ(wts_xdb_set_match_threads(two, 1), WTS_OK);
+        char *b = par_hits(two, all, &opts);
+        CHECK(wts_xapian_test_parallel_matches() == before);
+        CHECK_INT_EQ(wts_xdb_set_match_threads(two, 2), WTS_OK);
+        char *c = par_hits(two, all, &opts);
+        CHECK(wts_xapian_test_parallel_matches() > before);
+        CHECK_STR_EQ(b, a);
+        CHECK_STR_EQ(c, a);
+        free(a);
+        free(b);
+        free(c);
+    }
     /* one word: the match stops early, one thread is faster */
     wts_xsearch_opts opts;
     wts_xsearch_opts_init(&opts);

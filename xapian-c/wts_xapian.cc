@@ -664,7 +664,6 @@ wts_status wts_xdb_set_match_threads(wts_xdb *db, unsigned threads) {
     if (!db) return WTS_ERR_INVALID;
     if (threads == 0) threads = usable_processors();
     db->match_threads = threads < 1 ? 1 : threads > MAX_MATCH_THREADS ? MAX_MATCH_THREADS : threads;
-    if (db->helpers.size() >= db->match_threads) db->helpers.resize(db->match_threads - 1);  // idle threads go
     return WTS_OK;
 }
 

@@ -88,7 +88,9 @@ wts_status wts_xdb_reopen(wts_xdb *db, int *changed);
  * handle of its own, opened when first needed, and gives what one thread
  * would: the same hits, in the same order, with the same weights (counts
  * are estimated apart and added).  1 keeps every search on the calling
- * thread: for callers that already keep each processor busy. */
+ * thread: for callers that already keep each processor busy.  Threads
+ * once started are kept (idle) until the handle is closed, so that it may
+ * be set before each search. */
 wts_status wts_xdb_set_match_threads(wts_xdb *db, unsigned threads);
 /* Documents the index answers with: hidden ones are not counted. */
 wts_status wts_xdb_doccount(wts_xdb *db, uint32_t *out);
