@@ -78,10 +78,11 @@ wts_xdb *sd_slot_db(sd_slot *s, bool fresh, const char **why) {
         return NULL;
     }
     /* A query may match on the processors no other worker is using: a
-     * lone query gets them all, a busy daemon one thread a query. */
+     * lone query gets them all; a busy daemon, with jobs waiting, one
+     * thread a query (the other processors will be taken at once). */
     const unsigned busy = atomic_load(&s->pool->busy); /* this worker among them */
     const unsigned others = busy > 0 ? busy - 1 : 0, procs = s->pool->processors;
-    wts_xdb_set_match_threads(s->db, others < procs ? procs - others : 1);
+    wts_xdb_set_match_threads(s->db, !s->jobs_waiting && others < procs ? procs - others : 1);
     return s->db;
 }
 
@@ -109,6 +110,7 @@ static void *worker_main(void *arg) {
         }
         p->head = job->next;
         if (!p->head) p->tail = NULL;
+        s->jobs_waiting = p->head != NULL;
         bool cancelled = p->closing;
         pthread_mutex_unlock(&p->mu);
         job->next = NULL;

@@ -199,6 +199,7 @@ typedef struct sd_slot {
     wts_xdb *db;          /* NULL while the index cannot be opened */
     char *error;          /* why db is NULL */
     double checked;       /* sd_now() of the last revision check */
+    bool jobs_waiting;    /* others were queued when this worker took its job */
     bool paras_known;     /* cache of the number of indexed paragraphs */
     uint64_t paras_revision;
     uint64_t paras;
