@@ -111,10 +111,10 @@ static void *worker_main(void *arg) {
         p->head = job->next;
         if (!p->head) p->tail = NULL;
         s->jobs_waiting = p->head != NULL;
+        atomic_fetch_add(&p->busy, 1); /* with the job taken: counted by whoever looks next */
         bool cancelled = p->closing;
         pthread_mutex_unlock(&p->mu);
         job->next = NULL;
-        atomic_fetch_add(&p->busy, 1);
         job->run(job, s, cancelled);
         atomic_fetch_sub(&p->busy, 1);
     }
