@@ -1677,8 +1677,9 @@ static void test_parallel_match(void) {
         words[j] = term_query(t);
     }
     CHECK_INT_EQ(wts_xquery_combine(WTS_XOP_OR, (const wts_xquery *const *)words, PAR_WORDS, 0, &all), WTS_OK);
-    /* 48,000 postings: below the real threshold, one thread; above the
-     * one set here, two */
+    /* 48,000 postings: below a threshold above them, one thread; above
+     * the one set for the rest of the test, two */
+    const double real_min = wts_xapian_test_set_parallel_min_postings(50000);
     {
         wts_xsearch_opts opts;
         wts_xsearch_opts_init(&opts);
@@ -1686,7 +1687,7 @@ static void test_parallel_match(void) {
         free(par_hits(two, all, &opts));
         CHECK(wts_xapian_test_parallel_matches() == before);
     }
-    const double real_min = wts_xapian_test_set_parallel_min_postings(40000);
+    wts_xapian_test_set_parallel_min_postings(4000);
     struct {
         uint32_t offset, limit;
         wts_xsort sort;
@@ -1745,13 +1746,33 @@ static void test_parallel_match(void) {
         free(b);
         free(c);
     }
-    /* one word: the match stops early, one thread is faster */
+    /* other shapes: one word, an AND, a phrase, a wildcard, each above
+     * the threshold, give on two threads what they give on one */
+    wts_xquery *shapes[4] = {NULL, NULL, NULL, NULL};
+    shapes[0] = term_query("w3");
+    CHECK_INT_EQ(wts_xquery_combine(WTS_XOP_AND, (const wts_xquery *const *)words + 1, 2, 0, &shapes[1]), WTS_OK);
+    CHECK_INT_EQ(wts_xquery_combine(WTS_XOP_PHRASE, (const wts_xquery *const *)words, 2, 2, &shapes[2]), WTS_OK);
+    CHECK_INT_EQ(wts_xquery_wildcard("w", 100, &shapes[3]), WTS_OK);
     wts_xsearch_opts opts;
     wts_xsearch_opts_init(&opts);
-    unsigned long before = wts_xapian_test_parallel_matches();
-    char *single = par_hits(two, words[0], &opts);
-    CHECK(wts_xapian_test_parallel_matches() == before);
-    free(single);
+    opts.limit = 50;
+    for (size_t k = 0; k < 4; k++) {
+        if (!shapes[k]) continue;
+        const unsigned long before = wts_xapian_test_parallel_matches();
+        char *a = par_hits(one, shapes[k], &opts);
+        char *b = par_hits(two, shapes[k], &opts);
+        CHECK(wts_xapian_test_parallel_matches() > before);
+        CHECK(strlen(a) > 0 && strncmp(a, "ERR", 3) != 0);
+        if (strcmp(a, b) != 0) {
+            fprintf(stderr, "shape %zu: one thread and two differ:\n  %.300s\n  %.300s\n", k, a, b);
+            CHECK(0);
+        }
+        free(a);
+        free(b);
+        wts_xquery_free(shapes[k]);
+    }
+    opts.limit = 10;
+    unsigned long before;
 
     /* a writer moves one shard on: a handle still at the older state
      * matches on one thread rather than through helpers at the newer one */
