@@ -1662,11 +1662,26 @@ static void test_parallel_match(void) {
     wts_xdb *one = NULL, *two = NULL, *stale = NULL;
     CHECK_INT_EQ(wts_xdb_open(dir, &one, NULL), WTS_OK);
     CHECK_INT_EQ(wts_xdb_open(dir, &two, NULL), WTS_OK);
-    CHECK_INT_EQ(wts_xdb_open(dir, &stale, NULL), WTS_OK); /* not searched before the commit below */
+    CHECK_INT_EQ(wts_xdb_open(dir, &stale, NULL), WTS_OK);
     if (!one || !two || !stale) return;
     CHECK_INT_EQ(wts_xdb_set_match_threads(one, 1), WTS_OK);
     CHECK_INT_EQ(wts_xdb_set_match_threads(two, 2), WTS_OK);
     CHECK_INT_EQ(wts_xdb_set_match_threads(stale, 2), WTS_OK);
+    /* a handle's first match is on one thread, and starts no helper:
+     * stale's helpers are started after the commit below */
+    {
+        wts_xsearch_opts opts;
+        wts_xsearch_opts_init(&opts);
+        wts_xquery *w0 = term_query("w0");
+        const double was_min = wts_xapian_test_set_parallel_min_postings(1);
+        const unsigned long before = wts_xapian_test_parallel_matches();
+        free(par_hits(stale, w0, &opts));
+        CHECK(wts_xapian_test_parallel_matches() == before);
+        free(par_hits(two, w0, &opts));
+        CHECK(wts_xapian_test_parallel_matches() == before);
+        wts_xapian_test_set_parallel_min_postings(was_min);
+        wts_xquery_free(w0);
+    }
     CHECK_INT_EQ(wts_xdb_set_match_threads(NULL, 2), WTS_ERR_INVALID);
 
     /* every word ranked together: the match reads all their postings */
