@@ -77,7 +77,8 @@ int cmd_batch(int argc, char **argv) {
     wts_search_opts so;
     wts_search_opts_init(&so);
     const char *db_flag = NULL;
-    long threads = wts_processors();
+    const unsigned procs = wts_processors();
+    long threads = procs;
     size_t chunk = CHUNK_LINES;
     int c;
     optind = 1;
@@ -123,7 +124,7 @@ int cmd_batch(int argc, char **argv) {
             break;
         }
         /* the processors shared out: a worker alone may match on several */
-        wts_xdb_set_match_threads(ws[t].db, (unsigned)(threads < (long)wts_processors() ? wts_processors() / threads : 1));
+        wts_xdb_set_match_threads(ws[t].db, threads < (long)procs ? procs / (unsigned)threads : 1);
     }
     batch b = {.db_path = db_path, .defaults = &so};
     b.lines = wts_xcalloc(CHUNK_LINES, sizeof *b.lines);

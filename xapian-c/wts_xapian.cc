@@ -450,14 +450,6 @@ const char STUB_NAME[] = "XAPIANDB";
 // Most threads one match runs on, whatever the machine has.
 const unsigned MAX_MATCH_THREADS = 8;
 
-// Processors this thread may run on (taskset, a container's share).
-unsigned usable_processors() {
-    cpu_set_t allowed;
-    if (sched_getaffinity(0, sizeof allowed, &allowed) == 0 && CPU_COUNT(&allowed) > 0)
-        return static_cast<unsigned>(CPU_COUNT(&allowed));
-    return std::thread::hardware_concurrency();
-}
-
 bool read_whole(const std::string &file, std::string &out) {
     std::ifstream in(file, std::ios::binary);
     if (!in) return false;
@@ -549,6 +541,8 @@ class MatchHelper {
   public:
     explicit MatchHelper(const std::string &path) : db_(new wts_xdb()) {
         open_shards(db_.get(), path);
+        // the processors of the thread starting the helper, read once
+        have_allowed_ = sched_getaffinity(0, sizeof allowed_, &allowed_) == 0;
         try {
             thread_ = std::thread([this] { serve(); });
         } catch (const std::system_error &) {  // no thread to be had: start() runs jobs inline
@@ -594,12 +588,14 @@ class MatchHelper {
     // it runs first and its waker's part after it ("small businesses
     // digital tools for exporters in rural regions", 100,000 documents, one
     // at a time: 17.1 ms on one thread, 16.7 on two unpinned, 12.7 pinned).
+    // Set again only when the caller is on another processor than last time.
     void away_from_caller() {
-        cpu_set_t allowed;
         const int here = sched_getcpu();
-        if (here < 0 || here >= CPU_SETSIZE || sched_getaffinity(0, sizeof allowed, &allowed) != 0) return;
-        CPU_CLR(here, &allowed);
-        if (CPU_COUNT(&allowed) > 0) pthread_setaffinity_np(thread_.native_handle(), sizeof allowed, &allowed);
+        if (!have_allowed_ || here < 0 || here >= CPU_SETSIZE || here == kept_off_) return;
+        cpu_set_t others = allowed_;
+        CPU_CLR(here, &others);
+        if (CPU_COUNT(&others) > 0 && pthread_setaffinity_np(thread_.native_handle(), sizeof others, &others) == 0)
+            kept_off_ = here;
     }
 
     void serve() {
@@ -623,6 +619,9 @@ class MatchHelper {
     std::condition_variable cv_;
     const std::function<void()> *job_ = nullptr;
     bool done_ = true, quit_ = false;
+    cpu_set_t allowed_;
+    bool have_allowed_ = false;
+    int kept_off_ = -1;  // the processor the thread is kept off
 };
 
 }  // namespace
@@ -636,7 +635,6 @@ wts_status wts_xdb_open(const char *path, wts_xdb **out, char **errmsg) {
     try {
         db = new wts_xdb();
         open_shards(db, path);
-        wts_xdb_set_match_threads(db, 0);
         *out = db;
         return WTS_OK;
     } catch (...) {
@@ -663,7 +661,6 @@ wts_status wts_xdb_reopen(wts_xdb *db, int *changed) {
 
 wts_status wts_xdb_set_match_threads(wts_xdb *db, unsigned threads) {
     if (!db) return WTS_ERR_INVALID;
-    if (threads == 0) threads = usable_processors();
     db->match_threads = threads < 1 ? 1 : threads > MAX_MATCH_THREADS ? MAX_MATCH_THREADS : threads;
     return WTS_OK;
 }
@@ -1382,7 +1379,7 @@ class ShardSubset : public Xapian::PostingSource {
 
 // The first hits of a match, in its order, and its counts.
 struct Top {
-    std::vector<wts_xhit> hits;  // data: the sort key, when sorting by value
+    std::vector<wts_xhit> hits;  // data: the sort key, for a merge when sorting by value
     Xapian::doccount estimated = 0, lower = 0, upper = 0;
     bool all_seen = false;  // fewer hits than asked for: every match is here
 };
@@ -1404,6 +1401,7 @@ void set_order(Xapian::Enquire &enquire, const wts_xsearch_opts *opts) {
 void match_part(const wts_xdb &db, const Xapian::Query &q, std::shared_ptr<const std::set<std::string>> only,
                 const wts_xsearch_opts *opts, Xapian::doccount count, Top &top) {
     Xapian::Enquire enquire(db.db);
+    const bool keyed = only && opts->sort != WTS_XSORT_RELEVANCE;  // for the merge
     Xapian::Query query = without_hidden(&db, q);
     if (only)
         query = Xapian::Query(Xapian::Query::OP_FILTER, query,
@@ -1411,7 +1409,6 @@ void match_part(const wts_xdb &db, const Xapian::Query &q, std::shared_ptr<const
     enquire.set_query(query);
     set_order(enquire, opts);
     Xapian::MSet mset = enquire.get_mset(0, count, opts->check_at_least);
-    const bool keyed = opts->sort != WTS_XSORT_RELEVANCE;
     top.hits.reserve(mset.size());
     for (auto it = mset.begin(); it != mset.end(); ++it)
         top.hits.push_back({*it, it.get_weight(), 0, keyed ? it.get_sort_key() : std::string()});
