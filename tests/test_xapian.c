@@ -1615,7 +1615,8 @@ static void add_par_doc(wts_xwriter *w, unsigned i) {
     CHECK_INT_EQ(add_unique(w, &d), WTS_OK);
 }
 
-/* Every hit of q under opts: docid, weight, collapse count. */
+/* Every hit of q under opts: docid, weight, collapse count; then the
+ * counts: estimated, lower and upper bounds. */
 static char *par_hits(wts_xdb *db, const wts_xquery *q, const wts_xsearch_opts *opts) {
     wts_xmset *m = NULL;
     wts_status st = wts_xdb_search(db, q, opts, &m);
@@ -1629,6 +1630,7 @@ static char *par_hits(wts_xdb *db, const wts_xquery *q, const wts_xsearch_opts *
     out[0] = '\0';
     for (size_t i = 0; i < wts_xmset_size(m); i++)
         append(out, cap, "%u:%.17g:%u,", wts_xmset_docid(m, i), wts_xmset_weight(m, i), wts_xmset_collapsed(m, i));
+    append(out, cap, " counts %u:%u:%u", wts_xmset_estimated(m), wts_xmset_lower_bound(m), wts_xmset_upper_bound(m));
     CHECK(wts_xmset_lower_bound(m) <= wts_xmset_estimated(m));
     CHECK(wts_xmset_estimated(m) <= wts_xmset_upper_bound(m));
     wts_xmset_free(m);
@@ -1822,6 +1824,41 @@ static void test_parallel_match(void) {
     CHECK_STR_EQ(two_old, was);
     free(two_old);
     free(was);
+
+    /* Counts of a match that stops early are estimated from a sample of
+     * the index: near the count where Xapian can only guess (a phrase, a
+     * range of values, either under a negation, words that go together). */
+    {
+        wts_xquery *phrase = NULL, *range = NULL, *not_phrase = NULL, *word_in_range = NULL, *both = NULL;
+        CHECK_INT_EQ(wts_xquery_combine(WTS_XOP_PHRASE, (const wts_xquery *const *)words, 2, 2, &phrase), WTS_OK);
+        CHECK_INT_EQ(wts_xquery_value_range(SLOT_SORT, "k000", "k020", &range), WTS_OK);
+        const wts_xquery *np[2] = {words[3], phrase}, *wr[2] = {words[1], range}, *wb[2] = {words[0], words[1]};
+        CHECK_INT_EQ(wts_xquery_combine(WTS_XOP_AND_NOT, np, 2, 0, &not_phrase), WTS_OK);
+        CHECK_INT_EQ(wts_xquery_combine(WTS_XOP_AND, wr, 2, 0, &word_in_range), WTS_OK);
+        CHECK_INT_EQ(wts_xquery_combine(WTS_XOP_AND, wb, 2, 0, &both), WTS_OK);
+        const wts_xquery *qs[] = {phrase, range, not_phrase, word_in_range, both};
+        for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
+            wts_xsearch_opts o;
+            wts_xsearch_opts_init(&o);
+            o.limit = 10000;
+            wts_xmset *m = NULL;
+            CHECK_INT_EQ(wts_xdb_search(one, qs[k], &o, &m), WTS_OK);
+            const uint32_t count = m ? (uint32_t)wts_xmset_size(m) : 0;
+            wts_xmset_free(m);
+            o.limit = 10;
+            m = NULL;
+            CHECK_INT_EQ(wts_xdb_search(one, qs[k], &o, &m), WTS_OK);
+            const uint32_t est = m ? wts_xmset_estimated(m) : 0;
+            wts_xmset_free(m);
+            CHECK(count > 100 && count < 10000);
+            CHECK(est * 4 >= count * 3 && est * 3 <= count * 4);
+        }
+        wts_xquery_free(phrase);
+        wts_xquery_free(range);
+        wts_xquery_free(not_phrase);
+        wts_xquery_free(word_in_range);
+        wts_xquery_free(both);
+    }
 
     wts_xapian_test_set_parallel_min_postings(real_min);
     for (unsigned j = 0; j < PAR_WORDS; j++) wts_xquery_free(words[j]);
