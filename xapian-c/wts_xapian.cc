@@ -1562,10 +1562,14 @@ void estimate_matches(const wts_xdb &db, const QueryShape &s, double time_limit,
     upper = m.get_matches_upper_bound();
     // within ESTIMATE_BOUNDS of the count already (as of one term): kept
     if (upper <= ESTIMATE_BOUNDS * m.get_matches_lower_bound()) return;
-    if (holds_guessed(s)) enquire.set_query(without_hidden(&db, widened(s, false)));
-    const Xapian::doccount all = db.db.get_doccount();
     // sized by the most the widened query can match: small at first
-    double share = ESTIMATE_SAMPLE / std::max(1.0, static_cast<double>(enquire.get_mset(0, 0).get_matches_upper_bound()));
+    double most = upper;
+    if (holds_guessed(s)) {
+        enquire.set_query(without_hidden(&db, widened(s, false)));
+        most = enquire.get_mset(0, 0).get_matches_upper_bound();
+    }
+    const Xapian::doccount all = db.db.get_doccount();
+    double share = ESTIMATE_SAMPLE / std::max(1.0, most);
     for (int round = 0;; round++) {
         double sampled = 0, everything = 0;
         for (size_t k = 0; k < std::max<size_t>(db.shards.size(), 1); k++) {
