@@ -1852,6 +1852,16 @@ static void test_parallel_match(void) {
             wts_xmset_free(m);
             CHECK(count > 100 && count < 10000);
             CHECK(est * 4 >= count * 3 && est * 3 <= count * 4);
+            /* asked to count them all, the match counts, on one thread */
+            o.check_at_least = 10000;
+            m = NULL;
+            const unsigned long matched = wts_xapian_test_parallel_matches();
+            CHECK_INT_EQ(wts_xdb_search(stale, qs[k], &o, &m), WTS_OK); /* reopened, as one is */
+            CHECK(wts_xapian_test_parallel_matches() == matched);
+            CHECK_INT_EQ(m ? wts_xmset_estimated(m) : 0, count);
+            CHECK_INT_EQ(m ? wts_xmset_lower_bound(m) : 0, count);
+            CHECK_INT_EQ(m ? wts_xmset_upper_bound(m) : 0, count);
+            wts_xmset_free(m);
         }
         wts_xquery_free(phrase);
         wts_xquery_free(range);
