@@ -898,17 +898,17 @@ static void count_facets(const para_scorer *s, const wts_xquery *doc_q, double t
     free(t.count);
 }
 
-/* Files read in index order to estimate what the matches hold. */
+/* Files read, spread over the index, to estimate what the matches hold. */
 #define SAMPLE_FILES 32
 
 /* Of a sample of the files doc_q matches (wts_xdb_sample), the share that
  * hold a paragraph the query is true of and the mean number of such
  * paragraphs; both left alone when there is no sample. */
-static void sample_files(const para_scorer *s, const wts_xquery *doc_q, double time_limit, double *share,
-                         double *mean) {
+static void sample_files(const para_scorer *s, const wts_xquery *doc_q, uint32_t expected, double time_limit,
+                         double *share, double *mean) {
     wts_docid ids[SAMPLE_FILES];
     uint32_t got = 0;
-    if (wts_xdb_sample(s->db, doc_q, SAMPLE_FILES, time_limit, ids, &got) != WTS_OK || got == 0) return;
+    if (wts_xdb_sample(s->db, doc_q, SAMPLE_FILES, expected, time_limit, ids, &got) != WTS_OK || got == 0) return;
     uint32_t with = 0;
     uint64_t paragraphs = 0;
     for (uint32_t i = 0; i < got; i++) {
@@ -1120,8 +1120,8 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
      * files (of documents, when grouped), times, for documents the index
      * cannot say hold a paragraph, the share of a sample that do, and for
      * paragraphs their mean number in the sample.  The sample is of files
-     * in index order: the best ones, read for the page, hold more than
-     * most. */
+     * spread over the index (wts_xdb_sample), not of the best ones, read
+     * for the page, which hold more than most. */
     r->total_exact = all_seen;
     if (all_seen) {
         r->total = grouped ? (uint32_t)nunits : (uint32_t)nparas;
@@ -1129,7 +1129,7 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
         r->total = wts_xmset_estimated(m);
     } else {
         double share = 1.0, mean = 1.0;
-        sample_files(&scorer, doc_q, opts->time_limit, &share, &mean);
+        sample_files(&scorer, doc_q, wts_xmset_estimated(m), opts->time_limit, &share, &mean);
         r->total = (uint32_t)(wts_xmset_estimated(m) * (grouped ? share : mean) + 0.5);
     }
     size_t shown_units = grouped ? nunits : nparas;

@@ -1362,7 +1362,7 @@ static const char *hidden_view(wts_xdb *db) {
     append(buf, sizeof buf, " | facets %s", facets_of(db, all));
     wts_docid ids[8];
     uint32_t got = 0;
-    CHECK_INT_EQ(wts_xdb_sample(db, all, 8, 0, ids, &got), WTS_OK);
+    CHECK_INT_EQ(wts_xdb_sample(db, all, 8, 0, 0, ids, &got), WTS_OK);
     append(buf, sizeof buf, " | sample");
     for (uint32_t i = 0; i < got; i++) {
         char *data = NULL;
@@ -1497,7 +1497,7 @@ static void test_no_termlists(void) {
     CHECK_STR_EQ(facets_of(db, apple), "blue:1,green:1,red:3,yellow:1,"); /* doc3: green, blue */
     wts_docid some[8];
     uint32_t got = 0;
-    CHECK_INT_EQ(wts_xdb_sample(db, apple, 8, 0, some, &got), WTS_OK);
+    CHECK_INT_EQ(wts_xdb_sample(db, apple, 8, 0, 0, some, &got), WTS_OK);
     CHECK_INT_EQ(got, 4);
     memset(&ids, 0, sizeof ids);
     CHECK_INT_EQ(wts_xdb_postings(db, "Q3", collect_id, &ids), WTS_OK);
@@ -1862,6 +1862,22 @@ static void test_parallel_match(void) {
             CHECK_INT_EQ(m ? wts_xmset_lower_bound(m) : 0, count);
             CHECK_INT_EQ(m ? wts_xmset_upper_bound(m) : 0, count);
             wts_xmset_free(m);
+        }
+        /* a sample of the matches: spread over the index when their
+         * number is given (here a third of it: the runs hold more than
+         * are taken), the first in index order when not */
+        wts_docid ids[32];
+        uint32_t got = 0;
+        for (int spread = 0; spread < 2; spread++) {
+            CHECK_INT_EQ(wts_xdb_sample(one, words[3], 32, spread ? 1600 : 0, 0, ids, &got), WTS_OK);
+            CHECK(got >= 16 && got <= 32);
+            wts_docid lo = UINT32_MAX, hi = 0;
+            for (uint32_t i = 0; i < got; i++) {
+                lo = ids[i] < lo ? ids[i] : lo;
+                hi = ids[i] > hi ? ids[i] : hi;
+            }
+            if (spread) CHECK(lo < 1000 && hi > 5000);
+            else CHECK(hi < 100);
         }
         wts_xquery_free(phrase);
         wts_xquery_free(range);

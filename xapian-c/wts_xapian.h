@@ -332,11 +332,15 @@ wts_status wts_xdb_search_keys(wts_xdb *db, const wts_xquery *q,
                                const wts_xsearch_opts *opts, int slot,
                                wts_xmset **out);
 
-/* The first n documents q matches in index order (shard by shard), into
- * ids, and how many into *got (fewer when fewer match): a sample of its
- * matches that does not favour the best, for estimating what they hold. */
-wts_status wts_xdb_sample(wts_xdb *db, const wts_xquery *q, uint32_t n, double time_limit,
-                          wts_docid *ids, uint32_t *got);
+/* At most n documents q matches, into ids, and how many into *got (fewer
+ * when fewer match): a sample of its matches that does not favour the
+ * best, for estimating what they hold.  With expected (the matches q is
+ * thought to have) above n, they come from runs of documents spread over
+ * each shard, so that an index written in some order (by series, by
+ * date) is sampled across; else they are the first in index order (shard
+ * by shard). */
+wts_status wts_xdb_sample(wts_xdb *db, const wts_xquery *q, uint32_t n, uint32_t expected,
+                          double time_limit, wts_docid *ids, uint32_t *got);
 
 /* For each of the n documents ids (any order), the within-document
  * frequency of term in it into wdf[i], 0 when it is not indexed by term.
