@@ -923,6 +923,15 @@ static void sample_files(const para_scorer *s, const wts_xquery *doc_q, uint32_t
     *mean = (double)paragraphs / got;
 }
 
+/* n to two significant figures (3592 -> 3600): an estimate shown to the
+ * unit would claim a precision it does not have. */
+static uint32_t two_figures(uint32_t n) {
+    uint64_t unit = 1;
+    while (n / unit >= 100) unit *= 10;
+    uint64_t rounded = (n + unit / 2) / unit * unit;
+    return rounded > UINT32_MAX ? n : (uint32_t)rounded;
+}
+
 /* ---- searching ---- */
 
 /* Fills hit h from paragraph k of file f: its record, snippet and
@@ -1132,6 +1141,7 @@ wts_status wts_search(wts_xdb *db, const wts_query *q, const char *query_text,
         sample_files(&scorer, doc_q, wts_xmset_estimated(m), opts->time_limit, &share, &mean);
         r->total = (uint32_t)(wts_xmset_estimated(m) * (grouped ? share : mean) + 0.5);
     }
+    if (!all_seen) r->total = two_figures(r->total);
     size_t shown_units = grouped ? nunits : nparas;
     if (r->total < shown_units) r->total = (uint32_t)shown_units;
     size_t from = opts->offset < shown_units ? opts->offset : shown_units;

@@ -250,5 +250,33 @@ def main():
     return run_module(sys.modules[__name__]) if EXE else 2
 
 
+class EstimatedTotals(unittest.TestCase):
+    """A total the search estimates is shown to two significant figures."""
+    FILES = 263
+
+    @classmethod
+    def setUpClass(cls):
+        docs = [('q%03d.md' % i, 'INF/MSME/W/%d' % (2000 + i), '2024-03-01', 'en', 'Note %d' % i,
+                 numbered('The quorble item number %d was raised.' % i)) for i in range(cls.FILES)]
+        cls.tmp, cls.db = manifest_corpus.index_corpus(EXE, 'wtosearch-totals-', docs)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_rounded(self):
+        p = run('search', '--db', self.db, '--json', '--limit', '1', 'quorble')
+        d = json.loads(p.stdout)
+        self.assertFalse(d['total_exact'], d)
+        self.assertEqual(d['total'] % 10, 0, d['total'])
+        self.assertLessEqual(abs(d['total'] - self.FILES), self.FILES // 10, d['total'])
+        text = run('search', '--db', self.db, '--limit', '1', '--color', 'never', 'quorble').stdout
+        self.assertTrue(text.startswith('about %d documents' % d['total']), text.splitlines()[0])
+        # counted, the number as it is
+        e = json.loads(run('search', '--db', self.db, '--json', '--limit', '1000', 'quorble').stdout)
+        self.assertTrue(e['total_exact'], e)
+        self.assertEqual(e['total'], self.FILES)
+
+
 if __name__ == '__main__':
     sys.exit(main())
