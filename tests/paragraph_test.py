@@ -244,12 +244,6 @@ class Paragraphs(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
 
 
-def main():
-    global EXE
-    EXE = manifest_corpus.wtosearch_from_argv(__doc__)
-    return run_module(sys.modules[__name__]) if EXE else 2
-
-
 class EstimatedTotals(unittest.TestCase):
     """A total the search estimates is shown to two significant figures."""
     FILES = 263
@@ -276,6 +270,12 @@ class EstimatedTotals(unittest.TestCase):
         e = json.loads(run('search', '--db', self.db, '--json', '--limit', '1000', 'quorble').stdout)
         self.assertTrue(e['total_exact'], e)
         self.assertEqual(e['total'], self.FILES)
+
+
+def main():
+    global EXE
+    EXE = manifest_corpus.wtosearch_from_argv(__doc__)
+    return run_module(sys.modules[__name__]) if EXE else 2
 
 
 if __name__ == '__main__':
