@@ -1701,15 +1701,20 @@ bool before(const wts_xhit &a, const wts_xhit &b, const wts_xsearch_opts *opts) 
     return a.id < b.id;
 }
 
+// Whether opts ask the match of the first count hits to count more
+// matches than that (Xapian's check_at_least): then the count is the
+// match's own, on one thread.
+bool asks_count(const wts_xsearch_opts *opts, Xapian::doccount count) { return opts->check_at_least > count; }
+
 // The counts of a match of the first count hits that did not see every
 // match: those of the index (estimate_matches), the same on one thread or
 // several, where the match's own depend on where it stopped and each
 // part's are rounded (the parts of "supply chain" added gave 400 where one
 // thread gave 200).  Hits the match saw are a floor.  Asked to count
-// more than the hits, the match's own (match_top keeps it on one thread).
+// (asks_count), the match's own.
 void settle_counts(const wts_xdb &db, const QueryShape &s, const wts_xsearch_opts *opts, Xapian::doccount count,
                    Top &top) {
-    if (top.all_seen || opts->check_at_least > count) return;
+    if (top.all_seen || asks_count(opts, count)) return;
     const Xapian::doccount seen = static_cast<Xapian::doccount>(top.hits.size());
     estimate_matches(db, s, opts->time_limit, top.estimated, top.upper);
     top.estimated = std::max(top.estimated, seen);
@@ -1732,10 +1737,7 @@ Top match_top(wts_xdb &db, const wts_xquery *q, const wts_xsearch_opts *opts, Xa
     // again ("trade finance", one search process, 100,000 documents: 3.6
     // ms on one thread, 3.7 on two, 0.15 of it starting the helper).
     const bool first = db.matches++ == 0;
-    // Asked to count more than the hits, the match counts them, on one
-    // thread: the count is then Xapian's, as a caller asking for it expects.
-    const bool counting = opts->check_at_least > count;
-    if (parts < 2 || first || counting || !worth_parallel(db.db, *q->shape) || !helpers_at_state(db, parts)) {
+    if (parts < 2 || first || asks_count(opts, count) || !worth_parallel(db.db, *q->shape) || !helpers_at_state(db, parts)) {
         match_part(db, q->shape->q, nullptr, opts, count, top);
         return top;
     }

@@ -84,15 +84,15 @@ const char *wts_xdb_message(const wts_xdb *db);
 wts_status wts_xdb_reopen(wts_xdb *db, int *changed);
 /* Threads a search on db may use (1, the calling thread alone, at open;
  * at most 8; the caller knows how many processors it may take).  From the
- * handle's second search, a search of many postings over an index of several
- * shards then matches parts of the shards at once, each thread through a
- * handle of its own, opened when first needed, and gives what one thread
- * would: the same hits, in the same order, with the same weights (counts
- * are estimated apart and added).  1 keeps every search on the calling
- * thread: for callers that already keep each processor busy, and for a
- * process that searches once.  Threads
- * once started are kept (idle) until the handle is closed, so that it may
- * be set before each search. */
+ * handle's second search, a search of many postings over an index of
+ * several shards then matches parts of the shards at once, each thread
+ * through a handle of its own, opened when first needed, and gives what
+ * one thread would: the same hits, in the same order, with the same
+ * weights, and the same counts (read from the index when the match stops
+ * early).  1 keeps every search on the calling thread: for callers that
+ * already keep each processor busy, and for a process that searches once.
+ * Threads once started are kept (idle) until the handle is closed, so that
+ * it may be set before each search. */
 wts_status wts_xdb_set_match_threads(wts_xdb *db, unsigned threads);
 /* Documents the index answers with: hidden ones are not counted. */
 wts_status wts_xdb_doccount(wts_xdb *db, uint32_t *out);
