@@ -716,6 +716,9 @@ def main():
                     'max-body-bytes = 256k\n'
                     'max-header-bytes = 16k\n'
                     'batch-time-limit = %d\n'
+                    '# room for all of busy_worker\'s answers (64 KB a line): its\n'
+                    '# batch is to be cut by the time limit, not by its size\n'
+                    'max-batch-answer-bytes = 1024M\n'
                     'shutdown-timeout = 15\n' % (REQUEST_TIMEOUT, BATCH_TIME_LIMIT))
         d = Daemon('--config', conf, '--db', DB)
         p, f = daemon_harness.run_tests(d, TESTS, lambda test: test(d),
