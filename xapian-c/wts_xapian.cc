@@ -933,7 +933,9 @@ namespace {
 // 0.4% larger; 4 KiB gained no more (0.92, 0.93) for 2.6%.
 unsigned compact_block_size(const std::string &src) { return without_termlists(src) ? 8192 : 16384; }
 
-// Metadata held by several databases merged: lists of words united.
+// Metadata held by several databases merged: lists of words united, and
+// for any other key the value of the last database (the newest, for the
+// runs a new shard is written in: the time of its last commit).
 class MergingCompactor : public Xapian::Compactor {
   public:
     explicit MergingCompactor(std::string union_prefix) : prefix_(std::move(union_prefix)) {}
@@ -942,7 +944,7 @@ class MergingCompactor : public Xapian::Compactor {
         // glass hands the key as stored, after its metadata marker
         static const std::string marker("\0\xc0", 2);
         const size_t name_at = key.compare(0, marker.size(), marker) == 0 ? marker.size() : 0;
-        if (prefix_.empty() || key.compare(name_at, prefix_.size(), prefix_) != 0) return tags[0];
+        if (prefix_.empty() || key.compare(name_at, prefix_.size(), prefix_) != 0) return tags[num_tags - 1];
         std::string out;
         std::set<std::string> seen;
         for (size_t i = 0; i < num_tags; i++) {

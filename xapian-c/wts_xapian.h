@@ -173,7 +173,7 @@ wts_status wts_xcompact(const char *src, const char *dst, char **errmsg);
  * wts_xcompact, their documents numbered anew in the order given.  A
  * metadata key held by several: for keys starting with union_prefix (NULL:
  * none), the space-separated words of all, each once, in the order met;
- * for others, the first one's value.  A source hiding documents cannot be
+ * for others, the last one's value.  A source hiding documents cannot be
  * merged (WTS_ERR_INVALID): numbered anew, they would no longer be hidden. */
 wts_status wts_xcompact_merge(const char *const *srcs, size_t n, const char *dst,
                               const char *union_prefix, char **errmsg);
