@@ -566,10 +566,10 @@ class T04bShards(unittest.TestCase):
         self.assertEqual(c.rc, 0, c)
         files = len([f for f in os.listdir(corpus) if f != 'MANIFEST.tsv'])
         self.assertIn('%d files' % files, c.out, c)
-        return c.out
         self.assertEqual(sorted(os.listdir(db)), sorted(self.stub(db) + ['XAPIANDB']))
         for s in self.stub(db):
             self.assertFalse(os.path.exists(os.path.join(db, s, 'termlist.glass')), s)
+        return c.out
 
     def test_hidden_updates(self):
         """without term lists, a changed or gone file's document is hidden; then the shard is written again"""
