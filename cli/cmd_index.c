@@ -25,6 +25,11 @@ void help_index(FILE *out) {
           "                   directory's own MANIFEST.tsv\n"
           "  --commit-every N commit every N files (default 500; also every 32 MiB of\n"
           "                   text and 20,000 paragraphs): a crash loses at most that\n"
+          "  --run-files N    a new shard is written in runs of N files (default\n"
+          "                   2000), merged when it is compacted: each commit then\n"
+          "                   rewrites a small database, not the whole shard.  A\n"
+          "                   crash before the merge keeps the first run; the next\n"
+          "                   run indexes the rest.  0: one database throughout\n"
           "  --shards N       shards of a new index, written side by side, one\n"
           "                   process each (default: one per processor, at most 64)\n"
           "  --compact        compact every shard this run changed\n"
@@ -51,6 +56,7 @@ int cmd_index(int argc, char **argv) {
         {"db", required_argument, NULL, 'd'},
         {"manifest", required_argument, NULL, 'm'},
         {"commit-every", required_argument, NULL, 'c'},
+        {"run-files", required_argument, NULL, 'r'},
         {"shards", required_argument, NULL, 's'},
         {"compact", no_argument, NULL, 'C'},
         {"no-compact", no_argument, NULL, 'N'},
@@ -59,12 +65,12 @@ int cmd_index(int argc, char **argv) {
         {NULL, 0, NULL, 0},
     };
     const char *db_flag = NULL, *manifest = NULL;
-    long commit_every = 0, shards = 0;
+    long commit_every = 0, shards = 0, run_files = -1;
     int compact = 0;
     int termlists = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "d:m:c:s:CNtT", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:m:c:r:s:CNtT", opts, NULL)) != -1) {
         switch (c) {
         case 'd': db_flag = optarg; break;
         case 'm': manifest = optarg; break;
@@ -75,6 +81,16 @@ int cmd_index(int argc, char **argv) {
                 return EXIT_USAGE;
             }
             break;
+        case 'r': {
+            char *end = NULL;
+            errno = 0;
+            run_files = strtol(optarg, &end, 10);
+            if (errno || end == optarg || *end || run_files < 0 || run_files > 10000000) {
+                cli_error("--run-files: a number of files from 0 to 10000000");
+                return EXIT_USAGE;
+            }
+            break;
+        }
         case 's':
             shards = strtol(optarg, NULL, 10);
             if (shards < 1 || shards > 64) {
@@ -105,6 +121,7 @@ int cmd_index(int argc, char **argv) {
                          .paths = argv + optind,
                          .npaths = (size_t)(argc - optind),
                          .commit_every = (uint32_t)commit_every,
+                         .run_files = run_files < 0 ? WTS_RUN_FILES_DEFAULT : (uint32_t)run_files,
                          .shards = (uint32_t)shards,
                          .compact = compact,
                          .progress = isatty(STDERR_FILENO) != 0,
@@ -123,6 +140,7 @@ int cmd_index(int argc, char **argv) {
     if (stats.files_removed) printf(", %u removed (gone from disk)", stats.files_removed);
     if (stats.shards_compacted)
         printf("; %u of %u shard%s compacted", stats.shards_compacted, stats.shards, stats.shards == 1 ? "" : "s");
+    if (stats.shards_compacted && stats.runs) printf(", written in %u runs", stats.runs);
     putchar('\n');
     if (skipped.len) fputs(skipped.data, stdout);
     wts_buf_free(&skipped);

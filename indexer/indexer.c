@@ -26,6 +26,10 @@
 #define COMMIT_FILES 500
 #define COMMIT_BYTES (32u << 20)
 #define COMMIT_PARAGRAPHS 20000
+/* Runs kept apart at most: merging opens each, a file per table, and a
+ * new shard of millions of files would otherwise have hundreds. */
+#define RUNS_APART_MAX 32
+
 /* Directory depth followed; deeper trees are almost surely loops. */
 #define MAX_DEPTH 64
 
@@ -44,6 +48,51 @@ typedef struct dir_id {
     ino_t ino;
 } dir_id;
 
+/* ---- files indexed in runs ---- */
+
+/* The files a new shard's runs hold, by a hash of their real path: one
+ * met again (a directory named twice, a link) must not be indexed twice,
+ * and is looked for in the records of the runs closed only when its hash
+ * is here.  Eight bytes a file where the paths would take a hundred. */
+typedef struct path_hashes {
+    uint64_t *slot; /* 0: empty */
+    size_t mask, n;
+} path_hashes;
+
+/* The shard's hash of a path, its bits spread (those of one shard share
+ * their lowest ones), never 0. */
+static uint64_t spread(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h ? h : 1;
+}
+
+static bool path_hashes_has(const path_hashes *s, uint64_t h) {
+    if (!s->slot) return false;
+    for (size_t i = h & s->mask;; i = (i + 1) & s->mask) {
+        if (s->slot[i] == h) return true;
+        if (!s->slot[i]) return false;
+    }
+}
+
+static void path_hashes_add(path_hashes *s, uint64_t h) {
+    if (!s->slot || (s->n + 1) * 2 > s->mask + 1) { /* kept at most half full */
+        const size_t size = s->slot ? 2 * (s->mask + 1) : 1024;
+        path_hashes bigger = {wts_xcalloc(size, sizeof(uint64_t)), size - 1, 0};
+        for (size_t i = 0; s->slot && i <= s->mask; i++)
+            if (s->slot[i]) path_hashes_add(&bigger, s->slot[i]);
+        free(s->slot);
+        *s = bigger;
+    }
+    size_t i = h & s->mask;
+    while (s->slot[i] && s->slot[i] != h) i = (i + 1) & s->mask;
+    if (!s->slot[i]) s->n++;
+    s->slot[i] = h;
+}
+
 struct wts_indexer {
     wts_xwriter *w;
     char *db_real;
@@ -60,6 +109,19 @@ struct wts_indexer {
     shard_hooks shard; /* which files are this indexer's; count 1: all */
     dir_id stack[MAX_DEPTH];
     size_t depth;
+    char *path; /* of the database opened (the first run, when in runs) */
+    unsigned writer_flags;
+    /* A new shard written in runs (indexer_write_runs): */
+    char *run_base;          /* run k > 0 is the database run_base + k; NULL: one database */
+    uint32_t run_max_files;  /* a run is closed, at a commit, once it holds as many files */
+    uint32_t run_files;      /* files of the run being written */
+    bool run_full;           /* it was committed full: the next file starts a new one */
+    uint32_t runs_docs;      /* documents of the runs closed */
+    uint32_t run_names;      /* directories named after run_base so far */
+    wts_strlist runs;        /* the runs after the first, in order */
+    path_hashes indexed;     /* of the files indexed in any run */
+    wts_xdb **closed;        /* the runs closed, opened for reading when first asked */
+    size_t nclosed;
 };
 
 /* ---- shards ---- */
@@ -212,6 +274,7 @@ wts_status indexer_open_flags(const char *db_path, unsigned writer_flags, const 
     wts_indexer *ix = wts_xcalloc(1, sizeof *ix);
     ix->report = report;
     ix->commit_files = COMMIT_FILES;
+    ix->writer_flags = writer_flags;
     wts_status st = wts_xwriter_open_flags(db_path, writer_flags, &ix->w, errmsg);
     if (st != WTS_OK) {
         free(ix);
@@ -249,6 +312,7 @@ wts_status indexer_open_flags(const char *db_path, unsigned writer_flags, const 
     }
     char real[PATH_MAX];
     ix->db_real = wts_xstrdup(realpath(db_path, real) ? real : db_path);
+    ix->path = wts_xstrdup(db_path);
     write_ctx_init(&ix->wc);
     if (manifest_path) {
         ix->have_global = true;
@@ -256,6 +320,97 @@ wts_status indexer_open_flags(const char *db_path, unsigned writer_flags, const 
     }
     *out = ix;
     return WTS_OK;
+}
+
+static void forget_closed(wts_indexer *ix) {
+    for (size_t i = 0; i < ix->nclosed; i++) wts_xdb_close(ix->closed[i]);
+    free(ix->closed);
+    ix->closed = NULL;
+    ix->nclosed = 0;
+}
+
+/* Whether a run closed holds the file record key (not a removal's). */
+static bool in_closed_run(wts_indexer *ix, const char *key) {
+    const size_t n = ix->runs.n; /* the first run, and all the others but the last */
+    if (!ix->closed) ix->closed = wts_xcalloc(RUNS_APART_MAX + 2, sizeof *ix->closed);
+    for (size_t i = 0; i < n; i++) {
+        if (i == ix->nclosed) {
+            char *msg = NULL;
+            if (wts_xdb_open(i ? ix->runs.v[i - 1] : ix->path, &ix->closed[i], &msg) != WTS_OK) {
+                free(msg);
+                return false;
+            }
+            ix->nclosed++;
+        }
+        char *rec = NULL;
+        bool held = wts_xdb_get_metadata(ix->closed[i], key, &rec) == WTS_OK && *rec;
+        free(rec);
+        if (held) return true;
+    }
+    return false;
+}
+
+/* Merges the runs after the first but the last (the one being written)
+ * into one, which takes their place in the list. */
+static wts_status fold_runs(wts_indexer *ix) {
+    const size_t n = ix->runs.n - 1;
+    wts_buf path = WTS_BUF_INIT;
+    wts_buf_printf(&path, "%s%u", ix->run_base, ++ix->run_names);
+    char *msg = NULL;
+    wts_status st = wts_xcompact_merge((const char *const *)ix->runs.v, n, path.data, WTS_META_STEM_PREFIX, &msg);
+    if (st != WTS_OK) {
+        if (ix->report)
+            fprintf(ix->report, "wtosearch: cannot merge %zu runs into %s: %s\n", n, path.data,
+                    msg ? msg : wts_status_name(st));
+        remove_shard_dir(path.data);
+    } else {
+        wts_strlist kept = {NULL, 0};
+        wts_strlist_add(&kept, path.data);
+        wts_strlist_add(&kept, ix->runs.v[n]);
+        for (size_t i = 0; i < n; i++) remove_shard_dir(ix->runs.v[i]);
+        forget_closed(ix);
+        wts_strlist_free(&ix->runs);
+        ix->runs = kept;
+    }
+    free(msg);
+    wts_buf_free(&path);
+    return st;
+}
+
+/* Closes the run being written (committed) and opens the next, new. */
+static wts_status next_run(wts_indexer *ix) {
+    uint32_t docs = 0;
+    wts_status st = wts_xdb_doccount(wts_xwriter_db(ix->w), &docs);
+    if (st != WTS_OK) return st;
+    wts_buf path = WTS_BUF_INIT;
+    wts_buf_printf(&path, "%s%u", ix->run_base, ++ix->run_names);
+    wts_xwriter *next = NULL;
+    char *msg = NULL;
+    st = wts_xwriter_open_flags(path.data, ix->writer_flags, &next, &msg);
+    uint32_t held = 0;
+    if (st == WTS_OK && (st = wts_xdb_doccount(wts_xwriter_db(next), &held)) == WTS_OK && held) {
+        msg = wts_xstrdup("it is not empty");
+        st = WTS_ERR_INVALID;
+    }
+    if (st == WTS_OK) st = wts_xwriter_set_metadata(next, WTS_META_SCHEMA, WTS_SCHEMA_VERSION);
+    if (st != WTS_OK) {
+        if (ix->report)
+            fprintf(ix->report, "wtosearch: cannot start %s: %s\n", path.data,
+                    msg ? msg : next ? wts_xwriter_message(next) : wts_status_name(st));
+        free(msg);
+        wts_xwriter_close(next);
+        wts_buf_free(&path);
+        return st;
+    }
+    wts_strlist_add(&ix->runs, path.data);
+    wts_buf_free(&path);
+    st = wts_xwriter_close(ix->w);
+    ix->w = next;
+    ix->runs_docs += docs;
+    ix->run_files = 0;
+    ix->stats.runs += ix->stats.runs ? 1 : 2; /* the first, when it has a second */
+    if (st == WTS_OK && ix->runs.n > RUNS_APART_MAX) st = fold_runs(ix);
+    return st;
 }
 
 static wts_status maybe_commit(wts_indexer *ix, bool force) {
@@ -270,6 +425,8 @@ static wts_status maybe_commit(wts_indexer *ix, bool force) {
     wts_status st = write_stem_words(&ix->wc, ix->w);
     if (st == WTS_OK) st = wts_xwriter_set_metadata(ix->w, WTS_META_UPDATED, now);
     if (st == WTS_OK) st = wts_xwriter_commit(ix->w);
+    /* the next run is started by the next file written, if any */
+    if (st == WTS_OK && !force && ix->run_base && ix->run_files >= ix->run_max_files) ix->run_full = true;
     return st;
 }
 
@@ -438,7 +595,9 @@ static wts_status index_file_as(wts_indexer *ix, const char *real, const struct 
         wts_buf_free(&key);
         return WTS_OK;
     }
-    if (unchanged(ix, key.data, real, sb, m)) {
+    const uint64_t h = ix->run_base ? spread(path_hash(real)) : 0;
+    if (unchanged(ix, key.data, real, sb, m) ||
+        (ix->run_base && path_hashes_has(&ix->indexed, h) && in_closed_run(ix, key.data))) {
         ix->stats.files_unchanged++;
         wts_buf_free(&key);
         return WTS_OK;
@@ -460,7 +619,11 @@ static wts_status index_file_as(wts_indexer *ix, const char *real, const struct 
     if (st == WTS_OK && doc->nparas == 0) {
         skip(ix, real, "no text found");
     } else if (st == WTS_OK) {
-        st = write_document(&ix->wc, ix->w, real, doc);
+        if (ix->run_full) {
+            ix->run_full = false;
+            st = next_run(ix);
+        }
+        if (st == WTS_OK) st = write_document(&ix->wc, ix->w, real, doc);
         if (st == WTS_OK) {
             file_rec r = {ex.size, ex.mtime_ns, ex.hash, hints_of(m), (uint32_t)doc->nparas};
             char *rec = record_json(&r);
@@ -469,6 +632,10 @@ static wts_status index_file_as(wts_indexer *ix, const char *real, const struct 
             free(r.hints);
         }
         if (st == WTS_OK) {
+            if (ix->run_base) {
+                ix->run_files++;
+                path_hashes_add(&ix->indexed, h);
+            }
             ix->stats.files_indexed++;
             ix->stats.paragraphs += (uint32_t)doc->nparas;
             ix->batch_files++;
@@ -692,8 +859,21 @@ wts_status indexer_carry(wts_indexer *ix, const char *from_path, char **errmsg) 
 wts_status indexer_doc_counts(wts_indexer *ix, uint32_t *live, uint32_t *hidden) {
     wts_xdb *view = wts_xwriter_db(ix->w);
     wts_status st = wts_xdb_doccount(view, live);
+    if (st == WTS_OK) *live += ix->runs_docs;
     return st == WTS_OK ? wts_xdb_hidden_count(view, hidden) : st;
 }
+
+bool indexer_write_runs(wts_indexer *ix, const char *run_base, uint32_t files_per_run) {
+    uint32_t live = 0, hidden = 0;
+    if (ix->run_base || !run_base || files_per_run == 0 || indexer_doc_counts(ix, &live, &hidden) != WTS_OK ||
+        live || hidden)
+        return false;
+    ix->run_base = wts_xstrdup(run_base);
+    ix->run_max_files = files_per_run;
+    return true;
+}
+
+const wts_strlist *indexer_runs(const wts_indexer *ix) { return &ix->runs; }
 
 bool indexer_has_termlists(const wts_indexer *ix) { return wts_xwriter_has_termlists(ix->w) != 0; }
 
@@ -867,6 +1047,11 @@ wts_status wts_indexer_close(wts_indexer *ix, wts_index_stats *stats, char **err
     write_ctx_free(&ix->wc);
     manifest_free(&ix->global);
     wts_strlist_free(&ix->skipped);
+    forget_closed(ix);
+    wts_strlist_free(&ix->runs);
+    free(ix->indexed.slot);
+    free(ix->run_base);
+    free(ix->path);
     free(ix->db_real);
     free(ix);
     return st;

@@ -96,7 +96,7 @@ static char *join_path(const char *dir, const char *name) {
 }
 
 /* A shard's directory holds only files (Xapian's tables and lock). */
-static void remove_shard_dir(const char *path) {
+void remove_shard_dir(const char *path) {
     DIR *d = opendir(path);
     if (!d) return;
     struct dirent *e;
@@ -212,6 +212,7 @@ static void stats_add(wts_index_stats *to, const wts_index_stats *t) {
     to->files_skipped += t->files_skipped;
     to->files_removed += t->files_removed;
     to->paragraphs += t->paragraphs;
+    to->runs += t->runs;
 }
 
 /* What one indexing pass over a shard gave. */
@@ -223,6 +224,7 @@ typedef struct shard_pass {
     bool counted;        /* live and hidden are known */
     uint32_t live;       /* documents it answers with, after the pass */
     uint32_t hidden;     /* documents it hides (wts_xdb_hidden_count) */
+    wts_strlist runs;    /* a new shard written in runs: those after the first */
 } shard_pass;
 
 static bool worth_compacting(const shard_run *r, const shard_pass *p) {
@@ -241,6 +243,7 @@ static bool mostly_hidden(const shard_pass *p) {
 
 static void shard_pass_free(shard_pass *p) {
     wts_strlist_free(&p->skipped);
+    wts_strlist_free(&p->runs);
     free(p->message);
 }
 
@@ -274,12 +277,24 @@ static wts_status index_pass(shard_run *r, const char *path, unsigned flags, con
                      .ud = r};
     indexer_set_shard(ix, &h);
     if (r->job->commit_every) wts_indexer_commit_every(ix, r->job->commit_every);
+    /* A new shard of a run that compacts: in runs, merged into the
+     * compacted shard (merge_runs), which costs no more than compacting. */
+    if (!carry_from && parts <= 1 && r->compacted_name && r->job->compact >= 0 && r->job->run_files) {
+        char *base = join_path(r->root, r->compacted_name);
+        wts_buf b = WTS_BUF_INIT;
+        wts_buf_printf(&b, "%s.run", base);
+        indexer_write_runs(ix, b.data, r->job->run_files);
+        wts_buf_free(&b);
+        free(base);
+    }
     for (size_t i = 0; i < r->job->npaths && st == WTS_OK; i++) st = wts_indexer_add(ix, r->job->paths[i]);
     char *carry_msg = NULL, *close_msg = NULL;
     if (st == WTS_OK && carry_from) st = indexer_carry(ix, carry_from, &carry_msg);
     const wts_strlist *sk = wts_indexer_skipped(ix);
     for (size_t i = 0; i < sk->n; i++) wts_strlist_add(&p->skipped, sk->v[i]);
     p->counted = indexer_doc_counts(ix, &p->live, &p->hidden) == WTS_OK; /* as close will commit them */
+    const wts_strlist *runs = indexer_runs(ix);
+    for (size_t i = 0; i < runs->n; i++) wts_strlist_add(&p->runs, runs->v[i]);
     wts_status cst = wts_indexer_close(ix, &p->stats, &close_msg); /* keeps what was added */
     if (st == WTS_OK) st = cst;
     if (st != WTS_OK) {
@@ -613,6 +628,36 @@ static wts_status rebuild_shard(shard_run *r, uint32_t hidden, uint32_t held, co
     return st;
 }
 
+/* Merges a new shard written in runs (its database, then p->runs) into the
+ * run's compacted name and says so to the parent.  The runs are removed
+ * whatever happens; on failure the shard holds its first run alone, whole
+ * (the other files have no record, so the next run indexes them), and
+ * p->message says why. */
+static wts_status merge_runs(const shard_run *r, shard_pass *p) {
+    const size_t n = p->runs.n + 1;
+    const char **src = wts_xcalloc(n, sizeof *src);
+    src[0] = r->shard_path;
+    for (size_t i = 0; i < p->runs.n; i++) src[i + 1] = p->runs.v[i];
+    char *dst = join_path(r->root, r->compacted_name), *cmsg = NULL;
+    remove_shard_dir(dst);
+    wts_status st = wts_xcompact_merge(src, n, dst, WTS_META_STEM_PREFIX, &cmsg);
+    if (st == WTS_OK) {
+        send_str(r->fd, MSG_COMPACTED, r->compacted_name);
+    } else {
+        remove_shard_dir(dst);
+        wts_buf b = WTS_BUF_INIT;
+        wts_buf_printf(&b, "shard %s: could not merge the %zu runs it was written in (it keeps the first): %s",
+                       r->shard_path, n, cmsg ? cmsg : wts_status_name(st));
+        free(p->message);
+        p->message = wts_buf_steal(&b);
+    }
+    for (size_t i = 0; i < p->runs.n; i++) remove_shard_dir(p->runs.v[i]);
+    free(cmsg);
+    free(dst);
+    free(src);
+    return st;
+}
+
 static int shard_main(shard_run *r) {
     shard_pass p;
     wts_status st = index_pass(r, r->shard_path, r->job->termlists > 0 ? 0 : WTS_XWRITER_NO_TERMLISTS, NULL,
@@ -620,6 +665,12 @@ static int shard_main(shard_run *r) {
     if (st == WTS_OK && r->job->termlists && (r->job->termlists > 0) != p.termlists)
         send_note(r->fd, "shard %s was created %s term lists and stays so: --%stermlists applies to an index "
                          "created new", r->shard_path, p.termlists ? "with" : "without", p.termlists ? "no-" : "");
+    const bool in_runs = p.runs.n > 0;
+    if (in_runs && st == WTS_OK) {
+        st = merge_runs(r, &p);
+    } else if (in_runs) { /* failed: what the shard itself holds stays */
+        for (size_t i = 0; i < p.runs.n; i++) remove_shard_dir(p.runs.v[i]);
+    }
     const uint32_t hidden = p.hidden, held = p.live + p.hidden;
     bool rebuilt = st == WTS_OK && !p.termlists && mostly_hidden(&p);
     if (rebuilt && !r->compacted_name) { /* one database: nowhere to write it again beside */
@@ -649,7 +700,7 @@ static int shard_main(shard_run *r) {
     for (size_t i = 0; i < p.skipped.n; i++) send_str(r->fd, MSG_SKIP, p.skipped.v[i]);
     send_msg(r->fd, MSG_STATS, &p.stats, sizeof p.stats);
     if (st != WTS_OK) send_str(r->fd, MSG_ERROR, p.message ? p.message : wts_status_name(st));
-    else if (!rebuilt && worth_compacting(r, &p)) compact_shard(r);
+    else if (!rebuilt && !in_runs && worth_compacting(r, &p)) compact_shard(r);
     shard_pass_free(&p);
     return st == WTS_OK ? EXIT_SUCCESS : EXIT_FAILURE;
 }

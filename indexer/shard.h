@@ -28,6 +28,18 @@ wts_status indexer_carry(wts_indexer *ix, const char *from_path, char **errmsg);
 /* The documents the indexer's database answers with and those it hides
  * (wts_xdb_hidden_count), with what is not committed yet. */
 wts_status indexer_doc_counts(wts_indexer *ix, uint32_t *live, uint32_t *hidden);
+/* Writes a new shard in runs, each a database of its own (the first the
+ * indexer's, run k > 0 at run_base followed by k), a run closed at the
+ * commit that makes it hold files_per_run files or more: every commit
+ * rewrites the blocks it touches, and in one growing database that is
+ * more of them each time; runs are merged at the end (wts_xcompact_merge).
+ * False, and one database as before, when the indexer's is not empty. */
+bool indexer_write_runs(wts_indexer *ix, const char *run_base, uint32_t files_per_run);
+/* The runs after the first that the indexer has started, in order (a run
+ * may stand for several, merged when they grew too many). */
+const wts_strlist *indexer_runs(const wts_indexer *ix);
+/* Removes the directory of a database (it holds only files). */
+void remove_shard_dir(const char *path);
 /* Whether the indexer's database keeps term lists. */
 bool indexer_has_termlists(const wts_indexer *ix);
 

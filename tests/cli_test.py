@@ -12,6 +12,7 @@ status is 1 when any test failed.
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -524,6 +525,69 @@ class T04bShards(unittest.TestCase):
             c = run('check', '--db', db)
             self.assertEqual(c.rc, 0, c)
             self.assertIn('%d files' % (docs - 1), c.out, c)
+
+    def test_runs_same_answers(self):
+        """a new shard written in runs, then merged, answers as one written in one database"""
+        with tempfile.TemporaryDirectory() as tmp:
+            dbs, outs = {}, {}
+            for n in ('0', '2'):
+                db = os.path.join(tmp, 'runs' + n)
+                # SAMPLE twice: its files, met again after their run was closed, are not indexed twice
+                r = run('index', '--db', db, '--shards', '2', '--commit-every', '1', '--run-files', n,
+                        REAL, SAMPLE, SAMPLE)
+                self.assertEqual(r.rc, 0, r)
+                self.assertIn('2 of 2 shards compacted', r.out, r)
+                self.assertEqual(sorted(os.listdir(db)), sorted(self.stub(db) + ['XAPIANDB']))
+                c = run('check', '--db', db)
+                self.assertEqual(c.rc, 0, c)
+                dbs[n], outs[n] = db, (r, re.search(r'\d+ files, \d+ paragraphs', c.out).group(0))
+            self.assertNotIn('written in', outs['0'][0].out)
+            # 19 files, about ten a shard, two a run
+            merged = re.search(r'written in (\d+) runs', outs['2'][0].out)
+            self.assertTrue(merged and int(merged.group(1)) >= 6, outs['2'][0])
+            self.assertEqual(summary(outs['0'][0]), summary(outs['2'][0]))
+            self.assertEqual(outs['0'][1], outs['2'][1])
+            # stems whose words are spread over runs: their lists are united
+            for q in self.QUERIES + ('econom*', 'trade fin*', 'payments', 'readiness', 'enterprises'):
+                for by in ('paragraph', 'document'):
+                    a, b = (search(dbs[n], q, '--by', by, '--limit', '1000') for n in ('0', '2'))
+                    self.assertGreater(a['total'], 0, q)
+                    self.assertEqual((a['total'], keys(a['hits']), [h['snippet'] for h in a['hits']]),
+                                     (b['total'], keys(b['hits']), [h['snippet'] for h in b['hits']]), (q, by))
+            # indexed again: nothing is new
+            self.assertEqual(summary(index(dbs['2'], REAL, SAMPLE))[0], 0)
+
+    def test_many_runs_folded(self):
+        """a shard written in more runs than are merged at once: they are merged as they come, and the
+        index is whole; the open files a merge needs stay few"""
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = os.path.join(tmp, 'many')
+            os.mkdir(corpus)
+            for i in range(240):
+                with open(os.path.join(corpus, 'note%03d.txt' % i), 'w', encoding='utf-8') as f:
+                    f.write('INF/MSME/W/%d\n\n1. The group discussed trade finance and the zq%dx item.\n\n'
+                            '2. Kenya proposed a %s workshop.\n' % (i + 1, i, ('digital', 'green')[i % 2]))
+
+            def few_files():  # 100 runs a shard, merged at once, would need some 300
+                resource.setrlimit(resource.RLIMIT_NOFILE, (160, 160))
+            dbs = {}
+            for n in ('0', '1'):
+                db = os.path.join(tmp, 'db' + n)
+                p = subprocess.run([EXE, 'index', '--db', db, '--shards', '2', '--commit-every', '1',
+                                    '--run-files', n, corpus], capture_output=True, text=True, env=env(),
+                                   preexec_fn=few_files)
+                self.assertEqual(p.returncode, 0, p)
+                self.assertIn('240 documents', p.stdout, p)
+                self.assertEqual(sorted(os.listdir(db)), sorted(self.stub(db) + ['XAPIANDB']))
+                c = run('check', '--db', db)
+                self.assertEqual(c.rc, 0, c)
+                self.assertIn('240 files', c.out, c)
+                dbs[n] = db
+            self.assertIn('written in 240 runs', p.stdout, p)
+            for q in ('trade finance', 'zq117x', 'member:kenya digital', 'symbol:INF/MSME/W/200', 'green'):
+                a, b = (search(dbs[n], q, '--by', 'paragraph', '--limit', '1000') for n in ('0', '1'))
+                self.assertGreater(a['total'], 0, q)
+                self.assertEqual((a['total'], keys(a['hits'])), (b['total'], keys(b['hits'])), q)
 
     def test_termlists_same_answers(self):
         """with or without term lists (the default): the same hits and snippets"""
