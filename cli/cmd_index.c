@@ -66,7 +66,7 @@ int cmd_index(int argc, char **argv) {
         {NULL, 0, NULL, 0},
     };
     const char *db_flag = NULL, *manifest = NULL;
-    long commit_every = 0, shards = 0, run_files = -1;
+    long commit_every = 0, shards = 0, run_files = -1; /* -1: not given */
     int compact = 0;
     int termlists = 0;
     int c;
@@ -122,7 +122,7 @@ int cmd_index(int argc, char **argv) {
                          .paths = argv + optind,
                          .npaths = (size_t)(argc - optind),
                          .commit_every = (uint32_t)commit_every,
-                         .run_files = run_files < 0 ? WTS_RUN_FILES_DEFAULT : (uint32_t)run_files,
+                         .run_files = run_files < 0 ? 0 : run_files == 0 ? WTS_RUN_FILES_NONE : (uint32_t)run_files,
                          .shards = (uint32_t)shards,
                          .compact = compact,
                          .progress = isatty(STDERR_FILENO) != 0,

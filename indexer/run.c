@@ -278,12 +278,13 @@ static wts_status index_pass(shard_run *r, const char *path, unsigned flags, con
     indexer_set_shard(ix, &h);
     if (r->job->commit_every) wts_indexer_commit_every(ix, r->job->commit_every);
     /* A new shard of a run that compacts: in runs, merged into the
-     * compacted shard (merge_runs), which costs no more than compacting. */
-    if (!carry_from && parts <= 1 && r->compacted_name && r->job->compact >= 0 && r->job->run_files) {
+     * compacted shard (merge_runs), which costs about what compacting does. */
+    const uint32_t run_files = r->job->run_files ? r->job->run_files : WTS_RUN_FILES_DEFAULT;
+    if (!carry_from && parts <= 1 && r->compacted_name && r->job->compact >= 0 && run_files != WTS_RUN_FILES_NONE) {
         char *base = join_path(r->root, r->compacted_name);
         wts_buf b = WTS_BUF_INIT;
         wts_buf_printf(&b, "%s.run", base);
-        indexer_write_runs(ix, b.data, r->job->run_files);
+        indexer_write_runs(ix, b.data, run_files);
         wts_buf_free(&b);
         free(base);
     }

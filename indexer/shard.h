@@ -29,8 +29,8 @@ wts_status indexer_carry(wts_indexer *ix, const char *from_path, char **errmsg);
  * (wts_xdb_hidden_count), with what is not committed yet. */
 wts_status indexer_doc_counts(wts_indexer *ix, uint32_t *live, uint32_t *hidden);
 /* Writes a new shard in runs, each a database of its own (the first the
- * indexer's, run k > 0 at run_base followed by k), a run closed at the
- * commit that makes it hold files_per_run files or more: every commit
+ * indexer's, the others at run_base followed by a number), a run closed
+ * at the commit that makes it hold files_per_run files or more: every commit
  * rewrites the blocks it touches, and in one growing database that is
  * more of them each time; runs are merged at the end (wts_xcompact_merge).
  * False, and one database as before, when the indexer's is not empty. */

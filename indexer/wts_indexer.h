@@ -114,6 +114,8 @@ wts_status wts_indexer_close(wts_indexer *ix, wts_index_stats *stats, char **err
  * 2.52 times the text (one database: 2.47) and wrote 5.4, 8.5, 12.8 and
  * 18.6 GB to disk (36). */
 #define WTS_RUN_FILES_DEFAULT 10000
+/* Runs of as many files never fill: a new shard is one database. */
+#define WTS_RUN_FILES_NONE UINT32_MAX
 
 /* An index is a directory of shards (XAPIANDB lists them, see
  * wts_xapian.h), written side by side by one process each; every file
@@ -126,7 +128,7 @@ typedef struct wts_index_job {
     size_t npaths;
     uint32_t commit_every;  /* files per commit; 0: the default */
     uint32_t run_files;     /* files per run of a new shard (indexer_write_runs
-                               in shard.h); 0: one database throughout */
+                               in shard.h); 0: the default */
     uint32_t shards;        /* shards of a new index; 0: one per processor */
     int compact;            /* -1 never; 0 a shard this run rewrote a tenth of; 1 always */
     bool progress;          /* a progress bar on stderr (a terminal's) */
