@@ -267,24 +267,18 @@ wts_status wts_indexer_open(const char *db_path, const char *manifest_path, FILE
     return indexer_open_flags(db_path, 0, manifest_path, report, out, errmsg);
 }
 
-wts_status indexer_open_flags(const char *db_path, unsigned writer_flags, const char *manifest_path,
-                              FILE *report, wts_indexer **out, char **errmsg) {
+/* Opens the database at db_path for writing, refusing one written by
+ * another schema or by another program, and marks it with ours. */
+static wts_status open_writer(const char *db_path, unsigned writer_flags, wts_xwriter **out, char **errmsg) {
+    wts_xwriter *w = NULL;
     *out = NULL;
-    if (errmsg) *errmsg = NULL;
-    wts_indexer *ix = wts_xcalloc(1, sizeof *ix);
-    ix->report = report;
-    ix->commit_files = COMMIT_FILES;
-    ix->writer_flags = writer_flags;
-    wts_status st = wts_xwriter_open_flags(db_path, writer_flags, &ix->w, errmsg);
-    if (st != WTS_OK) {
-        free(ix);
-        return st;
-    }
+    wts_status st = wts_xwriter_open_flags(db_path, writer_flags, &w, errmsg);
+    if (st != WTS_OK) return st;
     /* An index written by another schema is not silently mixed with ours. */
     char *version = NULL;
     uint32_t docs = 0;
-    st = wts_xdb_get_metadata(wts_xwriter_db(ix->w), WTS_META_SCHEMA, &version);
-    if (st == WTS_OK) st = wts_xdb_doccount(wts_xwriter_db(ix->w), &docs);
+    st = wts_xdb_get_metadata(wts_xwriter_db(w), WTS_META_SCHEMA, &version);
+    if (st == WTS_OK) st = wts_xdb_doccount(wts_xwriter_db(w), &docs);
     if (st == WTS_OK && *version && strcmp(version, WTS_SCHEMA_VERSION) != 0) {
         if (errmsg) {
             wts_buf b = WTS_BUF_INIT;
@@ -301,12 +295,28 @@ wts_status indexer_open_flags(const char *db_path, unsigned writer_flags, const 
         }
         st = WTS_ERR_VERSION;
     } else if (st != WTS_OK && errmsg) {
-        *errmsg = wts_xstrdup(wts_xwriter_message(ix->w));
+        *errmsg = wts_xstrdup(wts_xwriter_message(w));
     }
     free(version);
-    if (st == WTS_OK) st = wts_xwriter_set_metadata(ix->w, WTS_META_SCHEMA, WTS_SCHEMA_VERSION);
+    if (st == WTS_OK) st = wts_xwriter_set_metadata(w, WTS_META_SCHEMA, WTS_SCHEMA_VERSION);
     if (st != WTS_OK) {
-        wts_xwriter_close(ix->w);
+        wts_xwriter_close(w);
+        return st;
+    }
+    *out = w;
+    return WTS_OK;
+}
+
+wts_status indexer_open_flags(const char *db_path, unsigned writer_flags, const char *manifest_path,
+                              FILE *report, wts_indexer **out, char **errmsg) {
+    *out = NULL;
+    if (errmsg) *errmsg = NULL;
+    wts_indexer *ix = wts_xcalloc(1, sizeof *ix);
+    ix->report = report;
+    ix->commit_files = COMMIT_FILES;
+    ix->writer_flags = writer_flags;
+    wts_status st = open_writer(db_path, writer_flags, &ix->w, errmsg);
+    if (st != WTS_OK) {
         free(ix);
         return st;
     }
@@ -386,13 +396,12 @@ static wts_status next_run(wts_indexer *ix) {
     wts_buf_printf(&path, "%s%u", ix->run_base, ++ix->run_names);
     wts_xwriter *next = NULL;
     char *msg = NULL;
-    st = wts_xwriter_open_flags(path.data, ix->writer_flags, &next, &msg);
+    st = open_writer(path.data, ix->writer_flags, &next, &msg);
     uint32_t held = 0;
     if (st == WTS_OK && (st = wts_xdb_doccount(wts_xwriter_db(next), &held)) == WTS_OK && held) {
         msg = wts_xstrdup("it is not empty");
         st = WTS_ERR_INVALID;
     }
-    if (st == WTS_OK) st = wts_xwriter_set_metadata(next, WTS_META_SCHEMA, WTS_SCHEMA_VERSION);
     if (st != WTS_OK) {
         if (ix->report)
             fprintf(ix->report, "wtosearch: cannot start %s: %s\n", path.data,

@@ -281,12 +281,10 @@ static wts_status index_pass(shard_run *r, const char *path, unsigned flags, con
      * compacted shard (merge_runs), which costs about what compacting does. */
     const uint32_t run_files = r->job->run_files ? r->job->run_files : WTS_RUN_FILES_DEFAULT;
     if (!carry_from && parts <= 1 && r->compacted_name && r->job->compact >= 0 && run_files != WTS_RUN_FILES_NONE) {
-        char *base = join_path(r->root, r->compacted_name);
-        wts_buf b = WTS_BUF_INIT;
-        wts_buf_printf(&b, "%s.run", base);
-        indexer_write_runs(ix, b.data, run_files);
-        wts_buf_free(&b);
-        free(base);
+        wts_buf base = WTS_BUF_INIT;
+        wts_buf_printf(&base, "%s/%s.run", r->root, r->compacted_name);
+        indexer_write_runs(ix, base.data, run_files);
+        wts_buf_free(&base);
     }
     for (size_t i = 0; i < r->job->npaths && st == WTS_OK; i++) st = wts_indexer_add(ix, r->job->paths[i]);
     char *carry_msg = NULL, *close_msg = NULL;

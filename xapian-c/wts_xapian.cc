@@ -2077,8 +2077,9 @@ wts_status wts_xdb_sample(wts_xdb *db, const wts_xquery *q, uint32_t n, uint32_t
         // estimate was low).  A sample left with fewer than half of n,
         // the estimate being high, is drawn again, larger.
         double share = expected > n ? SAMPLE_FILL * n / expected : 1;
+        const Xapian::Query all = without_hidden(db, q->shape->q);
         for (int round = 0;; round++) {
-            Xapian::Query matches = without_hidden(db, q->shape->q);
+            Xapian::Query matches = all;
             if (share < 1)
                 matches = Xapian::Query(Xapian::Query::OP_FILTER, matches,
                                         Xapian::Query((new ShardSample(share))->release()));
