@@ -1250,6 +1250,22 @@ static void test_writer(void) {
     CHECK_INT_EQ(wts_xdb_get_metadata(db, "schema", &meta), WTS_OK);
     CHECK_STR_EQ(meta, "");
     free(meta);
+    /* any bytes, a zero among them */
+    static const char bin[] = {'a', '\0', 'b', '\xff', '\0'};
+    size_t meta_len = 99;
+    CHECK_INT_EQ(wts_xwriter_set_metadata_bytes(w, "bin", bin, sizeof bin), WTS_OK);
+    CHECK_INT_EQ(wts_xwriter_commit(w), WTS_OK);
+    CHECK_INT_EQ(wts_xdb_reopen(db, NULL), WTS_OK);
+    meta = NULL;
+    CHECK_INT_EQ(wts_xdb_get_metadata_bytes(db, "bin", &meta, &meta_len), WTS_OK);
+    CHECK_INT_EQ(meta_len, sizeof bin);
+    CHECK(meta && memcmp(meta, bin, sizeof bin) == 0 && meta[sizeof bin] == '\0');
+    free(meta);
+    meta = NULL;
+    CHECK_INT_EQ(wts_xdb_get_metadata_bytes(db, "missing", &meta, &meta_len), WTS_OK);
+    CHECK(meta && meta_len == 0);
+    free(meta);
+    CHECK_INT_EQ(wts_xwriter_set_metadata_bytes(w, "bin", NULL, 1), WTS_ERR_INVALID);
 
     /* Spelling. */
     char *sp = NULL;
@@ -2054,6 +2070,9 @@ static void test_null_args(void) {
     CHECK_INT_EQ(wts_xdb_get_metadata(db, NULL, &s), WTS_ERR_INVALID);
     CHECK(s == NULL);
     CHECK_INT_EQ(wts_xdb_get_metadata(db, "k", NULL), WTS_ERR_INVALID);
+    s = SENTINEL(char);
+    CHECK_INT_EQ(wts_xdb_get_metadata_bytes(NULL, "k", &s, NULL), WTS_ERR_INVALID);
+    CHECK(s == NULL);
     CHECK_INT_EQ(wts_xdb_termfreq(NULL, "a", &n), WTS_ERR_INVALID);
     CHECK_INT_EQ(wts_xdb_termfreq(db, NULL, &n), WTS_ERR_INVALID);
     CHECK_INT_EQ(wts_xdb_termfreq(db, "a", NULL), WTS_ERR_INVALID);
@@ -2108,6 +2127,8 @@ static void test_null_args(void) {
         CHECK_INT_EQ(wts_xwriter_set_metadata(w, NULL, "v"), WTS_ERR_INVALID);
         CHECK_INT_EQ(wts_xwriter_set_metadata(w, "", "v"), WTS_ERR_INVALID);
         CHECK_INT_EQ(wts_xwriter_set_metadata(w, "k", NULL), WTS_ERR_INVALID);
+        CHECK_INT_EQ(wts_xwriter_set_metadata_bytes(NULL, "k", "v", 1), WTS_ERR_INVALID);
+        CHECK_INT_EQ(wts_xwriter_set_metadata_bytes(w, "", "v", 1), WTS_ERR_INVALID);
         CHECK_INT_EQ(wts_xwriter_add_spelling(NULL, "w", 1), WTS_ERR_INVALID);
         CHECK_INT_EQ(wts_xwriter_add_spelling(w, NULL, 1), WTS_ERR_INVALID);
         CHECK_INT_EQ(wts_xwriter_add_spelling(w, "", 1), WTS_ERR_INVALID);

@@ -700,14 +700,19 @@ wts_status wts_xdb_state(wts_xdb *db, char **out) {
 }
 
 wts_status wts_xdb_get_metadata(wts_xdb *db, const char *key, char **out) {
+    return wts_xdb_get_metadata_bytes(db, key, out, nullptr);
+}
+
+wts_status wts_xdb_get_metadata_bytes(wts_xdb *db, const char *key, char **out, size_t *len) {
     if (!out) return WTS_ERR_INVALID;
     *out = nullptr;
+    if (len) *len = 0;
     if (!db || !key || !*key) return WTS_ERR_INVALID;
     WTS_GUARD(db->message, {
         std::string v;
         if (db->shards.empty()) v = db->db.get_metadata(key);
         for (size_t i = 0; i < db->shards.size() && v.empty(); i++) v = db->shards[i].get_metadata(key);
-        *out = dup_bytes(v, nullptr);
+        *out = dup_bytes(v, len);
     });
 }
 
@@ -1121,8 +1126,13 @@ wts_status wts_xwriter_delete_term(wts_xwriter *w, const char *term) {
 
 wts_status wts_xwriter_set_metadata(wts_xwriter *w, const char *key,
                                     const char *value) {
-    if (!w || !key || !*key || !value) return WTS_ERR_INVALID;
-    WTS_GUARD(w->message, w->db.set_metadata(key, value));
+    if (!value) return WTS_ERR_INVALID;
+    return wts_xwriter_set_metadata_bytes(w, key, value, strlen(value));
+}
+
+wts_status wts_xwriter_set_metadata_bytes(wts_xwriter *w, const char *key, const void *value, size_t len) {
+    if (!w || !key || !*key || (!value && len)) return WTS_ERR_INVALID;
+    WTS_GUARD(w->message, w->db.set_metadata(key, std::string(static_cast<const char *>(value), len)));
 }
 
 wts_status wts_xwriter_add_spelling(wts_xwriter *w, const char *word,

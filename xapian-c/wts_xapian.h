@@ -110,6 +110,9 @@ wts_status wts_xdb_revision(wts_xdb *db, uint64_t *out);
 wts_status wts_xdb_state(wts_xdb *db, char **out);
 /* *out is malloc'd, caller frees; a missing key gives "" (not an error). */
 wts_status wts_xdb_get_metadata(wts_xdb *db, const char *key, char **out);
+/* As wts_xdb_get_metadata, for a value that may hold any byte: *len
+ * (may be NULL) gets its length; *out is still NUL-terminated. */
+wts_status wts_xdb_get_metadata_bytes(wts_xdb *db, const char *key, char **out, size_t *len);
 wts_status wts_xdb_termfreq(wts_xdb *db, const char *term, uint32_t *out);
 /* Data and values of one document, copied into malloc'd buffers.
  * WTS_ERR_NOT_FOUND if the document does not exist. */
@@ -214,6 +217,8 @@ wts_status wts_xwriter_add(wts_xwriter *w, const wts_xdoc *doc,
 wts_status wts_xwriter_delete_term(wts_xwriter *w, const char *term);
 wts_status wts_xwriter_set_metadata(wts_xwriter *w, const char *key,
                                     const char *value);
+/* As wts_xwriter_set_metadata, for a value of len bytes of any kind. */
+wts_status wts_xwriter_set_metadata_bytes(wts_xwriter *w, const char *key, const void *value, size_t len);
 wts_status wts_xwriter_add_spelling(wts_xwriter *w, const char *word,
                                     uint32_t freq_inc);
 /* Makes everything so far durable and visible to readers, atomically. */
