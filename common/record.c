@@ -6,16 +6,20 @@
  * the check read them all.  Both give paragraphs in the shape README gives
  * for a hit.
  *
- * The index keeps a record as one zstd frame.  Left as text, Xapian
- * deflates it itself, and inflating the records shown took 12% of a query
- * at 100,000 documents; unpacking the frame takes 5%, at the same index
- * size. */
+ * The index keeps a record as one zstd frame, with a checksum.  Left as
+ * text, Xapian deflates it itself, and inflating the records shown took
+ * 12% of a query at 100,000 documents; unpacking the frame takes 5%, at
+ * the same index size.  Frames after the first few hundred of a writer use
+ * a dictionary trained on those (wts_record_packer), which the index keeps
+ * in its metadata: on 1,500 generated records, 20% smaller than without. */
 #include "wts.h"
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zdict.h>
 #include <zstd.h>
 
 /* zstd's level for records.  On 299 generated records (6.0 KB each on
@@ -26,6 +30,21 @@
 /* A record says how long it is once unpacked; more than this is taken for
  * damage, not for a file's text. */
 #define UNPACKED_MAX ((unsigned long long)1 << 30)
+/* The dictionary: trained on the first DICT_SAMPLES records of at most
+ * DICT_SAMPLE_MAX bytes (a long record gains little from one), or on
+ * fewer once they make DICT_SAMPLE_BYTES; at most DICT_BYTES long.  On
+ * 1,000 generated records packed after training on the first 300, 500,
+ * 1,000 or 2,000: 23.4, 23.9, 24.9, 24.7% smaller (dictionaries of 110
+ * KB).  After 500, with a dictionary of 16, 32, 64 or 110 KB: 17.8, 20.1,
+ * 22.8, 24.0% smaller; but a process that shows hits reads each shard's
+ * dictionary once, and reading one of 110 KB from the index took 140 us. */
+#define DICT_SAMPLES 500
+#define DICT_SAMPLE_MAX (256 * 1024)
+#define DICT_SAMPLE_BYTES (8 * 1024 * 1024)
+#define DICT_BYTES 32768
+/* Dictionaries a process keeps ready to unpack with; past them, each
+ * record that needs another one loads it anew. */
+#define DICTS_KEPT 64
 
 /* One compression and one decompression context per thread, made when
  * the thread first needs it: making one costs more than packing or
@@ -56,18 +75,178 @@ static void *thread_ctx(pthread_key_t *key, void *(*make)(void), void (*drop)(vo
 static void *make_cctx(void) { return ZSTD_createCCtx(); }
 static void *make_dctx(void) { return ZSTD_createDCtx(); }
 
-char *wts_record_pack(const char *text, size_t len, size_t *packed_len) {
+struct wts_record_packer {
+    ZSTD_CDict *cdict; /* NULL until trained or resumed */
+    char *dict;
+    size_t dict_len;
+    char key[48]; /* where the index keeps dict */
+    wts_buf samples;
+    size_t *sample_len;
+    size_t nsamples;
+    bool trained; /* or tried to, or resumed */
+};
+
+wts_record_packer *wts_record_packer_new(void) { return wts_xcalloc(1, sizeof(wts_record_packer)); }
+
+static void drop_samples(wts_record_packer *p) {
+    wts_buf_free(&p->samples);
+    free(p->sample_len);
+    p->sample_len = NULL;
+    p->nsamples = 0;
+}
+
+void wts_record_packer_free(wts_record_packer *p) {
+    if (!p) return;
+    ZSTD_freeCDict(p->cdict);
+    free(p->dict);
+    drop_samples(p);
+    free(p);
+}
+
+/* Packs with dict (len bytes) from now on; false if zstd refuses it. */
+static bool take_dict(wts_record_packer *p, char *dict, size_t len) {
+    unsigned id = ZSTD_getDictID_fromDict(dict, len);
+    ZSTD_CDict *cdict = id ? ZSTD_createCDict(dict, len, PACK_LEVEL) : NULL;
+    if (!cdict) {
+        free(dict);
+        return false;
+    }
+    p->cdict = cdict;
+    p->dict = dict;
+    p->dict_len = len;
+    snprintf(p->key, sizeof p->key, "%s.%u", WTS_META_PACK_DICT, id);
+    return true;
+}
+
+wts_status wts_record_packer_resume(wts_record_packer *p, wts_xdb *db) {
+    if (p->cdict) return WTS_OK;
+    char *key = NULL, *dict = NULL;
+    size_t len = 0;
+    wts_status st = wts_xdb_get_metadata(db, WTS_META_PACK_DICT, &key);
+    if (st == WTS_OK && *key) st = wts_xdb_get_metadata_bytes(db, key, &dict, &len);
+    /* a dictionary the index names but lacks or zstd refuses: train anew */
+    if (st == WTS_OK && len && take_dict(p, dict, len)) {
+        p->trained = true;
+        drop_samples(p);
+    } else if (st != WTS_OK) {
+        free(dict);
+    }
+    free(key);
+    return st;
+}
+
+/* Trains the dictionary on the samples; on failure (too few, too alike)
+ * records are packed alone, as before. */
+static void train(wts_record_packer *p) {
+    p->trained = true;
+    /* short records: a dictionary as long as the default would outweigh
+     * what it saves in a small index */
+    size_t cap = p->samples.len / 8 > DICT_BYTES ? DICT_BYTES : p->samples.len / 8 < 1024 ? 1024 : p->samples.len / 8;
+    char *dict = wts_xmalloc(cap);
+    size_t n = ZDICT_trainFromBuffer(dict, cap, p->samples.data, p->sample_len, (unsigned)p->nsamples);
+    drop_samples(p);
+    if (ZDICT_isError(n))
+        free(dict);
+    else
+        (void)take_dict(p, dict, n);
+}
+
+static void add_sample(wts_record_packer *p, const char *text, size_t len) {
+    if (len > DICT_SAMPLE_MAX) return;
+    if (p->nsamples % 64 == 0) p->sample_len = wts_xrealloc(p->sample_len, (p->nsamples + 64) * sizeof *p->sample_len);
+    p->sample_len[p->nsamples++] = len;
+    wts_buf_add(&p->samples, text, len);
+    if (p->nsamples >= DICT_SAMPLES || p->samples.len >= DICT_SAMPLE_BYTES) train(p);
+}
+
+char *wts_record_packer_pack(wts_record_packer *p, const char *text, size_t len, size_t *packed_len,
+                             bool *with_dict) {
+    *with_dict = false;
+    if (!p->trained) add_sample(p, text, len);
     ZSTD_CCtx *c = thread_ctx(&cctx_key, make_cctx, cctx_free);
     if (!c) return NULL;
+    /* every parameter set anew: the context is the thread's, not ours */
+    size_t r = ZSTD_CCtx_reset(c, ZSTD_reset_session_and_parameters);
+    if (!ZSTD_isError(r)) r = ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1);
+    if (!ZSTD_isError(r)) r = p->cdict ? ZSTD_CCtx_refCDict(c, p->cdict) : ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, PACK_LEVEL);
     size_t cap = ZSTD_compressBound(len);
     char *out = wts_xmalloc(cap ? cap : 1);
-    size_t n = ZSTD_compressCCtx(c, out, cap, text, len, PACK_LEVEL);
+    size_t n = ZSTD_isError(r) ? r : ZSTD_compress2(c, out, cap, text, len);
     if (ZSTD_isError(n)) { /* only when out of memory: cap is zstd's bound */
         free(out);
         return NULL;
     }
     *packed_len = n;
+    *with_dict = p->cdict != NULL;
     return out;
+}
+
+wts_status wts_record_packer_save(const wts_record_packer *p, wts_xwriter *w) {
+    if (!p->cdict) return WTS_OK;
+    wts_status st = wts_xwriter_set_metadata_bytes(w, p->key, p->dict, p->dict_len);
+    return st == WTS_OK ? wts_xwriter_set_metadata(w, WTS_META_PACK_DICT, p->key) : st;
+}
+
+/* Dictionaries ready to unpack with, by zstd id: an id is a hash of the
+ * dictionary's content, so one id names one dictionary whatever index
+ * holds it, and the frame's checksum catches the rare clash. */
+static struct {
+    unsigned id;
+    ZSTD_DDict *dict;
+} dicts_kept[DICTS_KEPT];
+static size_t ndicts_kept;
+static pthread_mutex_t dicts_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static ZSTD_DDict *kept_dict(unsigned id) {
+    ZSTD_DDict *d = NULL;
+    pthread_mutex_lock(&dicts_lock);
+    for (size_t i = 0; i < ndicts_kept && !d; i++)
+        if (dicts_kept[i].id == id) d = dicts_kept[i].dict;
+    pthread_mutex_unlock(&dicts_lock);
+    return d;
+}
+
+/* Keeps d for id, unless kept already (another thread) or too many are:
+ * then d is freed, or left to the caller (*owned). */
+static ZSTD_DDict *keep_dict(unsigned id, ZSTD_DDict *d, bool *owned) {
+    *owned = false;
+    pthread_mutex_lock(&dicts_lock);
+    ZSTD_DDict *kept = NULL;
+    for (size_t i = 0; i < ndicts_kept && !kept; i++)
+        if (dicts_kept[i].id == id) kept = dicts_kept[i].dict;
+    if (!kept && ndicts_kept < DICTS_KEPT) {
+        dicts_kept[ndicts_kept].id = id;
+        dicts_kept[ndicts_kept++].dict = kept = d;
+        d = NULL;
+    }
+    pthread_mutex_unlock(&dicts_lock);
+    if (kept) {
+        ZSTD_freeDDict(d);
+        return kept;
+    }
+    *owned = true;
+    return d;
+}
+
+/* The dictionary of id, from the index's metadata; NULL with *st set when
+ * the index lacks it. */
+static ZSTD_DDict *record_dict(wts_xdb *db, unsigned id, bool *owned, wts_status *st) {
+    *owned = false;
+    ZSTD_DDict *d = kept_dict(id);
+    if (d) return d;
+    char key[48];
+    snprintf(key, sizeof key, "%s.%u", WTS_META_PACK_DICT, id);
+    char *bytes = NULL;
+    size_t len = 0;
+    *st = wts_xdb_get_metadata_bytes(db, key, &bytes, &len);
+    if (*st == WTS_OK && len && ZSTD_getDictID_fromDict(bytes, len) == id) d = ZSTD_createDDict(bytes, len);
+    free(bytes);
+    if (*st != WTS_OK) return NULL;
+    if (!d) {
+        *st = WTS_ERR_CORRUPT;
+        return NULL;
+    }
+    return keep_dict(id, d, owned);
 }
 
 char *wts_record_data(wts_xdb *db, wts_docid id, size_t *len, wts_status *st) {
@@ -81,14 +260,18 @@ char *wts_record_data(wts_xdb *db, wts_docid id, size_t *len, wts_status *st) {
     }
     unsigned long long size = ZSTD_getFrameContentSize(packed, plen);
     ZSTD_DCtx *d = thread_ctx(&dctx_key, make_dctx, dctx_free);
+    unsigned dict_id = ZSTD_getDictID_fromFrame(packed, plen);
+    ZSTD_DDict *dict = NULL;
+    bool dict_owned = false;
     char *out = NULL;
     if (!d) {
         *st = WTS_ERR_NO_MEMORY;
     } else if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > UNPACKED_MAX) {
         *st = WTS_ERR_CORRUPT;
-    } else {
+    } else if (!dict_id || (dict = record_dict(db, dict_id, &dict_owned, st))) {
         out = wts_xmalloc((size_t)size + 1);
-        size_t n = ZSTD_decompressDCtx(d, out, (size_t)size + 1, packed, plen);
+        size_t n = dict ? ZSTD_decompress_usingDDict(d, out, (size_t)size + 1, packed, plen, dict)
+                        : ZSTD_decompressDCtx(d, out, (size_t)size + 1, packed, plen);
         if (ZSTD_isError(n) || n != size) {
             free(out);
             out = NULL;
@@ -98,6 +281,7 @@ char *wts_record_data(wts_xdb *db, wts_docid id, size_t *len, wts_status *st) {
             *len = n;
         }
     }
+    if (dict_owned) ZSTD_freeDDict(dict);
     free(packed);
     return out;
 }

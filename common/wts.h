@@ -167,9 +167,12 @@ wts_lang wts_lang_decide(const wts_lang_votes *votes);
 
 /* Bumped whenever what the indexer writes changes meaning; readers refuse
  * an index of another version rather than misreading it. */
-#define WTS_SCHEMA_VERSION "6"
+#define WTS_SCHEMA_VERSION "7"
 #define WTS_META_SCHEMA "wts.schema"
 #define WTS_META_UPDATED "wts.updated"
+/* The key of the dictionary records are packed with now; the dictionary
+ * itself under this key, '.', its zstd id. */
+#define WTS_META_PACK_DICT "wts.packdict"
 /* Per-file record kept in the index metadata: key prefix + path. */
 #define WTS_META_FILE_PREFIX "file:"
 /* The words of a stem, space-separated: key prefix + stem (without the
@@ -366,9 +369,24 @@ char *wts_query_describe(const wts_query *q);
  * the index keeps it, or of one paragraph, as a hit prints it. */
 typedef struct wts_record wts_record;
 
-/* A file's stored record (JSON Lines) as the index keeps it, malloc'd:
- * *packed_len bytes; NULL when out of memory. */
-char *wts_record_pack(const char *text, size_t len, size_t *packed_len);
+/* Packs the stored records (JSON Lines) of one index writer.  Records
+ * share most of their words and keys, which zstd alone, record by record,
+ * cannot use: the packer trains a dictionary on the first records it
+ * packs and packs those after with it.  A record packed so needs the
+ * dictionary kept in the index, under wts_record_packer_dict's key, from
+ * the same commit on. */
+typedef struct wts_record_packer wts_record_packer;
+wts_record_packer *wts_record_packer_new(void);
+void wts_record_packer_free(wts_record_packer *p);
+/* Packs with the dictionary db holds already, if any: an index updated
+ * keeps it instead of training one more. */
+wts_status wts_record_packer_resume(wts_record_packer *p, wts_xdb *db);
+/* text as the index keeps it, malloc'd, *packed_len bytes; *with_dict
+ * tells whether it needs the dictionary.  NULL when out of memory. */
+char *wts_record_packer_pack(wts_record_packer *p, const char *text, size_t len, size_t *packed_len,
+                             bool *with_dict);
+/* Stores the packer's dictionary, if it has one, in the index w writes. */
+wts_status wts_record_packer_save(const wts_record_packer *p, wts_xwriter *w);
 /* The stored record of index document id unpacked, malloc'd and
  * NUL-terminated, *len bytes; NULL with *st the index's status, or
  * WTS_ERR_CORRUPT when it does not unpack. */

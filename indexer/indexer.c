@@ -320,10 +320,17 @@ wts_status indexer_open_flags(const char *db_path, unsigned writer_flags, const 
         free(ix);
         return st;
     }
+    write_ctx_init(&ix->wc);
+    if ((st = write_ctx_start_database(&ix->wc, ix->w)) != WTS_OK) {
+        if (errmsg) *errmsg = wts_xstrdup(wts_xdb_message(wts_xwriter_db(ix->w)));
+        write_ctx_free(&ix->wc);
+        wts_xwriter_close(ix->w);
+        free(ix);
+        return st;
+    }
     char real[PATH_MAX];
     ix->db_real = wts_xstrdup(realpath(db_path, real) ? real : db_path);
     ix->path = wts_xstrdup(db_path);
-    write_ctx_init(&ix->wc);
     if (manifest_path) {
         ix->have_global = true;
         manifest_load(ix, manifest_path, &ix->global);
@@ -415,6 +422,7 @@ static wts_status next_run(wts_indexer *ix) {
     wts_buf_free(&path);
     st = wts_xwriter_close(ix->w);
     ix->w = next;
+    if (st == WTS_OK) st = write_ctx_start_database(&ix->wc, ix->w);
     ix->runs_docs += docs;
     ix->run_files = 0;
     ix->stats.runs += ix->stats.runs ? 1 : 2; /* the first, when it has a second */
@@ -980,6 +988,12 @@ static int check_record(void *ud, const char *key, size_t len, uint32_t tf) {
     return c->st != WTS_OK;
 }
 
+static int count_key(void *ud, const char *key, size_t len, uint32_t tf) {
+    (void)key, (void)len, (void)tf;
+    ++*(size_t *)ud;
+    return 0;
+}
+
 /* Every file indexed has a record. */
 static int check_path_term(void *ud, const char *term, size_t len, uint32_t tf) {
     check_ctx *c = ud;
@@ -1030,11 +1044,14 @@ wts_status wts_index_check(const char *db_path, wts_buf *report, size_t *problem
         snprintf(b, sizeof b, "%zu", c.docs);
         problem(&c, "the index holds %s documents, the file records account for %s", a, b);
     }
+    size_t dicts = 0;
+    if (st == WTS_OK) st = wts_xdb_metadata_keys(db, WTS_META_PACK_DICT ".", count_key, &dicts);
     uint32_t hidden = 0;
     if (st == WTS_OK) st = wts_xdb_hidden_count(db, &hidden);
     if (st != WTS_OK) wts_buf_printf(report, "cannot read the index: %s\n", wts_xdb_message(db));
     else wts_buf_printf(report, "  %zu files, %zu paragraphs; records and documents agree: %s\n", c.files,
                         c.paragraphs, c.problems ? "no" : "yes");
+    if (st == WTS_OK) wts_buf_printf(report, "  dictionaries the records are packed with: %zu\n", dicts);
     if (st == WTS_OK && hidden)
         wts_buf_printf(report, "  %u documents hidden: earlier versions of files changed or gone, kept in the "
                                "shards until they are written again\n", hidden);

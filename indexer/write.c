@@ -22,7 +22,15 @@ static const char *prefix_of(const char *field) {
     return wts_field_find(field, strlen(field))->prefix;
 }
 
-void write_ctx_init(write_ctx *c) { memset(c, 0, sizeof *c); }
+void write_ctx_init(write_ctx *c) {
+    memset(c, 0, sizeof *c);
+    c->packer = wts_record_packer_new();
+}
+
+wts_status write_ctx_start_database(write_ctx *c, wts_xwriter *w) {
+    c->dict_saved = false;
+    return wts_record_packer_resume(c->packer, wts_xwriter_db(w));
+}
 
 static void stem_cache_clear(write_ctx *c, size_t l) {
     for (size_t i = 0; i < c->stemmed[l].n; i++) free(c->stem_of[l][i]);
@@ -37,6 +45,7 @@ void write_ctx_free(write_ctx *c) {
     for (size_t i = 0; i < 4; i++) wts_xstem_free(c->stem[i]);
     wts_buf_free(&c->term);
     wts_buf_free(&c->facets);
+    wts_record_packer_free(c->packer);
 }
 
 static wts_status add_term(write_ctx *c, wts_xdoc *d, const char *prefix, const char *value, uint32_t wdf) {
@@ -345,7 +354,7 @@ static wts_status build_file(write_ctx *c, const char *path, const wts_document 
     wts_status st = WTS_OK;
     char *rec = file_record(path, doc);
     size_t packed_len = 0;
-    char *packed = wts_record_pack(rec, strlen(rec), &packed_len);
+    char *packed = wts_record_packer_pack(c->packer, rec, strlen(rec), &packed_len, &c->packed_with_dict);
     free(rec);
     if (!packed) return WTS_ERR_NO_MEMORY;
     st = wts_xdoc_set_data(d, packed, packed_len);
@@ -432,6 +441,11 @@ wts_status write_document(write_ctx *c, wts_xwriter *w, const char *path, const 
     wts_xdoc *d = NULL;
     wts_status st = wts_xdoc_new(&d);
     if (st == WTS_OK) st = build_file(c, path, doc, d);
+    /* the dictionary, in the same commit as the first record that needs it */
+    if (st == WTS_OK && c->packed_with_dict && !c->dict_saved) {
+        st = wts_record_packer_save(c->packer, w);
+        c->dict_saved = st == WTS_OK;
+    }
     /* replaces what the index held for the file, in one step */
     if (st == WTS_OK) st = wts_xwriter_add(w, d, pterm.data, NULL);
     wts_xdoc_free(d);

@@ -17,10 +17,16 @@ typedef struct write_ctx {
     wts_strset stemmed[4];
     char **stem_of[4];
     size_t stem_words_saved; /* those of them in the index's metadata */
+    wts_record_packer *packer;
+    bool packed_with_dict; /* the record of the file being written */
+    bool dict_saved;       /* in the database written now */
 } write_ctx;
 
 void write_ctx_init(write_ctx *c);
 void write_ctx_free(write_ctx *c);
+/* Before writing to w, the writer opened first or one opened since: its
+ * records are packed with the dictionary w holds, if any. */
+wts_status write_ctx_start_database(write_ctx *c, wts_xwriter *w);
 /* Replaces whatever the index held for path by doc, one index document. */
 wts_status write_document(write_ctx *c, wts_xwriter *w, const char *path, const wts_document *doc);
 /* Writes to the index's metadata the words of each stem met since the

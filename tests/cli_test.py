@@ -589,6 +589,34 @@ class T04bShards(unittest.TestCase):
                 self.assertGreater(a['total'], 0, q)
                 self.assertEqual((a['total'], keys(a['hits'])), (b['total'], keys(b['hits'])), q)
 
+    def test_runs_keep_dictionary(self):
+        """records packed with a dictionary trained in one run are read in the runs after it, once the runs
+        are merged: an index written in runs answers as one written in one database"""
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = os.path.join(tmp, 'many')
+            os.mkdir(corpus)
+            topics = ('e-commerce', 'trade finance', 'access to information', 'green growth')
+            for i in range(1300):
+                with open(os.path.join(corpus, 'note%04d.txt' % i), 'w', encoding='utf-8') as f:
+                    f.write('INF/MSME/W/%d\n\n1. The group discussed %s and the zq%dx item.\n\n'
+                            '2. Kenya proposed a workshop on %s.\n' % (i + 1, topics[i % 4], i, topics[i // 4 % 4]))
+            dbs = {}
+            for n in ('0', '100'):
+                db = os.path.join(tmp, 'db' + n)
+                r = run('index', '--db', db, '--shards', '2', '--commit-every', '25', '--run-files', n, corpus)
+                self.assertEqual(r.rc, 0, r)
+                c = run('check', '--db', db)
+                self.assertEqual(c.rc, 0, c)
+                self.assertIn('1300 files', c.out, c)
+                self.assertIn('dictionaries the records are packed with: 2\n', c.out, c)
+                dbs[n] = db
+            self.assertIn('written in ', r.out, r)
+            for q in ('zq1299x', 'zq0x', 'green growth', 'member:kenya e-commerce'):
+                a, b = (search(dbs[n], q, '--by', 'paragraph', '--limit', '1000') for n in ('0', '100'))
+                self.assertGreater(a['total'], 0, q)
+                self.assertEqual((a['total'], keys(a['hits']), [h['snippet'] for h in a['hits']]),
+                                 (b['total'], keys(b['hits']), [h['snippet'] for h in b['hits']]), q)
+
     def test_termlists_same_answers(self):
         """with or without term lists (the default): the same hits and snippets"""
         with tempfile.TemporaryDirectory() as tmp:

@@ -1,5 +1,6 @@
 /* test_check.c: `check` finds a file whose record and index document
- * disagree on its paragraphs, or whose stored record does not unpack. */
+ * disagree on its paragraphs, or whose stored record does not unpack;
+ * records packed with the index's dictionary unpack with it alone. */
 #define _XOPEN_SOURCE 700
 #include "check.h"
 #include "wts_indexer.h"
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
 static void write_file(const char *path, const char *text) {
     FILE *f = fopen(path, "w");
@@ -18,19 +20,161 @@ static void write_file(const char *path, const char *text) {
     fclose(f);
 }
 
-/* Indexes dir into the single database db and returns the check's count of
- * problems, its report in *report. */
-static size_t index_and_check(const char *db, const char *dir, wts_buf *report) {
+/* Indexes dir into the single database db. */
+static void index_dir(const char *db, const char *dir) {
     wts_indexer *ix = NULL;
     char *msg = NULL;
     CHECK(wts_indexer_open(db, NULL, stderr, &ix, &msg) == WTS_OK);
     if (ix) CHECK(wts_indexer_add(ix, dir) == WTS_OK);
     if (ix) CHECK(wts_indexer_close(ix, NULL, &msg) == WTS_OK);
     free(msg);
+}
+
+/* Indexes dir into the single database db and returns the check's count of
+ * problems, its report in *report. */
+static size_t index_and_check(const char *db, const char *dir, wts_buf *report) {
+    index_dir(db, dir);
     size_t problems = 99;
     wts_buf_reset(report);
     CHECK(wts_index_check(db, report, &problems) == WTS_OK);
     return problems;
+}
+
+static unsigned frame_dict(wts_xdb *x, wts_docid id) {
+    char *packed = NULL;
+    size_t plen = 0;
+    CHECK(wts_xdb_doc_data(x, id, &packed, &plen) == WTS_OK);
+    unsigned dict = packed ? ZSTD_getDictID_fromFrame(packed, plen) : 0;
+    free(packed);
+    return dict;
+}
+
+static int first_docid(void *ud, wts_docid id) {
+    *(wts_docid *)ud = id;
+    return 1;
+}
+
+static int count_key(void *ud, const char *key, size_t len, uint32_t tf) {
+    ++*(size_t *)ud;
+    return 0;
+}
+
+/* Enough records for the writer to train a dictionary: those after it
+ * need it, and the check finds them broken without it; an index updated
+ * keeps packing with it. */
+static void test_record_dictionary(const char *tmp) {
+    static const char *const topics[] = {"e-commerce", "trade finance", "access to information", "green growth"};
+    enum { FILES = 600 };
+    wts_buf dir = WTS_BUF_INIT, db = WTS_BUF_INIT, file = WTS_BUF_INIT, text = WTS_BUF_INIT, report = WTS_BUF_INIT;
+    wts_buf_printf(&dir, "%s/many", tmp);
+    wts_buf_printf(&db, "%s/db3", tmp);
+    CHECK(mkdir(dir.data, 0700) == 0);
+    for (int i = 0; i < FILES; i++) {
+        wts_buf_reset(&file);
+        wts_buf_reset(&text);
+        wts_buf_printf(&file, "%s/note%03d.txt", dir.data, i);
+        wts_buf_printf(&text, "INF/MSME/W/%d\n\n1. The Group discussed %s and the zq%dx item.\n\n"
+                              "2. Kenya proposed a workshop on %s for %d March.\n",
+                       i + 1, topics[i % 4], i, topics[(i / 4) % 4], i % 28 + 1);
+        write_file(file.data, text.data);
+    }
+    index_dir(db.data, dir.data); /* no record read yet in this process */
+
+    wts_xwriter *w = NULL;
+    char *msg = NULL, *key = NULL, *dict = NULL;
+    size_t dict_len = 0, with_dict = 0, plain = 0;
+    unsigned dict_id = 0;
+    wts_docid needs_dict = 0, alone = 0;
+    CHECK(wts_xwriter_open(db.data, &w, &msg) == WTS_OK);
+    free(msg);
+    if (w) {
+        wts_xdb *x = wts_xwriter_db(w);
+        CHECK(wts_xdb_get_metadata(x, WTS_META_PACK_DICT, &key) == WTS_OK);
+        CHECK(key && strncmp(key, WTS_META_PACK_DICT ".", strlen(WTS_META_PACK_DICT) + 1) == 0);
+        if (key) CHECK(wts_xdb_get_metadata_bytes(x, key, &dict, &dict_len) == WTS_OK);
+        dict_id = dict ? ZSTD_getDictID_fromDict(dict, dict_len) : 0;
+        CHECK(dict_id != 0 && key && strtoul(key + strlen(WTS_META_PACK_DICT) + 1, NULL, 10) == dict_id);
+        for (wts_docid id = 1; id <= FILES; id++) {
+            unsigned f = frame_dict(x, id);
+            CHECK(f == 0 || f == dict_id);
+            if (f) {
+                with_dict++;
+                needs_dict = id;
+            } else {
+                plain++;
+                alone = id;
+            }
+        }
+        /* the first records train it; most of the others use it */
+        CHECK(plain >= 100 && with_dict >= 50);
+        if (key) CHECK(wts_xwriter_set_metadata_bytes(w, key, "", 0) == WTS_OK); /* removes it */
+        CHECK(wts_xwriter_close(w) == WTS_OK);
+    }
+    /* without it: those records do not unpack, and the check says so (a
+     * process keeps each dictionary it has read: none was read here yet) */
+    wts_xdb *x = NULL;
+    size_t len = 0, problems = 0;
+    wts_status st = WTS_ERR_IO;
+    CHECK(wts_xdb_open(db.data, &x, &msg) == WTS_OK);
+    free(msg);
+    if (x) {
+        char *rec = wts_record_data(x, needs_dict, &len, &st);
+        CHECK_INT_EQ(st, WTS_ERR_CORRUPT);
+        CHECK(rec == NULL);
+        rec = wts_record_data(x, alone, &len, &st);
+        CHECK_INT_EQ(st, WTS_OK);
+        CHECK(rec && strstr(rec, "INF/MSME/W/"));
+        free(rec);
+        wts_xdb_close(x);
+    }
+    wts_buf_reset(&report);
+    CHECK(wts_index_check(db.data, &report, &problems) == WTS_OK);
+    CHECK_INT_EQ(problems, with_dict);
+    CHECK(report.data && strstr(report.data, "is broken"));
+    /* put back, they unpack */
+    CHECK(wts_xwriter_open(db.data, &w, &msg) == WTS_OK);
+    free(msg);
+    if (w && key && dict) {
+        CHECK(wts_xwriter_set_metadata_bytes(w, key, dict, dict_len) == WTS_OK);
+        CHECK(wts_xwriter_close(w) == WTS_OK);
+    }
+    wts_buf_reset(&report);
+    CHECK(wts_index_check(db.data, &report, &problems) == WTS_OK);
+    CHECK_INT_EQ(problems, 0);
+    CHECK(report.data && strstr(report.data, "dictionaries the records are packed with: 1\n"));
+
+    /* a file added later is packed with the same dictionary, none more */
+    wts_buf_reset(&file);
+    wts_buf_printf(&file, "%s/late.txt", dir.data);
+    write_file(file.data, "INF/MSME/W/999\n\n1. The Group discussed the zqlatex item and trade finance.\n");
+    CHECK_INT_EQ(index_and_check(db.data, dir.data, &report), 0);
+    CHECK(wts_xdb_open(db.data, &x, &msg) == WTS_OK);
+    free(msg);
+    if (x) {
+        char real[4096];
+        wts_buf term = WTS_BUF_INIT;
+        CHECK(realpath(file.data, real) != NULL);
+        wts_buf_printf(&term, "%s%s", WTS_PREFIX_PATH, real);
+        wts_docid late = 0;
+        CHECK(wts_xdb_postings(x, term.data, first_docid, &late) == WTS_OK);
+        CHECK(late > FILES);
+        if (late) CHECK_INT_EQ(frame_dict(x, late), dict_id);
+        char *rec = late ? wts_record_data(x, late, &len, &st) : NULL;
+        CHECK(rec && strstr(rec, "zqlatex"));
+        free(rec);
+        size_t dicts = 0;
+        CHECK(wts_xdb_metadata_keys(x, WTS_META_PACK_DICT ".", count_key, &dicts) == WTS_OK);
+        CHECK_INT_EQ(dicts, 1);
+        wts_buf_free(&term);
+        wts_xdb_close(x);
+    }
+    free(key);
+    free(dict);
+    wts_buf_free(&dir);
+    wts_buf_free(&db);
+    wts_buf_free(&file);
+    wts_buf_free(&text);
+    wts_buf_free(&report);
 }
 
 int main(void) {
@@ -127,6 +271,8 @@ int main(void) {
     CHECK(line && strstr(line, real) && strstr(line, "broken"));
     wts_buf_free(&db2);
     wts_buf_free(&path_term);
+
+    test_record_dictionary(tmp);
 
     wts_buf_free(&dir);
     wts_buf_free(&db);
