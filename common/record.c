@@ -42,8 +42,7 @@
 #define DICT_SAMPLE_MAX (256 * 1024)
 #define DICT_SAMPLE_BYTES (8 * 1024 * 1024)
 #define DICT_BYTES 32768
-/* Dictionaries a process keeps ready to unpack with; past them, each
- * record that needs another one loads it anew. */
+/* Dictionaries a process keeps ready to unpack with. */
 #define DICTS_KEPT 64
 
 /* One compression and one decompression context per thread, made when
@@ -189,55 +188,77 @@ wts_status wts_record_packer_save(const wts_record_packer *p, wts_xwriter *w) {
 
 /* Dictionaries ready to unpack with, by zstd id: an id is a hash of the
  * dictionary's content, so one id names one dictionary whatever index
- * holds it, and the frame's checksum catches the rare clash. */
-static struct {
+ * holds it, and the frame's checksum catches the rare clash.  Past
+ * DICTS_KEPT, the one used longest ago and in use by no thread gives way:
+ * a daemon outlives the shards written again under it. */
+typedef struct kept_dict {
     unsigned id;
     ZSTD_DDict *dict;
-} dicts_kept[DICTS_KEPT];
+    unsigned users; /* threads unpacking with it now */
+    uint64_t used;  /* when last taken */
+} kept_dict;
+static kept_dict dicts_kept[DICTS_KEPT];
 static size_t ndicts_kept;
+static uint64_t dict_takes;
 static pthread_mutex_t dicts_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static ZSTD_DDict *kept_dict(unsigned id) {
-    ZSTD_DDict *d = NULL;
-    pthread_mutex_lock(&dicts_lock);
-    for (size_t i = 0; i < ndicts_kept && !d; i++)
-        if (dicts_kept[i].id == id) d = dicts_kept[i].dict;
-    pthread_mutex_unlock(&dicts_lock);
-    return d;
+/* The kept dictionary of id, taken for use, or NULL; under dicts_lock. */
+static kept_dict *find_kept(unsigned id) {
+    for (size_t i = 0; i < ndicts_kept; i++)
+        if (dicts_kept[i].id == id) {
+            dicts_kept[i].users++;
+            dicts_kept[i].used = ++dict_takes;
+            return &dicts_kept[i];
+        }
+    return NULL;
 }
 
-/* Keeps d for id, unless kept already (another thread) or too many are:
- * then d is freed, or left to the caller (*owned). */
-static ZSTD_DDict *keep_dict(unsigned id, ZSTD_DDict *d, bool *owned) {
-    *owned = false;
+static kept_dict *take_kept(unsigned id) {
     pthread_mutex_lock(&dicts_lock);
-    ZSTD_DDict *kept = NULL;
-    for (size_t i = 0; i < ndicts_kept && !kept; i++)
-        if (dicts_kept[i].id == id) kept = dicts_kept[i].dict;
-    if (!kept && ndicts_kept < DICTS_KEPT) {
-        dicts_kept[ndicts_kept].id = id;
-        dicts_kept[ndicts_kept++].dict = kept = d;
-        d = NULL;
-    }
+    kept_dict *k = find_kept(id);
     pthread_mutex_unlock(&dicts_lock);
-    if (kept) {
-        ZSTD_freeDDict(d);
-        return kept;
-    }
-    *owned = true;
-    return d;
+    return k;
 }
 
-/* The dictionary of id, from the index's metadata; NULL with *st set when
- * the index lacks it. */
-static ZSTD_DDict *record_dict(wts_xdb *db, unsigned id, bool *owned, wts_status *st) {
-    *owned = false;
-    ZSTD_DDict *d = kept_dict(id);
-    if (d) return d;
+static void give_back(kept_dict *k) {
+    pthread_mutex_lock(&dicts_lock);
+    k->users--;
+    pthread_mutex_unlock(&dicts_lock);
+}
+
+/* Keeps d for id and returns it taken; d is freed if another thread kept
+ * one for id meanwhile.  NULL when every place is in use: d is then the
+ * caller's. */
+static kept_dict *keep(unsigned id, ZSTD_DDict *d) {
+    ZSTD_DDict *drop = NULL;
+    pthread_mutex_lock(&dicts_lock);
+    kept_dict *k = find_kept(id);
+    if (k) {
+        drop = d;
+    } else if (ndicts_kept < DICTS_KEPT) {
+        k = &dicts_kept[ndicts_kept++];
+    } else {
+        for (size_t i = 0; i < DICTS_KEPT; i++)
+            if (!dicts_kept[i].users && (!k || dicts_kept[i].used < k->used)) k = &dicts_kept[i];
+        if (k) drop = k->dict;
+    }
+    if (k && drop != d) *k = (kept_dict){id, d, 1, ++dict_takes};
+    pthread_mutex_unlock(&dicts_lock);
+    ZSTD_freeDDict(drop);
+    return k;
+}
+
+/* The dictionary of id, from what the process keeps or the index's
+ * metadata: *k the kept one, taken (give it back), else *own, made for
+ * one record.  NULL with *st set when the index lacks it. */
+static ZSTD_DDict *record_dict(wts_xdb *db, unsigned id, kept_dict **k, ZSTD_DDict **own, wts_status *st) {
+    *own = NULL;
+    if ((*k = take_kept(id))) return (*k)->dict;
     char key[48];
     snprintf(key, sizeof key, "%s.%u", WTS_META_PACK_DICT, id);
     char *bytes = NULL;
     size_t len = 0;
+    ZSTD_DDict *d = NULL;
     *st = wts_xdb_get_metadata_bytes(db, key, &bytes, &len);
     if (*st == WTS_OK && len && ZSTD_getDictID_fromDict(bytes, len) == id) d = ZSTD_createDDict(bytes, len);
     free(bytes);
@@ -246,7 +267,8 @@ static ZSTD_DDict *record_dict(wts_xdb *db, unsigned id, bool *owned, wts_status
         *st = WTS_ERR_CORRUPT;
         return NULL;
     }
-    return keep_dict(id, d, owned);
+    if ((*k = keep(id, d))) return (*k)->dict;
+    return *own = d;
 }
 
 char *wts_record_data(wts_xdb *db, wts_docid id, size_t *len, wts_status *st) {
@@ -261,14 +283,14 @@ char *wts_record_data(wts_xdb *db, wts_docid id, size_t *len, wts_status *st) {
     unsigned long long size = ZSTD_getFrameContentSize(packed, plen);
     ZSTD_DCtx *d = thread_ctx(&dctx_key, make_dctx, dctx_free);
     unsigned dict_id = ZSTD_getDictID_fromFrame(packed, plen);
-    ZSTD_DDict *dict = NULL;
-    bool dict_owned = false;
+    ZSTD_DDict *dict = NULL, *own = NULL;
+    kept_dict *kept = NULL;
     char *out = NULL;
     if (!d) {
         *st = WTS_ERR_NO_MEMORY;
     } else if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > UNPACKED_MAX) {
         *st = WTS_ERR_CORRUPT;
-    } else if (!dict_id || (dict = record_dict(db, dict_id, &dict_owned, st))) {
+    } else if (!dict_id || (dict = record_dict(db, dict_id, &kept, &own, st))) {
         out = wts_xmalloc((size_t)size + 1);
         size_t n = dict ? ZSTD_decompress_usingDDict(d, out, (size_t)size + 1, packed, plen, dict)
                         : ZSTD_decompressDCtx(d, out, (size_t)size + 1, packed, plen);
@@ -281,7 +303,8 @@ char *wts_record_data(wts_xdb *db, wts_docid id, size_t *len, wts_status *st) {
             *len = n;
         }
     }
-    if (dict_owned) ZSTD_freeDDict(dict);
+    if (kept) give_back(kept);
+    ZSTD_freeDDict(own);
     free(packed);
     return out;
 }

@@ -177,6 +177,68 @@ static void test_record_dictionary(const char *tmp) {
     wts_buf_free(&report);
 }
 
+/* More dictionaries than a process keeps ready: each record unpacks, as
+ * often as it is read, in any order. */
+static void test_many_dictionaries(const char *tmp) {
+    enum { DBS = 80, TRAINING = 500 };
+    static const char *const words[] = {"trade finance", "e-commerce", "green growth", "logistics", "customs"};
+    wts_xdb *dbs[DBS] = {NULL};
+    wts_docid ids[DBS] = {0};
+    char *want[DBS] = {NULL};
+    wts_buf path = WTS_BUF_INIT, text = WTS_BUF_INIT;
+    for (int i = 0; i < DBS; i++) {
+        wts_buf_reset(&path);
+        wts_buf_printf(&path, "%s/dict%02d", tmp, i);
+        wts_xwriter *w = NULL;
+        char *msg = NULL;
+        CHECK(wts_xwriter_open(path.data, &w, &msg) == WTS_OK);
+        free(msg);
+        wts_record_packer *p = wts_record_packer_new();
+        bool with_dict = false;
+        char *packed = NULL;
+        size_t plen = 0;
+        for (int r = 0; r <= TRAINING; r++) { /* the last one is kept */
+            wts_buf_reset(&text);
+            wts_buf_printf(&text, "{\"path\":\"/set%d/f%d\"}\n{\"para\":\"%d\",\"text\":\"Set %d: the group "
+                                  "discussed %s and item zq%dx of %s.\"}\n",
+                           i, r, r % 9 + 1, i, words[(r + i) % 5], r * 7 + i, words[(r / 5 + i) % 5]);
+            free(packed);
+            packed = wts_record_packer_pack(p, text.data, text.len, &plen, &with_dict);
+        }
+        CHECK(with_dict);
+        wts_xdoc *d = NULL;
+        CHECK(wts_xdoc_new(&d) == WTS_OK);
+        if (w && d && packed) {
+            CHECK(wts_xdoc_set_data(d, packed, plen) == WTS_OK);
+            CHECK(wts_xwriter_add(w, d, NULL, &ids[i]) == WTS_OK);
+            CHECK(wts_record_packer_save(p, w) == WTS_OK);
+            CHECK(wts_xwriter_close(w) == WTS_OK);
+        }
+        want[i] = wts_xstrdup(text.data);
+        wts_xdoc_free(d);
+        free(packed);
+        wts_record_packer_free(p);
+        CHECK(wts_xdb_open(path.data, &dbs[i], &msg) == WTS_OK);
+        free(msg);
+    }
+    for (int round = 0; round < 3; round++)
+        for (int k = 0; k < DBS; k++) {
+            int i = round == 1 ? DBS - 1 - k : k;
+            size_t len = 0;
+            wts_status st = WTS_ERR_IO;
+            char *rec = dbs[i] ? wts_record_data(dbs[i], ids[i], &len, &st) : NULL;
+            CHECK_INT_EQ(st, WTS_OK);
+            CHECK(rec && strcmp(rec, want[i]) == 0);
+            free(rec);
+        }
+    for (int i = 0; i < DBS; i++) {
+        wts_xdb_close(dbs[i]);
+        free(want[i]);
+    }
+    wts_buf_free(&path);
+    wts_buf_free(&text);
+}
+
 int main(void) {
     char tmp[] = "/tmp/wtosearch-check-XXXXXX";
     CHECK(mkdtemp(tmp) != NULL);
@@ -273,6 +335,7 @@ int main(void) {
     wts_buf_free(&path_term);
 
     test_record_dictionary(tmp);
+    test_many_dictionaries(tmp);
 
     wts_buf_free(&dir);
     wts_buf_free(&db);
