@@ -628,6 +628,59 @@ def test_missing_index(d):
     check(not any(m in err for m in CRASH_MARKS), 'second daemon stderr:\n' + err[-3000:])
 
 
+def test_packed_records_threads(d):
+    """Records packed with each shard's dictionary, read by many threads at once, without the cache:
+    every answer as one client alone gets it, and the daemon stays clean"""
+    corpus = os.path.join(SCRATCH, 'many')
+    db = os.path.join(SCRATCH, 'many-index')
+    os.makedirs(corpus)
+    topics = ('e-commerce', 'trade finance', 'access to information', 'green growth')
+    for i in range(1200):
+        with open(os.path.join(corpus, 'note%04d.txt' % i), 'w', encoding='utf-8') as f:
+            f.write('INF/MSME/W/%d\n\n1. The group discussed %s and the zq%dx item.\n\n'
+                    '2. Kenya proposed a workshop on %s.\n' % (i + 1, topics[i % 4], i, topics[i // 4 % 4]))
+    p = run_cli('index', '--db', db, '--shards', '2', corpus)
+    check(p.returncode == 0, 'index: %s' % p.stderr)
+    p = run_cli('check', '--db', db)
+    check(p.returncode == 0 and 'dictionaries the records are packed with: 2\n' in p.stdout, p.stdout)
+    queries = ['zq%dx' % i for i in range(0, 1200, 97)] + ['green growth', 'member:kenya e-commerce']
+    d2 = Daemon('--db', db, '--threads', '4', '--cache-bytes', '0')
+    try:
+        def answer(body):
+            r = json.loads(body)
+            return r['total'], [(h['path'], h['para'], h['snippet']) for h in r['hits']]
+        ref = {q: answer(json.dumps(get_json(d2.port, search_path(q, limit=20)))) for q in queries}
+        check(all(ref[q][0] > 0 for q in queries), 'a query found nothing: %r' % ref)
+        errors = []
+
+        def client(n):
+            try:
+                c = http.client.HTTPConnection(HOST, d2.port, timeout=20)
+                for i in range(len(queries)):
+                    q = queries[(n + i) % len(queries)]
+                    c.request('GET', search_path(q, limit=20))
+                    r = c.getresponse()
+                    body = r.read()
+                    if r.status != 200 or answer(body) != ref[q]:
+                        errors.append('client %d: %s -> %d' % (n, q, r.status))
+                c.close()
+            except Exception as e:  # noqa: BLE001 - reported below
+                errors.append('client %d: %r' % (n, e))
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        check(not any(t.is_alive() for t in threads), 'clients still running')
+        check(not errors, '; '.join(errors[:5]))
+    finally:
+        rc = d2.stop()
+    check(rc == 0, 'daemon exit %r' % rc)
+    err = d2.stderr()
+    check(not any(m in err for m in CRASH_MARKS), 'daemon stderr:\n' + err[-3000:])
+
+
 def test_sigterm_in_flight(d):
     """SIGTERM while a request is in flight: it completes, new ones are refused, exit 0."""
     body = ('\n'.join([QUERY, 'cyber readiness', 'member:Mexique']) + '\n').encode()
@@ -682,7 +735,7 @@ def test_sigterm_in_flight(d):
 TESTS = [test_help, test_config_errors, test_search, test_with_curl, test_search_options, test_bad_parameters, test_doc,
          test_batch, test_health_stats, test_cache, test_errors_are_json, test_malformed_requests,
          test_concurrent_clients, test_busy_worker, test_slow_client, test_live_reload, test_missing_index,
-         test_sigterm_in_flight]
+         test_packed_records_threads, test_sigterm_in_flight]
 
 DB = None
 DOCS = None
