@@ -142,6 +142,8 @@ int cmd_index(int argc, char **argv) {
     if (stats.shards_compacted)
         printf("; %u of %u shard%s compacted", stats.shards_compacted, stats.shards, stats.shards == 1 ? "" : "s");
     if (stats.shards_compacted && stats.runs) printf(", written in %u runs", stats.runs);
+    if (stats.shards_compacted && stats.run_merges)
+        printf(" (%u merge%s on the way)", stats.run_merges, stats.run_merges == 1 ? "" : "s");
     putchar('\n');
     if (skipped.len) fputs(skipped.data, stdout);
     wts_buf_free(&skipped);

@@ -29,6 +29,10 @@
 /* Runs kept apart at most: merging opens each, a file per table, and a
  * new shard of millions of files would otherwise have hundreds. */
 #define RUNS_APART_MAX 32
+/* Runs that are merges of earlier ones, kept apart at most: each merge
+ * takes the runs written since the last one only, so that a file is
+ * merged about once before the end, not once each time. */
+#define FOLDS_APART_MAX 8
 
 /* Directory depth followed; deeper trees are almost surely loops. */
 #define MAX_DEPTH 64
@@ -119,6 +123,7 @@ struct wts_indexer {
     uint32_t runs_docs;      /* documents of the runs closed */
     uint32_t run_names;      /* directories named after run_base so far */
     wts_strlist runs;        /* the runs after the first, in order */
+    size_t folded;           /* the first of them that are merges of earlier ones */
     path_hashes indexed;     /* of the files indexed in any run */
     wts_xdb **closed;        /* the runs closed, opened for reading when first asked */
     size_t nclosed;
@@ -367,27 +372,33 @@ static bool in_closed_run(wts_indexer *ix, const char *key) {
     return false;
 }
 
-/* Merges the runs after the first but the last (the one being written)
- * into one, which takes their place in the list. */
+/* Merges closed runs of the list into one, which takes their place: those
+ * written since the last merge, or all of them once FOLDS_APART_MAX
+ * merges are kept.  The shard's own database (the first run) and the run
+ * being written (the last of the list) stay apart. */
 static wts_status fold_runs(wts_indexer *ix) {
-    const size_t n = ix->runs.n - 1;
+    const size_t closed = ix->runs.n - 1, from = ix->folded < FOLDS_APART_MAX ? ix->folded : 0;
     wts_buf path = WTS_BUF_INIT;
     wts_buf_printf(&path, "%s%u", ix->run_base, ++ix->run_names);
     char *msg = NULL;
-    wts_status st = wts_xcompact_merge((const char *const *)ix->runs.v, n, path.data, WTS_META_STEM_PREFIX, &msg);
+    wts_status st = wts_xcompact_merge((const char *const *)ix->runs.v + from, closed - from, path.data,
+                                       WTS_META_STEM_PREFIX, &msg);
     if (st != WTS_OK) {
         if (ix->report)
-            fprintf(ix->report, "wtosearch: cannot merge %zu runs into %s: %s\n", n, path.data,
+            fprintf(ix->report, "wtosearch: cannot merge %zu runs into %s: %s\n", closed - from, path.data,
                     msg ? msg : wts_status_name(st));
         remove_shard_dir(path.data);
     } else {
         wts_strlist kept = {NULL, 0};
+        for (size_t i = 0; i < from; i++) wts_strlist_add(&kept, ix->runs.v[i]);
         wts_strlist_add(&kept, path.data);
-        wts_strlist_add(&kept, ix->runs.v[n]);
-        for (size_t i = 0; i < n; i++) remove_shard_dir(ix->runs.v[i]);
+        wts_strlist_add(&kept, ix->runs.v[closed]);
+        for (size_t i = from; i < closed; i++) remove_shard_dir(ix->runs.v[i]);
         forget_closed(ix);
         wts_strlist_free(&ix->runs);
         ix->runs = kept;
+        ix->folded = from + 1;
+        ix->stats.run_merges++;
     }
     free(msg);
     wts_buf_free(&path);

@@ -213,6 +213,7 @@ static void stats_add(wts_index_stats *to, const wts_index_stats *t) {
     to->files_removed += t->files_removed;
     to->paragraphs += t->paragraphs;
     to->runs += t->runs;
+    to->run_merges += t->run_merges;
 }
 
 /* What one indexing pass over a shard gave. */

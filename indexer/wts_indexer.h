@@ -75,6 +75,7 @@ typedef struct wts_index_stats {
     uint32_t files_indexed, files_unchanged, files_skipped, files_removed, paragraphs;
     uint32_t shards, shards_compacted; /* set by wts_index_run */
     uint32_t runs; /* databases new shards were written in (indexer_write_runs), when more than one */
+    uint32_t run_merges; /* merges of some of those runs while writing, before the last */
 } wts_index_stats;
 
 /* Largest file read, in bytes: bigger ones are skipped, so that one file

@@ -558,17 +558,18 @@ class T04bShards(unittest.TestCase):
             self.assertEqual(summary(index(dbs['2'], REAL, SAMPLE))[0], 0)
 
     def test_many_runs_folded(self):
-        """a shard written in more runs than are merged at once: they are merged as they come, and the
-        index is whole; the open files a merge needs stay few"""
+        """a shard written in more runs than are merged at once: they are merged as they come (those
+        since the last merge, and all of them once there are many merges), and the index is whole; the
+        open files a merge needs stay few"""
         with tempfile.TemporaryDirectory() as tmp:
             corpus = os.path.join(tmp, 'many')
             os.mkdir(corpus)
-            for i in range(240):
+            for i in range(600):
                 with open(os.path.join(corpus, 'note%03d.txt' % i), 'w', encoding='utf-8') as f:
                     f.write('INF/MSME/W/%d\n\n1. The group discussed trade finance and the zq%dx item.\n\n'
                             '2. Kenya proposed a %s workshop.\n' % (i + 1, i, ('digital', 'green')[i % 2]))
 
-            def few_files():  # 100 runs a shard, merged at once, would need some 300
+            def few_files():  # 300 runs a shard, merged at once, would need some 900
                 resource.setrlimit(resource.RLIMIT_NOFILE, (160, 160))
             dbs = {}
             for n in ('0', '1'):
@@ -577,13 +578,15 @@ class T04bShards(unittest.TestCase):
                                     '--run-files', n, corpus], capture_output=True, text=True, env=env(),
                                    preexec_fn=few_files)
                 self.assertEqual(p.returncode, 0, p)
-                self.assertIn('240 documents', p.stdout, p)
+                self.assertIn('600 documents', p.stdout, p)
                 self.assertEqual(sorted(os.listdir(db)), sorted(self.stub(db) + ['XAPIANDB']))
                 c = run('check', '--db', db)
                 self.assertEqual(c.rc, 0, c)
-                self.assertIn('240 files', c.out, c)
+                self.assertIn('600 files', c.out, c)
                 dbs[n] = db
-            self.assertIn('written in 240 runs', p.stdout, p)
+            # a shard's 300 runs: merges of the 32, 31, ..., 25 runs since the last one (228 runs), then of
+            # everything closed (252), then of 31 again (283): 10 a shard
+            self.assertIn('written in 600 runs (20 merges on the way)', p.stdout, p)
             for q in ('trade finance', 'zq117x', 'member:kenya digital', 'symbol:INF/MSME/W/200', 'green'):
                 a, b = (search(dbs[n], q, '--by', 'paragraph', '--limit', '1000') for n in ('0', '1'))
                 self.assertGreater(a['total'], 0, q)
