@@ -103,7 +103,11 @@ static bool in_symbol(text_ctx *x, const wts_token *t) {
 #define STEM_CACHE_MAX 200000
 
 /* The stem of word in the paragraph's language ("" when the stemmer
- * fails), computed once per word. */
+ * fails), computed once per word.  A stem has no positions, its words
+ * have: a stem other than the word is noted with it, for finding the stem
+ * in paragraphs (write_stem_words), when the word is first met, not at
+ * each of its places (10,000 generated documents, a shard: 3.1 million
+ * places, 137,000 words). */
 static const char *stem_of(text_ctx *x, const char *word, size_t len) {
     write_ctx *c = x->c;
     size_t l = (size_t)x->lang;
@@ -115,6 +119,15 @@ static const char *stem_of(text_ctx *x, const char *word, size_t len) {
         if (wts_xstem_apply(x->stem, word, len, stem, sizeof stem) != WTS_OK) stem[0] = '\0';
         if (i % 256 == 0) c->stem_of[l] = wts_xrealloc(c->stem_of[l], (i + 256) * sizeof *c->stem_of[l]);
         c->stem_of[l][i] = wts_xstrdup(stem);
+        size_t slen = strlen(stem);
+        if (slen && (slen != len || memcmp(stem, word, len) != 0)) {
+            wts_buf *pair = &c->term;
+            wts_buf_reset(pair);
+            wts_buf_add(pair, stem, slen);
+            wts_buf_addc(pair, '\t');
+            wts_buf_add(pair, word, len);
+            wts_strset_add(&c->stem_words, pair->data, pair->len, NULL);
+        }
     }
     return c->stem_of[l][i];
 }
@@ -145,17 +158,8 @@ static int index_word(void *ud, const wts_token *t) {
         /* a word that is its own stem is found under its folded form
          * (query.c, word_query); 10,000 generated documents: postings 10%
          * and termlists 9% smaller, indexing 10% faster */
-        if (slen && (slen != t->folded_len || memcmp(stem + 1, t->folded, t->folded_len) != 0)) {
+        if (slen && (slen != t->folded_len || memcmp(stem + 1, t->folded, t->folded_len) != 0))
             x->st = wts_xdoc_add_term(x->d, stem, slen + 1, 1);
-            /* the words of a stem, for finding it in paragraphs: a stem
-             * has no positions, its words have */
-            wts_buf *pair = &x->c->term;
-            wts_buf_reset(pair);
-            wts_buf_adds(pair, stem + 1);
-            wts_buf_addc(pair, '\t');
-            wts_buf_add(pair, t->folded, t->folded_len);
-            wts_strset_add(&x->c->stem_words, pair->data, pair->len, NULL);
-        }
     }
     return x->st != WTS_OK;
 }
