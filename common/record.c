@@ -124,10 +124,12 @@ wts_status wts_record_packer_resume(wts_record_packer *p, wts_xdb *db) {
     wts_status st = wts_xdb_get_metadata(db, WTS_META_PACK_DICT, &key);
     if (st == WTS_OK && *key) st = wts_xdb_get_metadata_bytes(db, key, &dict, &len);
     /* a dictionary the index names but lacks or zstd refuses: train anew */
-    if (st == WTS_OK && len && take_dict(p, dict, len)) {
-        p->trained = true;
-        drop_samples(p);
-    } else if (st != WTS_OK) {
+    if (st == WTS_OK && len) {
+        if (take_dict(p, dict, len)) { /* else freed */
+            p->trained = true;
+            drop_samples(p);
+        }
+    } else {
         free(dict);
     }
     free(key);

@@ -168,6 +168,18 @@ static void test_record_dictionary(const char *tmp) {
         wts_buf_free(&term);
         wts_xdb_close(x);
     }
+    /* an index that names a dictionary it lacks: the next run packs
+     * without one, and its records read */
+    CHECK(wts_xwriter_open(db.data, &w, &msg) == WTS_OK);
+    free(msg);
+    if (w) {
+        CHECK(wts_xwriter_set_metadata(w, WTS_META_PACK_DICT, WTS_META_PACK_DICT ".1") == WTS_OK);
+        CHECK(wts_xwriter_close(w) == WTS_OK);
+    }
+    wts_buf_reset(&file);
+    wts_buf_printf(&file, "%s/later.txt", dir.data);
+    write_file(file.data, "INF/MSME/W/998\n\n1. The Group discussed the zqlaterx item.\n");
+    CHECK_INT_EQ(index_and_check(db.data, dir.data, &report), 0);
     free(key);
     free(dict);
     wts_buf_free(&dir);
