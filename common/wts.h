@@ -373,8 +373,8 @@ typedef struct wts_record wts_record;
  * share most of their words and keys, which zstd alone, record by record,
  * cannot use: the packer trains a dictionary on the first records it
  * packs and packs those after with it.  A record packed so needs the
- * dictionary kept in the index, under wts_record_packer_dict's key, from
- * the same commit on. */
+ * dictionary in the index's metadata (wts_record_packer_save) from the
+ * same commit on. */
 typedef struct wts_record_packer wts_record_packer;
 wts_record_packer *wts_record_packer_new(void);
 void wts_record_packer_free(wts_record_packer *p);
