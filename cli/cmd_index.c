@@ -26,7 +26,7 @@ void help_index(FILE *out) {
           "  --commit-every N commit every N files (default 500; also every 32 MiB of\n"
           "                   text and 20,000 paragraphs): a crash loses at most that\n"
           "  --run-files N    a new shard is written in runs of N files (default\n"
-          "                   10000), merged when it is compacted: a commit then\n"
+          "                   20000), merged when it is compacted: a commit then\n"
           "                   rewrites one run, not the whole shard; smaller runs\n"
           "                   make a larger index.  A crash before the merge keeps\n"
           "                   the first run; the next run indexes the rest.  0: one\n"

@@ -110,11 +110,14 @@ wts_status wts_indexer_close(wts_indexer *ix, wts_index_stats *stats, char **err
 /* Files per run of a new shard, unless told otherwise.  Merged, the runs
  * keep each term's postings in a chunk a run (Xapian's compaction does
  * not join them), so smaller runs make cheaper commits but a larger
- * index.  100,000 generated documents on two processors: runs of 2,000,
- * 5,000, 10,000 and 20,000 files made an index of 2.75, 2.63, 2.56 and
- * 2.52 times the text (one database: 2.47) and wrote 5.4, 8.5, 12.8 and
- * 18.6 GB to disk (36). */
-#define WTS_RUN_FILES_DEFAULT 10000
+ * index.  100,000 generated documents on two processors, records packed
+ * alone: runs of 2,000, 5,000, 10,000 and 20,000 files made an index of
+ * 2.75, 2.63, 2.56 and 2.52 times the text (one database: 2.47) and wrote
+ * 5.4, 8.5, 12.8 and 18.6 GB to disk (36).  With records packed with a
+ * dictionary, runs of 10,000 and 20,000: 2.46 and 2.41 times the text at
+ * 100,000 documents (98.8 and 96.6 s, 107.5 and 108.1 s, alternating),
+ * 2.47 and 2.42 at 300,000 (349 and 358 s, one build each). */
+#define WTS_RUN_FILES_DEFAULT 20000
 /* Runs of as many files never fill: a new shard is one database. */
 #define WTS_RUN_FILES_NONE UINT32_MAX
 
