@@ -74,6 +74,9 @@ static void *thread_ctx(pthread_key_t *key, void *(*make)(void), void (*drop)(vo
 static void *make_cctx(void) { return ZSTD_createCCtx(); }
 static void *make_dctx(void) { return ZSTD_createDCtx(); }
 
+/* Where the index keeps the dictionary of zstd id id. */
+static void dict_key(char key[48], unsigned id) { snprintf(key, 48, "%s.%u", WTS_META_PACK_DICT, id); }
+
 struct wts_record_packer {
     ZSTD_CDict *cdict; /* NULL until trained or resumed */
     char *dict;
@@ -113,7 +116,7 @@ static bool take_dict(wts_record_packer *p, char *dict, size_t len) {
     p->cdict = cdict;
     p->dict = dict;
     p->dict_len = len;
-    snprintf(p->key, sizeof p->key, "%s.%u", WTS_META_PACK_DICT, id);
+    dict_key(p->key, id);
     return true;
 }
 
@@ -257,7 +260,7 @@ static ZSTD_DDict *record_dict(wts_xdb *db, unsigned id, kept_dict **k, ZSTD_DDi
     *own = NULL;
     if ((*k = take_kept(id))) return (*k)->dict;
     char key[48];
-    snprintf(key, sizeof key, "%s.%u", WTS_META_PACK_DICT, id);
+    dict_key(key, id);
     char *bytes = NULL;
     size_t len = 0;
     ZSTD_DDict *d = NULL;

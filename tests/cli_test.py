@@ -19,6 +19,7 @@ import sys
 import tempfile
 import unittest
 
+from manifest_corpus import write_notes
 from unit_runner import run_module
 
 EXE = REAL = SAMPLE = None
@@ -597,12 +598,7 @@ class T04bShards(unittest.TestCase):
         are merged: an index written in runs answers as one written in one database"""
         with tempfile.TemporaryDirectory() as tmp:
             corpus = os.path.join(tmp, 'many')
-            os.mkdir(corpus)
-            topics = ('e-commerce', 'trade finance', 'access to information', 'green growth')
-            for i in range(1300):
-                with open(os.path.join(corpus, 'note%04d.txt' % i), 'w', encoding='utf-8') as f:
-                    f.write('INF/MSME/W/%d\n\n1. The group discussed %s and the zq%dx item.\n\n'
-                            '2. Kenya proposed a workshop on %s.\n' % (i + 1, topics[i % 4], i, topics[i // 4 % 4]))
+            write_notes(corpus, 1300)
             dbs = {}
             for n in ('0', '100'):
                 db = os.path.join(tmp, 'db' + n)

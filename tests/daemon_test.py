@@ -24,6 +24,7 @@ import time
 import urllib.parse
 
 import daemon_harness  # beside this file
+from manifest_corpus import write_notes
 
 WTOSEARCH = WTOSEARCHD = REAL = SAMPLE = None
 SCRATCH = None
@@ -398,33 +399,41 @@ def test_malformed_requests(d):
     check(get_json(d.port, '/health')['status'] == 'ok', 'health after malformed requests')
 
 
-def test_concurrent_clients(d):
-    queries = [QUERY, 'cyber readiness', 'member:Mexique', 'low-value shipments', 'topic:finance']
-    ref = {q: hits_key(get_json(d.port, search_path(q))) for q in queries}
+def clients_agree(port, clients, rounds, ref, key):
+    """clients threads at once, each on a connection kept alive, asking the
+    paths of ref in turn (client n from the n-th on) rounds times: every
+    answer is a 200 whose key is ref's for its path."""
+    paths = list(ref)
     errors = []
 
     def client(n):
         try:
-            c = http.client.HTTPConnection(HOST, d.port, timeout=20)   # kept alive
-            for i in range(5):
-                q = queries[(n + i) % len(queries)]
-                c.request('GET', search_path(q))
+            c = http.client.HTTPConnection(HOST, port, timeout=20)
+            for i in range(rounds):
+                path = paths[(n + i) % len(paths)]
+                c.request('GET', path)
                 r = c.getresponse()
                 body = r.read()
-                if r.status != 200 or hits_key(json.loads(body)) != ref[q]:
-                    errors.append('client %d: %s -> %d' % (n, q, r.status))
+                if r.status != 200 or key(json.loads(body)) != ref[path]:
+                    errors.append('client %d: %s -> %d' % (n, path, r.status))
             c.close()
         except Exception as e:  # noqa: BLE001 - reported below
             errors.append('client %d: %r' % (n, e))
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(20)]
-    t0 = time.monotonic()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=60)
     check(not any(t.is_alive() for t in threads), 'clients still running')
     check(not errors, '; '.join(errors[:5]))
+
+
+def test_concurrent_clients(d):
+    queries = [QUERY, 'cyber readiness', 'member:Mexique', 'low-value shipments', 'topic:finance']
+    ref = {search_path(q): hits_key(get_json(d.port, search_path(q))) for q in queries}
+    t0 = time.monotonic()
+    clients_agree(d.port, 20, 5, ref, hits_key)
     check(time.monotonic() - t0 < 30, '100 queries took %.1f s' % (time.monotonic() - t0))
 
 
@@ -633,12 +642,7 @@ def test_packed_records_threads(d):
     every answer as one client alone gets it, and the daemon stays clean"""
     corpus = os.path.join(SCRATCH, 'many')
     db = os.path.join(SCRATCH, 'many-index')
-    os.makedirs(corpus)
-    topics = ('e-commerce', 'trade finance', 'access to information', 'green growth')
-    for i in range(1200):
-        with open(os.path.join(corpus, 'note%04d.txt' % i), 'w', encoding='utf-8') as f:
-            f.write('INF/MSME/W/%d\n\n1. The group discussed %s and the zq%dx item.\n\n'
-                    '2. Kenya proposed a workshop on %s.\n' % (i + 1, topics[i % 4], i, topics[i // 4 % 4]))
+    write_notes(corpus, 1200)
     p = run_cli('index', '--db', db, '--shards', '2', corpus)
     check(p.returncode == 0, 'index: %s' % p.stderr)
     p = run_cli('check', '--db', db)
@@ -646,34 +650,12 @@ def test_packed_records_threads(d):
     queries = ['zq%dx' % i for i in range(0, 1200, 97)] + ['green growth', 'member:kenya e-commerce']
     d2 = Daemon('--db', db, '--threads', '4', '--cache-bytes', '0')
     try:
-        def answer(body):
-            r = json.loads(body)
+        def answer(r):
             return r['total'], [(h['path'], h['para'], h['snippet']) for h in r['hits']]
-        ref = {q: answer(json.dumps(get_json(d2.port, search_path(q, limit=20)))) for q in queries}
-        check(all(ref[q][0] > 0 for q in queries), 'a query found nothing: %r' % ref)
-        errors = []
-
-        def client(n):
-            try:
-                c = http.client.HTTPConnection(HOST, d2.port, timeout=20)
-                for i in range(len(queries)):
-                    q = queries[(n + i) % len(queries)]
-                    c.request('GET', search_path(q, limit=20))
-                    r = c.getresponse()
-                    body = r.read()
-                    if r.status != 200 or answer(body) != ref[q]:
-                        errors.append('client %d: %s -> %d' % (n, q, r.status))
-                c.close()
-            except Exception as e:  # noqa: BLE001 - reported below
-                errors.append('client %d: %r' % (n, e))
-
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(12)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
-        check(not any(t.is_alive() for t in threads), 'clients still running')
-        check(not errors, '; '.join(errors[:5]))
+        paths = [search_path(q, limit=20) for q in queries]
+        ref = {p: answer(get_json(d2.port, p)) for p in paths}
+        check(all(ref[p][0] > 0 for p in paths), 'a query found nothing: %r' % ref)
+        clients_agree(d2.port, 12, len(paths), ref, answer)
     finally:
         rc = d2.stop()
     check(rc == 0, 'daemon exit %r' % rc)

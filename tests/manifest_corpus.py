@@ -1,6 +1,7 @@
 """What the ranking and paragraph tests share: running wtosearch, and
 indexing a few documents written by a test, their fields given by a
-MANIFEST.tsv."""
+MANIFEST.tsv; and many short notes, for the command line's and the
+daemon's tests of indexes of many files."""
 import os
 import subprocess
 import sys
@@ -39,6 +40,21 @@ def index_corpus(exe, prefix, docs):
         tmp.cleanup()
         raise AssertionError('index failed\n%s%s' % (p.stdout, p.stderr))
     return tmp, db
+
+
+NOTE_TOPICS = ('e-commerce', 'trade finance', 'access to information', 'green growth')
+
+
+def write_notes(directory, count):
+    """count short notes in directory (made), note0000.txt on: note i is
+    INF/MSME/W/i+1, names one of NOTE_TOPICS and a word of its own
+    (zq<i>x), and has Kenya propose a workshop on another topic."""
+    os.makedirs(directory)
+    for i in range(count):
+        with open(os.path.join(directory, 'note%04d.txt' % i), 'w', encoding='utf-8') as f:
+            f.write('INF/MSME/W/%d\n\n1. The group discussed %s and the zq%dx item.\n\n'
+                    '2. Kenya proposed a workshop on %s.\n'
+                    % (i + 1, NOTE_TOPICS[i % 4], i, NOTE_TOPICS[i // 4 % 4]))
 
 
 def wtosearch_from_argv(doc):
