@@ -908,7 +908,23 @@ static void test_search(wts_xdb *db) {
     wts_xquery_free(q);
     q = combine2(WTS_XOP_AND_NOT, apple, banana, 0);
     CHECK_STR_EQ(search_ids(db, q, &opts), "2,5,3,6,");
+    CHECK(!wts_xquery_is_empty(q));
     wts_xquery_free(q);
+    /* leaving out what it starts from: nothing, known before any match */
+    {
+        wts_xquery *again = term_query("apple");
+        q = combine2(WTS_XOP_AND_NOT, apple, again, 0);
+        CHECK(wts_xquery_is_empty(q));
+        CHECK_STR_EQ(search_ids(db, q, &opts), "");
+        wts_xquery_free(q);
+        wts_xquery *both = combine2(WTS_XOP_OR, apple, banana, 0);
+        const wts_xquery *three[3] = {both, cherry, both};
+        CHECK_INT_EQ(wts_xquery_combine(WTS_XOP_AND_NOT, three, 3, 0, &q), WTS_OK);
+        CHECK(wts_xquery_is_empty(q));
+        wts_xquery_free(q);
+        wts_xquery_free(both);
+        wts_xquery_free(again);
+    }
     q = combine2(WTS_XOP_AND_MAYBE, banana, apple, 0);
     CHECK_STR_EQ(search_ids(db, q, &opts), "4,1,");
     wts_xquery_free(q);

@@ -1165,6 +1165,20 @@ wts_status wts_xquery_term(const char *term, size_t len, uint32_t wqf,
     });
 }
 
+namespace {
+// Whether an AND_NOT of subs leaves out what it starts from ("de NOT
+// de"): nothing can match.  Said at once, where the paragraphs of every
+// file holding the word would be read to find none of them true (16,000
+// files at 100,000 documents, 80 ms).
+bool excludes_itself(const wts_xquery *const *subs, size_t n) {
+    if (n < 2) return false;
+    const std::string first = subs[0]->shape->q.serialise();
+    for (size_t i = 1; i < n; i++)
+        if (subs[i]->shape->q.serialise() == first) return true;
+    return false;
+}
+}  // namespace
+
 wts_status wts_xquery_combine(wts_xop op, const wts_xquery *const *subs,
                               size_t n, uint32_t window, wts_xquery **out) {
     if (!out) return WTS_ERR_INVALID;
@@ -1173,9 +1187,15 @@ wts_status wts_xquery_combine(wts_xop op, const wts_xquery *const *subs,
     for (size_t i = 0; i < n; i++)
         if (!subs[i]) return WTS_ERR_INVALID;
     WTS_GUARD_NOHANDLE({
+        auto shape = std::make_shared<QueryShape>();
+        if (op == WTS_XOP_AND_NOT && excludes_itself(subs, n)) {
+            shape->kind = QueryShape::MATCH_NOTHING;
+            shape->q = Xapian::Query::MatchNothing;
+            *out = new wts_xquery{shape};
+            return WTS_OK;
+        }
         std::vector<Xapian::Query> qs;
         qs.reserve(n);
-        auto shape = std::make_shared<QueryShape>();
         shape->kind = QueryShape::COMBINED;
         shape->op = op;
         shape->window = window;
