@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 extern const char wts_members_tsv[];
 extern const size_t wts_members_tsv_len;
@@ -264,9 +265,10 @@ wts_status wts_gaz_resolve(wts_gaz which, const char *name, size_t len, const ch
         return WTS_OK;
     }
     /* the id itself ("mex") is accepted in filters, never looked for in
-     * text, where "can" and "per" are words */
+     * text, where "can" and "per" are words; in its search form or as
+     * written, since the search form splits "data-statistics" in two */
     for (size_t i = 0; i < g->nids; i++)
-        if (strcmp(g->ids[i], key) == 0) {
+        if (strcmp(g->ids[i], key) == 0 || (strlen(g->ids[i]) == len && strncasecmp(g->ids[i], name, len) == 0)) {
             if (id) *id = g->ids[i];
             free(key);
             return WTS_OK;

@@ -1,4 +1,5 @@
 /* test_gazetteer.c: members and topics under all their names. */
+#include <ctype.h>
 #include "check.h"
 #include "wts.h"
 
@@ -68,6 +69,24 @@ int main(void) {
     const char *tid = NULL;
     CHECK_INT_EQ(wts_gaz_resolve(WTS_GAZ_TOPICS, "finance", 7, &tid, NULL), WTS_OK);
     CHECK_STR_EQ(tid, "finance");
+    /* every id is a filter value, as written in the tables (with its
+     * hyphens) and in capitals */
+    for (wts_gaz g = WTS_GAZ_MEMBERS; g <= WTS_GAZ_TOPICS; g++) {
+        CHECK(wts_gaz_count(g) > 0);
+        for (size_t i = 0; i < wts_gaz_count(g); i++) {
+            const char *want = wts_gaz_id(g, i);
+            char upper[64];
+            size_t n = strlen(want);
+            CHECK(n < sizeof upper);
+            for (size_t k = 0; k <= n && k < sizeof upper; k++) upper[k] = (char)toupper((unsigned char)want[k]);
+            tid = NULL;
+            CHECK_INT_EQ(wts_gaz_resolve(g, want, n, &tid, NULL), WTS_OK);
+            CHECK_STR_EQ(tid ? tid : "(none)", want);
+            tid = NULL;
+            CHECK_INT_EQ(wts_gaz_resolve(g, upper, n, &tid, NULL), WTS_OK);
+            CHECK_STR_EQ(tid ? tid : "(none)", want);
+        }
+    }
     f = found(WTS_GAZ_TOPICS, "Work on cyber readiness and low-value shipments continued.");
     CHECK(strstr(f, "cyber") != NULL);
     CHECK(strstr(f, "lvs") != NULL);
