@@ -4,7 +4,7 @@
 #
 #   bash bench/run.sh [--sizes 10000,100000] [--runs 3,1] [--seed 1]
 #                     [--corpus DIR] [--queries FILE] [--work DIR] [--out FILE]
-#                     [--no-profile] [--wrk-seconds 30]
+#                     [--no-profile] [--wrk-seconds 30] [--drawn 300]
 #
 # For each size: generates the corpus (corpus/gen), then measures, --runs
 # times, wtosearch (index, re-index, queries in one process, one search
@@ -16,6 +16,9 @@
 # ignored, the size is the number of files, hidden ones and MANIFEST.tsv
 # left out as the indexer leaves them).  --queries FILE: one query per line,
 # '#' comments and blank lines skipped (default bench/speed/queries.txt).
+# --drawn N: also N queries drawn from each corpus measured (speed/drawq.py,
+# seeded with --seed), run by wtosearch, the minimal Xapian loop and FTS5:
+# queries no one chose (default 300; 0: none).
 # Then, unless --no-profile, profiles the indexer and the queries (at the
 # largest size).  Writes bench/RESULTS.md (or --out): medians of the runs
 # with min-max, and the machine it ran on.  Work files (corpora, indexes,
@@ -33,6 +36,7 @@ WORK=${BENCH_WORK:-/tmp/wtosearch-bench}
 OUT=$ROOT/bench/RESULTS.md
 PROFILE=1
 WRK_SECONDS=30
+DRAWN=300
 
 usage() { awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; }
 needs_value() {
@@ -40,7 +44,7 @@ needs_value() {
 }
 while [ $# -gt 0 ]; do
     case $1 in
-    --sizes|--runs|--seed|--corpus|--queries|--work|--out|--wrk-seconds) needs_value "$@" ;;
+    --sizes|--runs|--seed|--corpus|--queries|--work|--out|--wrk-seconds|--drawn) needs_value "$@" ;;
     esac
     case $1 in
     --sizes) SIZES=$2; shift 2 ;;
@@ -52,6 +56,7 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift 2 ;;
     --no-profile) PROFILE=0; shift ;;
     --wrk-seconds) WRK_SECONDS=$2; shift 2 ;;
+    --drawn) DRAWN=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -61,6 +66,7 @@ done
 [[ $SIZES =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || {
     echo "run.sh: --sizes wants positive numbers separated by commas" >&2; exit 2; }
 [[ $WRK_SECONDS =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --wrk-seconds wants a positive number" >&2; exit 2; }
+[[ $DRAWN =~ ^[0-9]+$ ]] || { echo "run.sh: --drawn wants a number (0: none)" >&2; exit 2; }
 [ -r "$QUERIES_IN" ] && [ ! -d "$QUERIES_IN" ] || { echo "run.sh: --queries $QUERIES_IN: no such readable file" >&2; exit 2; }
 QUERIES_IN=$(cd "$(dirname "$QUERIES_IN")" && pwd)/$(basename "$QUERIES_IN")
 # The query lines, as every program here reads them: '#' comments and blank
@@ -296,6 +302,17 @@ for i in "${!sizes[@]}"; do
     rec "$size" 0 docs "$size"
     rec "$size" 0 runs "${runs_of[i]}"
     rec "$size" 0 queries "$NQ"
+    drawn=$WORK/drawn-$size.txt
+    rm -f "$drawn"
+    if [ "$DRAWN" -gt 0 ]; then
+        log "size $size: drawing $DRAWN queries from the corpus"
+        if python3 "$ROOT/bench/speed/drawq.py" "$corpus" --count "$DRAWN" --seed "$SEED" > "$drawn"; then
+            rec "$size" 0 drawn_queries "$(wc -l < "$drawn")"
+        else
+            log "size $size: no queries drawn (see above); the fixed set only"
+            rm -f "$drawn"
+        fi
+    fi
     for run in $(seq "${runs_of[i]}"); do
         L=$WORK/logs-$size-$run
         mkdir -p "$L"
@@ -355,6 +372,20 @@ for i in "${!sizes[@]}"; do
         j=$(python3 "$ROOT/bench/speed/fts5.py" query "$fdb" "$QUERIES")
         echo "$j" > "$L/fts5-query.json"
         for k in mean p50 p90 p99; do rec "$size" "$run" "fts5_q_${k}_ms" "$(jget "$j" ${k}_ms)"; done
+
+        if [ -s "$drawn" ]; then
+            log "size $size run $run: the queries drawn from the corpus (wtosearch, minimal Xapian, FTS5)"
+            j=$(python3 "$ROOT/bench/speed/qlat.py" "$WTS" "$db" "$drawn")
+            echo "$j" > "$L/qlat-drawn.json"
+            for k in mean p50 p90 p99; do rec "$size" "$run" "wts_qd_${k}_ms" "$(jget "$j" ${k}_ms)"; done
+            rec "$size" "$run" wts_qd_errors "$(jget "$j" errors)"
+            j=$("$XMIN" query "$xdb" "$drawn")
+            echo "$j" > "$L/xmin-query-drawn.json"
+            for k in p50 p99; do rec "$size" "$run" "xmin_qd_${k}_ms" "$(jget "$j" ${k}_ms)"; done
+            j=$(python3 "$ROOT/bench/speed/fts5.py" query "$fdb" "$drawn")
+            echo "$j" > "$L/fts5-query-drawn.json"
+            for k in p50 p99; do rec "$size" "$run" "fts5_qd_${k}_ms" "$(jget "$j" ${k}_ms)"; done
+        fi
 
         log "size $size run $run: one process per search (hyperfine)"
         cmds=()
@@ -501,5 +532,6 @@ log "writing $OUT"
 python3 "$ROOT/bench/speed/report.py" --results "$RES" --out "$OUT" --queries "$QUERIES_IN" \
     --queries-used "$QUERIES" --profile "$PROF" --query-profile "$QPROF" --runs "$RUNS_PER_SIZE" \
     --sizes "$SIZES" --seed "$SEED" --corpus "$CORPUS" --wrk-seconds "$WRK_SECONDS" --no-profile "$((1 - PROFILE))" \
+    --drawn "$DRAWN" \
     --elapsed "$(since "$T_START")" --wts "$WTS" --wtsd "$WTSD"
 log "done in $(since "$T_START") s"

@@ -123,6 +123,7 @@ def main():
     ap.add_argument("--query-profile", default="", help="the profile of the queries (run.sh's profile-queries.txt)")
     ap.add_argument("--corpus", default="", help="the directory measured, instead of a generated corpus")
     ap.add_argument("--no-profile", default="0", help="1 when run.sh ran with --no-profile")
+    ap.add_argument("--drawn", default="300", help="queries drawn from each corpus (run.sh --drawn; 0: none)")
     args = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -167,6 +168,8 @@ def main():
         cmd += f" --queries {qname}"
     if str(args.wrk_seconds) != "30":
         cmd += f" --wrk-seconds {args.wrk_seconds}"
+    if str(args.drawn) != "300":
+        cmd += f" --drawn {args.drawn}"
     if args.no_profile == "1":
         cmd += " --no-profile"
     if set(runs_given) == {"1"}:
@@ -308,6 +311,20 @@ def main():
         L.append(f"| *SQLite FTS5* queries, in process | p50 / p99, ms | "
                  f"{summary(list(runs(size, 'fts5_q_p50_ms').values()), '{:.3f}')} / "
                  f"{summary(list(runs(size, 'fts5_q_p99_ms').values()), '{:.3f}')} |")
+        ndrawn = data[size].get("drawn_queries", {}).get(0)
+        if ndrawn and runs(size, "wts_qd_p50_ms"):
+            what = (f"**{ndrawn:.0f} queries drawn from this corpus** (`bench/speed/drawq.py --seed {args.seed}`), "
+                    "one at a time, each program as above")
+
+            def pair(engine, fmt):
+                return (f"{summary(list(runs(size, engine + '_qd_p50_ms').values()), fmt)} / "
+                        f"{summary(list(runs(size, engine + '_qd_p99_ms').values()), fmt)}")
+            w(f"| {what} | wtosearch (qlat.py) p50 / p99, ms | {pair('wts', '{:.2f}')} |")
+            w(f"| | wtosearch mean, ms | {summary(list(runs(size, 'wts_qd_mean_ms').values()), '{:.2f}')} |")
+            w(f"| | wtosearch answers that were errors | "
+              f"{summary(list(runs(size, 'wts_qd_errors').values()), '{:.0f}')} |")
+            w(f"| | *minimal Xapian* p50 / p99, ms | {pair('xmin', '{:.3f}')} |")
+            w(f"| | *SQLite FTS5* p50 / p99, ms | {pair('fts5', '{:.3f}')} |")
         w("")
 
         w("Against the peers, run by run (wtosearch ÷ peer; above 1 means wtosearch takes more):")
@@ -325,10 +342,14 @@ def main():
             ("query p50 ÷ minimal Xapian", per_run(size, lambda a, b: a / b, "wts_q_p50_ms", "xmin_q_p50_ms")),
             ("query p50 ÷ FTS5", per_run(size, lambda a, b: a / b, "wts_q_p50_ms", "fts5_q_p50_ms")),
             ("query p99 ÷ FTS5", per_run(size, lambda a, b: a / b, "wts_q_p99_ms", "fts5_q_p99_ms")),
+            ("drawn queries: p50 ÷ minimal Xapian", per_run(size, lambda a, b: a / b, "wts_qd_p50_ms", "xmin_qd_p50_ms")),
+            ("drawn queries: p50 ÷ FTS5", per_run(size, lambda a, b: a / b, "wts_qd_p50_ms", "fts5_qd_p50_ms")),
+            ("drawn queries: p99 ÷ FTS5", per_run(size, lambda a, b: a / b, "wts_qd_p99_ms", "fts5_qd_p99_ms")),
             ("one search process ÷ one quest process", per_run(size, lambda a, b: a / b, "wts_proc_ms", "quest_proc_ms")),
         ]
         for name, vals in rat:
-            w(f"| {name} | {summary(vals, '{:.2f}×')} |")
+            if vals or not name.startswith("drawn"):  # drawn queries: none with --drawn 0
+                w(f"| {name} | {summary(vals, '{:.2f}×')} |")
         w("")
 
         w("Against the targets:")
@@ -358,6 +379,11 @@ def main():
         target("unchanged re-index ≤ 2 s", med(size, lambda t: t, "wts_reindex_s"), lambda v: v <= 2, "{:.2f} s")
         target("query p50 ≤ 3 ms", med(size, lambda t: t, "wts_q_p50_ms"), lambda v: v <= 3, "{:.2f} ms")
         target("query p99 ≤ 15 ms", med(size, lambda t: t, "wts_q_p99_ms"), lambda v: v <= 15, "{:.2f} ms")
+        if runs(size, "wts_qd_p50_ms"):
+            target("query p50 ≤ 3 ms, queries drawn from the corpus", med(size, lambda t: t, "wts_qd_p50_ms"),
+                   lambda v: v <= 3, "{:.2f} ms")
+            target("query p99 ≤ 15 ms, queries drawn from the corpus", med(size, lambda t: t, "wts_qd_p99_ms"),
+                   lambda v: v <= 15, "{:.2f} ms")
         target("one search process ≤ 1.2× one quest process",
                med(size, lambda a, b: a / b, "wts_proc_ms", "quest_proc_ms"), lambda v: v <= 1.2, "{:.2f}×")
         if runs(size, "searchd_qps"):
