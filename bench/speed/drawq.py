@@ -23,9 +23,9 @@ document chosen at random (by its path, in sorted order), in these shares:
 The documents are in the corpus's languages (English, French, Spanish in
 the generated one), so are the queries.  Only text files are drawn from
 (.txt, .md, .html, .htm; tags left out): the words of a PDF or DOCX are not
-in its bytes.  Only well-formed queries are
-drawn: a symbol's brackets balance, a wildcard's prefix is long enough
-not to expand past wtosearch's limit on the vocabularies measured here."""
+in its bytes.  Only well-formed queries are drawn: a symbol's brackets
+balance, a wildcard's prefix has four letters or more, which keeps it
+under wtosearch's limit on expansions at the sizes measured here."""
 import argparse
 import os
 import random
@@ -42,8 +42,6 @@ MONTHS.update({m: i + 1 for i, m in enumerate(
 MONTHS.update({m: i + 1 for i, m in enumerate(
     "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split())})
 DATE = re.compile(r"\b(\d{1,2})(?:er)?\s+(?:de\s+)?([^\W\d_]+)\s+(?:de\s+)?(\d{4})\b")
-
-
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 TAG = re.compile(r"<[^>]*>")
 
@@ -83,7 +81,7 @@ def clean_symbol(s):
 
 def doc_month(text):
     """The document's first date, as date: takes it (YYYY-MM), or None."""
-    for day, month, year in DATE.findall(text[:2000]):
+    for _day, month, year in DATE.findall(text[:2000]):
         m = MONTHS.get(month.lower())
         if m:
             return f"{year}-{m:02d}"
