@@ -14,7 +14,8 @@ document chosen at random (by its path, in sorted order), in these shares:
   10%  one word
    8%  a word and member:"..." of a member it names (else any member)
    7%  a document symbol it cites
-   6%  a word and date: of the document's year or month
+   6%  a word and date: of the year or month of the first date it gives
+       (a WTO document's own, in its header)
    8%  two words joined by AND, OR or NOT
    6%  a prefix of four letters or more with '*', and a word
    5%  a word and topic: (an id of corpus/topics.tsv)
@@ -23,9 +24,11 @@ document chosen at random (by its path, in sorted order), in these shares:
 The documents are in the corpus's languages (English, French, Spanish in
 the generated one), so are the queries.  Only text files are drawn from
 (.txt, .md, .html, .htm; tags left out): the words of a PDF or DOCX are not
-in its bytes.  Only well-formed queries are drawn: a symbol's brackets
-balance, a wildcard's prefix has four letters or more, which keeps it
-under wtosearch's limit on expansions at the sizes measured here."""
+in its bytes.  Only well-formed queries are drawn: a phrase's words stand
+next to each other with nothing but spaces between them, a symbol's
+brackets balance, a wildcard's prefix has four letters or more, which
+keeps it under wtosearch's limit on expansions at the sizes measured
+here."""
 import argparse
 import os
 import random
@@ -58,8 +61,20 @@ def corpus_files(root):
 
 
 def read_text(path):
+    """The file's text; markup tags (HTML, and HTML inside Markdown) left out."""
     text = open(path, encoding="utf-8", errors="replace").read()
-    return TAG.sub(" ", text) if path.lower().endswith((".html", ".htm")) else text
+    return TAG.sub(" ", text) if path.lower().endswith((".html", ".htm", ".md")) else text
+
+
+def phrase_at(para, spans, i, n):
+    """Words i to i + n of a paragraph as a phrase, or None when something
+    other than spaces stands between two of them (a number, a colon)."""
+    if i + n > len(spans):
+        return None
+    for k in range(i, i + n - 1):
+        if para[spans[k][1]:spans[k + 1][0]].strip():
+            return None
+    return " ".join(para[a:b] for a, b in spans[i:i + n])
 
 
 def table(name, column):
@@ -95,14 +110,17 @@ def draw(files, rnd, members, topics):
     paras = [p for p in re.split(r"\n\s*\n", text) if len(WORD.findall(p)) >= 8]
     if not paras:
         return None
-    words = WORD.findall(rnd.choice(paras))
+    para = rnd.choice(paras)
+    spans = [m.span() for m in WORD.finditer(para)]
+    words = [para[a:b] for a, b in spans]
     i = rnd.randrange(len(words) - 4)
     low = [w.lower() for w in words]
     r = rnd.random()
     if r < 0.30:
         return " ".join(low[i:i + rnd.choice((2, 2, 3, 4))])
     if r < 0.45:
-        return '"' + " ".join(words[i:i + rnd.choice((2, 3))]) + '"'
+        phrase = phrase_at(para, spans, i, rnd.choice((2, 3)))
+        return f'"{phrase}"' if phrase else None
     if r < 0.55:
         return low[i]
     if r < 0.63:
@@ -127,8 +145,8 @@ def draw(files, rnd, members, topics):
     if r < 0.95:
         return f"{low[i]} topic:{rnd.choice(topics)}"
     other = read_text(rnd.choice(files))
-    more = WORD.findall(other[len(other) // 2:])
-    return f"{low[i]} {more[0].lower()}" if more else None
+    more = WORD.findall(other[len(other) // 2:])  # the first may be cut
+    return f"{low[i]} {more[1].lower()}" if len(more) > 1 else None
 
 
 def main():
