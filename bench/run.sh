@@ -165,6 +165,16 @@ rec() { # size run metric value
 now() { echo "$EPOCHREALTIME"; }
 since() { python3 -c "import sys; print(round($(now) - $1, 4))"; }
 jget() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
+# query_times SIZE RUN LOG PREFIX KEY... < JSON: the answer of a query
+# program (qlat.py, xapian_min query, fts5.py query) kept in LOG, and its
+# KEY_ms figures recorded as PREFIX_KEY_ms.
+query_times() {
+    local size=$1 run=$2 logf=$3 pre=$4 j k
+    shift 4
+    j=$(cat)
+    echo "$j" > "$logf"
+    for k in "$@"; do rec "$size" "$run" "${pre}_${k}_ms" "$(jget "$j" "${k}_ms")"; done
+}
 rss_kb() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }
 cpu_ticks() { # PID: its user + system CPU time so far (all its threads), in clock ticks
     sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
@@ -333,9 +343,8 @@ for i in "${!sizes[@]}"; do
         rm -rf "$tdb"
         OK_RC=1 timed "$size" "$run" wts_tl_index "$L/index-termlists" "$WTS" index --termlists --db "$tdb" "$corpus"
         rec "$size" "$run" wts_tl_index_bytes "$(du -sb "$tdb" | cut -f1)"
-        j=$(python3 "$ROOT/bench/speed/qlat.py" "$WTS" "$tdb" "$QUERIES")
-        echo "$j" > "$L/qlat-termlists.json"
-        for k in p50 p99; do rec "$size" "$run" "wts_tl_q_${k}_ms" "$(jget "$j" ${k}_ms)"; done
+        python3 "$ROOT/bench/speed/qlat.py" "$WTS" "$tdb" "$QUERIES" \
+            | query_times "$size" "$run" "$L/qlat-termlists.json" wts_tl_q p50 p99
         rm -rf "$tdb"
 
         log "size $size run $run: queries, whole file through batch --threads 1"
@@ -344,9 +353,8 @@ for i in "${!sizes[@]}"; do
         rec "$size" "$run" wts_batch_file_s "$(since "$t0")"
         rec "$size" "$run" wts_batch_errors "$(grep -c '"error"' "$L/batch.jsonl" || true)"
         log "size $size run $run: queries, one at a time (qlat.py)"
-        j=$(python3 "$ROOT/bench/speed/qlat.py" "$WTS" "$db" "$QUERIES")
-        echo "$j" > "$L/qlat.json"
-        for k in mean p50 p90 p99; do rec "$size" "$run" "wts_q_${k}_ms" "$(jget "$j" ${k}_ms)"; done
+        python3 "$ROOT/bench/speed/qlat.py" "$WTS" "$db" "$QUERIES" \
+            | query_times "$size" "$run" "$L/qlat.json" wts_q mean p50 p90 p99
 
         log "size $size run $run: minimal Xapian"
         xdb=$WORK/xmin-$size
@@ -354,9 +362,7 @@ for i in "${!sizes[@]}"; do
         timed "$size" "$run" xmin_index "$L/xmin" "$XMIN" index "$xdb" "$corpus"
         rec "$size" "$run" xmin_index_bytes "$(du -sb "$xdb" | cut -f1)"
         rec "$size" "$run" xmin_docs "$(jget "$(cat "$L/xmin")" docs)"
-        j=$("$XMIN" query "$xdb" "$QUERIES")
-        echo "$j" > "$L/xmin-query.json"
-        for k in mean p50 p90 p99; do rec "$size" "$run" "xmin_q_${k}_ms" "$(jget "$j" ${k}_ms)"; done
+        "$XMIN" query "$xdb" "$QUERIES" | query_times "$size" "$run" "$L/xmin-query.json" xmin_q mean p50 p90 p99
 
         log "size $size run $run: omindex"
         odb=$WORK/omega-$size
@@ -369,22 +375,17 @@ for i in "${!sizes[@]}"; do
         timed "$size" "$run" fts5_index "$L/fts5" python3 "$ROOT/bench/speed/fts5.py" index "$fdb" "$corpus"
         rec "$size" "$run" fts5_index_bytes "$(stat -c %s "$fdb")"
         rec "$size" "$run" fts5_docs "$(jget "$(cat "$L/fts5")" docs)"
-        j=$(python3 "$ROOT/bench/speed/fts5.py" query "$fdb" "$QUERIES")
-        echo "$j" > "$L/fts5-query.json"
-        for k in mean p50 p90 p99; do rec "$size" "$run" "fts5_q_${k}_ms" "$(jget "$j" ${k}_ms)"; done
+        python3 "$ROOT/bench/speed/fts5.py" query "$fdb" "$QUERIES" \
+            | query_times "$size" "$run" "$L/fts5-query.json" fts5_q mean p50 p90 p99
 
         if [ -s "$drawn" ]; then
             log "size $size run $run: the queries drawn from the corpus (wtosearch, minimal Xapian, FTS5)"
-            j=$(python3 "$ROOT/bench/speed/qlat.py" "$WTS" "$db" "$drawn")
-            echo "$j" > "$L/qlat-drawn.json"
-            for k in mean p50 p90 p99; do rec "$size" "$run" "wts_qd_${k}_ms" "$(jget "$j" ${k}_ms)"; done
-            rec "$size" "$run" wts_qd_errors "$(jget "$j" errors)"
-            j=$("$XMIN" query "$xdb" "$drawn")
-            echo "$j" > "$L/xmin-query-drawn.json"
-            for k in p50 p99; do rec "$size" "$run" "xmin_qd_${k}_ms" "$(jget "$j" ${k}_ms)"; done
-            j=$(python3 "$ROOT/bench/speed/fts5.py" query "$fdb" "$drawn")
-            echo "$j" > "$L/fts5-query-drawn.json"
-            for k in p50 p99; do rec "$size" "$run" "fts5_qd_${k}_ms" "$(jget "$j" ${k}_ms)"; done
+            python3 "$ROOT/bench/speed/qlat.py" "$WTS" "$db" "$drawn" \
+                | query_times "$size" "$run" "$L/qlat-drawn.json" wts_qd mean p50 p90 p99
+            rec "$size" "$run" wts_qd_errors "$(jget "$(cat "$L/qlat-drawn.json")" errors)"
+            "$XMIN" query "$xdb" "$drawn" | query_times "$size" "$run" "$L/xmin-query-drawn.json" xmin_qd p50 p99
+            python3 "$ROOT/bench/speed/fts5.py" query "$fdb" "$drawn" \
+                | query_times "$size" "$run" "$L/fts5-query-drawn.json" fts5_qd p50 p99
         fi
 
         log "size $size run $run: one process per search (hyperfine)"

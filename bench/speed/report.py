@@ -293,9 +293,12 @@ def main():
         row("", "peak RSS, MB", per_run(size, lambda k: k * 1024 / MB, "xmin_index_rss_kb"), "{:.0f}")
         row("", "index size / raw text", per_run(size, lambda b, r: b / r, "xmin_index_bytes", "raw_bytes"),
             "{:.2f}×")
-        L.append(f"| *minimal Xapian* query loop, in process | p50 / p99, ms | "
-                 f"{summary(list(runs(size, 'xmin_q_p50_ms').values()), '{:.3f}')} / "
-                 f"{summary(list(runs(size, 'xmin_q_p99_ms').values()), '{:.3f}')} |")
+        def p50_p99(prefix, fmt):
+            """The cell "p50 / p99" of prefix_p50_ms and prefix_p99_ms."""
+            return (f"{summary(list(runs(size, prefix + '_p50_ms').values()), fmt)} / "
+                    f"{summary(list(runs(size, prefix + '_p99_ms').values()), fmt)}")
+
+        w(f"| *minimal Xapian* query loop, in process | p50 / p99, ms | {p50_p99('xmin_q', '{:.3f}')} |")
         row("*omindex*", "wall time, s", list(runs(size, "omindex_s").values()), "{:.1f}")
         row("", "MB/s", per_run(size, lambda t, b: b / MB / t, "omindex_s", "raw_bytes"), "{:.2f}")
         row("", "peak RSS, MB", per_run(size, lambda k: k * 1024 / MB, "omindex_rss_kb"), "{:.0f}")
@@ -308,23 +311,17 @@ def main():
         row("", "MB/s", per_run(size, lambda t, b: b / MB / t, "fts5_index_s", "raw_bytes"), "{:.2f}")
         row("", "index size / raw text", per_run(size, lambda b, r: b / r, "fts5_index_bytes", "raw_bytes"),
             "{:.2f}×")
-        L.append(f"| *SQLite FTS5* queries, in process | p50 / p99, ms | "
-                 f"{summary(list(runs(size, 'fts5_q_p50_ms').values()), '{:.3f}')} / "
-                 f"{summary(list(runs(size, 'fts5_q_p99_ms').values()), '{:.3f}')} |")
+        w(f"| *SQLite FTS5* queries, in process | p50 / p99, ms | {p50_p99('fts5_q', '{:.3f}')} |")
         ndrawn = data[size].get("drawn_queries", {}).get(0)
         if ndrawn and runs(size, "wts_qd_p50_ms"):
             what = (f"**{ndrawn:.0f} queries drawn from this corpus** (`bench/speed/drawq.py --seed {args.seed}`), "
                     "one at a time, each program as above")
-
-            def pair(engine, fmt):
-                return (f"{summary(list(runs(size, engine + '_qd_p50_ms').values()), fmt)} / "
-                        f"{summary(list(runs(size, engine + '_qd_p99_ms').values()), fmt)}")
-            w(f"| {what} | wtosearch (qlat.py) p50 / p99, ms | {pair('wts', '{:.2f}')} |")
+            w(f"| {what} | wtosearch (qlat.py) p50 / p99, ms | {p50_p99('wts_qd', '{:.2f}')} |")
             w(f"| | wtosearch mean, ms | {summary(list(runs(size, 'wts_qd_mean_ms').values()), '{:.2f}')} |")
             w(f"| | wtosearch answers that were errors | "
               f"{summary(list(runs(size, 'wts_qd_errors').values()), '{:.0f}')} |")
-            w(f"| | *minimal Xapian* p50 / p99, ms | {pair('xmin', '{:.3f}')} |")
-            w(f"| | *SQLite FTS5* p50 / p99, ms | {pair('fts5', '{:.3f}')} |")
+            w(f"| | *minimal Xapian* p50 / p99, ms | {p50_p99('xmin_qd', '{:.3f}')} |")
+            w(f"| | *SQLite FTS5* p50 / p99, ms | {p50_p99('fts5_qd', '{:.3f}')} |")
         w("")
 
         w("Against the peers, run by run (wtosearch ÷ peer; above 1 means wtosearch takes more):")
