@@ -152,6 +152,8 @@ for l in open(sys.argv[1], encoding="utf-8"): print(json.dumps({"q": l.rstrip("\
     "$QUERIES" > "$QUERIES_JSONL"
 XMIN=$WORK/xapian_min
 g++ -O2 -std=c++17 -o "$XMIN" "$ROOT/bench/speed/xapian_min.cc" $(pkg-config --cflags --libs xapian-core)
+XREPLAY=$WORK/xapian_replay
+g++ -O2 -std=c++17 -o "$XREPLAY" "$ROOT/bench/speed/xapian_replay.cc" $(pkg-config --cflags --libs xapian-core)
 TCK=$(getconf CLK_TCK)
 # The interpreter itself, not a wrapper (pyenv's shims take a fraction of a
 # second to start): treerss.py must be polling before a short command ends.
@@ -176,6 +178,7 @@ query_times() {
     for k in "$@"; do rec "$size" "$run" "${pre}_${k}_ms" "$(jget "$j" "${k}_ms")"; done
 }
 rss_kb() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }
+cpu_s() { awk -F': ' '/(User|System) time \(seconds\)/ {t += $2} END {print t + 0}' "$1"; }
 cpu_ticks() { # PID: its user + system CPU time so far (all its threads), in clock ticks
     sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
 }
@@ -215,6 +218,7 @@ timed() {
     fi
     rec "$size" "$run" "${name}_s" "$(python3 -c "print(round($t1 - $t0, 4))")"
     rec "$size" "$run" "${name}_rss_kb" "$(rss_kb "$logf.time")"
+    rec "$size" "$run" "${name}_cpu_s" "$(cpu_s "$logf.time")"
     if [ "${TREE_RSS:-0}" = 1 ] && [ -s "$logf.rss" ]; then
         local j; j=$(cat "$logf.rss")
         if [ "$(jget "$j" max_procs)" -gt 0 ]; then  # else it ended before the first poll
@@ -345,7 +349,16 @@ for i in "${!sizes[@]}"; do
         rec "$size" "$run" wts_tl_index_bytes "$(du -sb "$tdb" | cut -f1)"
         python3 "$ROOT/bench/speed/qlat.py" "$WTS" "$tdb" "$QUERIES" \
             | query_times "$size" "$run" "$L/qlat-termlists.json" wts_tl_q p50 p99
-        rm -rf "$tdb"
+        log "size $size run $run: Xapian's writer alone on the same documents (xapian_replay)"
+        rdb=$WORK/replay-$size
+        rm -rf "$rdb"
+        if "$XREPLAY" "$tdb" "$rdb" > "$L/xreplay.json" 2> "$L/xreplay.err"; then
+            j=$(cat "$L/xreplay.json")
+            for k in read_s writer_s read_cpu_s writer_cpu_s; do rec "$size" "$run" "xreplay_$k" "$(jget "$j" "$k")"; done
+        else
+            log "xapian_replay failed; see $L/xreplay.err"
+        fi
+        rm -rf "$tdb" "$rdb"
 
         log "size $size run $run: queries, whole file through batch --threads 1"
         t0=$(now)
