@@ -14,6 +14,7 @@
 #include <ftw.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -1927,6 +1928,66 @@ static void test_parallel_match(void) {
     wts_xdb_close(stale);
 }
 
+/* ---- queries made on several threads at once ---- */
+
+/* Each thread makes and frees queries that match everything; a search
+ * widens a range of values to one (estimate_matches).  Xapian's own
+ * MatchAll is one static object whose reference count is not atomic: two
+ * threads copying it (the daemon's workers, on date: queries) corrupted
+ * the count until it was freed under them. */
+enum { CHURN_ROUNDS = 200000, CHURN_THREADS = 4 };
+
+static void *churn_match_all(void *arg) {
+    unsigned *failures = arg;
+    for (unsigned i = 0; i < CHURN_ROUNDS; i++) {
+        wts_xquery *all = NULL, *range = NULL, *both = NULL;
+        if (wts_xquery_match_all(&all) != WTS_OK) ++*failures;
+        if (wts_xquery_value_range(SLOT_SORT, "b", "d", &range) != WTS_OK) ++*failures;
+        const wts_xquery *subs[2] = {all, range};
+        if (all && range && wts_xquery_combine(WTS_XOP_AND, subs, 2, 0, &both) != WTS_OK) ++*failures;
+        wts_xquery_free(both);
+        wts_xquery_free(range);
+        wts_xquery_free(all);
+    }
+    return NULL;
+}
+
+static void test_queries_on_threads(void) {
+    char dir[PATH_MAX];
+    tmp_path(dir, sizeof dir, "threads");
+    wts_xwriter *w = NULL;
+    CHECK_INT_EQ(wts_xwriter_open(dir, &w, NULL), WTS_OK);
+    if (!w) return;
+    for (size_t i = 0; i < NCORPUS; i++) {
+        wts_xdoc *d = build_doc(&corpus[i]);
+        CHECK_INT_EQ(wts_xwriter_add(w, d, corpus[i].id_term, NULL), WTS_OK);
+        wts_xdoc_free(d);
+    }
+    CHECK_INT_EQ(wts_xwriter_close(w), WTS_OK);
+    pthread_t threads[CHURN_THREADS];
+    unsigned failures[CHURN_THREADS] = {0};
+    for (size_t t = 0; t < CHURN_THREADS; t++)
+        CHECK_INT_EQ(pthread_create(&threads[t], NULL, churn_match_all, &failures[t]), 0);
+    for (size_t t = 0; t < CHURN_THREADS; t++) {
+        CHECK_INT_EQ(pthread_join(threads[t], NULL), 0);
+        CHECK_INT_EQ(failures[t], 0);
+    }
+    /* a query matching everything still does, after all of that */
+    wts_xdb *db = NULL;
+    CHECK_INT_EQ(wts_xdb_open(dir, &db, NULL), WTS_OK);
+    wts_xquery *all = NULL;
+    CHECK_INT_EQ(wts_xquery_match_all(&all), WTS_OK);
+    wts_xsearch_opts opts;
+    wts_xsearch_opts_init(&opts);
+    opts.limit = 100;
+    wts_xmset *m = NULL;
+    CHECK_INT_EQ(wts_xdb_search(db, all, &opts, &m), WTS_OK);
+    CHECK_INT_EQ(wts_xmset_size(m), NCORPUS);
+    wts_xmset_free(m);
+    wts_xquery_free(all);
+    wts_xdb_close(db);
+}
+
 static void test_stem(void) {
     static const struct {
         const char *lang, *word, *want;
@@ -2669,6 +2730,7 @@ int main(void) {
     test_no_termlists();
     test_compact_merge();
     test_parallel_match();
+    test_queries_on_threads();
     test_stem();
     test_null_frees();
     test_null_args();

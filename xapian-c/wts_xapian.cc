@@ -202,6 +202,15 @@ std::string read_trusting_id(const Xapian::Database &db, Xapian::docid id, Read 
     return s.empty() ? read(db.get_document(id)) : s;
 }
 
+// Queries matching every document and none, made anew at each use.
+// Xapian's Query::MatchAll is one static object whose reference count is
+// not atomic: copied on two threads at once (the daemon's workers, each
+// widening a date: range for its estimate) the count went wrong and the
+// object was freed under them.  MatchNothing holds nothing to count; it is
+// made here too so that neither static is ever copied.
+Xapian::Query match_all_query() { return Xapian::Query(std::string()); }
+Xapian::Query match_nothing_query() { return Xapian::Query(); }
+
 char *dup_bytes(const std::string &s, size_t *len) {
     char *p = static_cast<char *>(std::malloc(s.size() + 1));
     if (!p) throw std::bad_alloc();
@@ -1199,7 +1208,7 @@ wts_status wts_xquery_combine(wts_xop op, const wts_xquery *const *subs,
         auto shape = std::make_shared<QueryShape>();
         if (op == WTS_XOP_AND_NOT && excludes_itself(subs, n)) {
             shape->kind = QueryShape::MATCH_NOTHING;
-            shape->q = Xapian::Query::MatchNothing;
+            shape->q = match_nothing_query();
             *out = new wts_xquery{shape};
             return WTS_OK;
         }
@@ -1270,7 +1279,7 @@ wts_status wts_xquery_match_all(wts_xquery **out) {
     WTS_GUARD_NOHANDLE({
         auto shape = std::make_shared<QueryShape>();
         shape->kind = QueryShape::MATCH_ALL;
-        shape->q = Xapian::Query::MatchAll;
+        shape->q = match_all_query();
         *out = new wts_xquery{shape};
     });
 }
@@ -1281,7 +1290,7 @@ wts_status wts_xquery_match_nothing(wts_xquery **out) {
     WTS_GUARD_NOHANDLE({
         auto shape = std::make_shared<QueryShape>();
         shape->kind = QueryShape::MATCH_NOTHING;
-        shape->q = Xapian::Query::MatchNothing;
+        shape->q = match_nothing_query();
         *out = new wts_xquery{shape};
     });
 }
@@ -1550,8 +1559,8 @@ bool holds_guessed(const QueryShape &s) {
 // matches nothing instead.
 Xapian::Query widened(const QueryShape &s, bool negated) {
     if (!holds_guessed(s)) return s.q;
-    if (is_guessed(s) && negated) return Xapian::Query::MatchNothing;
-    if (s.kind == QueryShape::VALUE_RANGE) return Xapian::Query::MatchAll;
+    if (is_guessed(s) && negated) return match_nothing_query();
+    if (s.kind == QueryShape::VALUE_RANGE) return match_all_query();
     if (s.kind == QueryShape::SCALED)
         return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, widened(*s.subs[0], negated), s.factor);
     std::vector<Xapian::Query> subs;
