@@ -271,7 +271,16 @@ wrk_daemon() {
         wrk -t2 -c16 -d"${WRK_SECONDS}s" --latency -s "$ROOT/bench/speed/search.lua" "$DURL" \
         > "$L/$pre-wrk.txt" 2>&1 || true
     c1=$(cpu_ticks "$DPID" 2>/dev/null || echo)
+    # a daemon that died under the load is a fault to see, not a figure
+    local died=0 drc=0
+    if ! kill -0 "$DPID" 2>/dev/null; then
+        died=1
+        wait "$DPID" || drc=$?
+        log "wtosearchd $what DIED during the run (exit status $drc); its log: $L/$pre.err"
+    fi
     stop_daemon
+    cp "$WORK/searchd.out.err" "$L/$pre.err" 2>/dev/null || true
+    rec "$size" "$run" "${pre}_died" "$died"
     j=$(sed -n 's/^WRK_JSON //p' "$L/$pre-wrk.txt")
     [ -n "$j" ] || return 0
     req=$(jget "$j" requests); dur=$(jget "$j" duration_s)

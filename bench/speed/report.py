@@ -284,6 +284,10 @@ def main():
             row("", "p50, ms", list(runs(size, pre + "_p50_ms").values()), "{:.1f}")
             row("", "p99, ms", list(runs(size, pre + "_p99_ms").values()), "{:.1f}")
             row("", "non-2xx answers and socket errors", list(runs(size, pre + "_errors").values()), "{:.0f}")
+            died = list(runs(size, pre + "_died").values())
+            if died:
+                w(f"|  | runs in which the daemon died under the load (its log: `logs-{size}-RUN/{pre}.err` "
+                  f"in the work directory) | {sum(int(v) for v in died)} of {len(died)} |")
             row("", "daemon's CPU time (user + system, /proc) per request, ms",
                 per_run(size, lambda c, r: c * 1000 / r, pre + "_cpu_s", pre + "_requests"), "{:.2f}")
             row("", "daemon's CPU time / wall time, cores busy",
