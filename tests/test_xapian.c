@@ -1930,25 +1930,48 @@ static void test_parallel_match(void) {
 
 /* ---- queries made on several threads at once ---- */
 
-/* Each thread makes and frees queries that match everything; a search
- * widens a range of values to one (estimate_matches).  Xapian's own
- * MatchAll is one static object whose reference count is not atomic: two
- * threads copying it (the daemon's workers, on date: queries) corrupted
- * the count until it was freed under them. */
-enum { CHURN_ROUNDS = 200000, CHURN_THREADS = 4 };
+/* Each thread makes and frees queries that match everything, and through
+ * a handle of its own runs searches whose estimate widens a range of
+ * values to every document (estimate_matches), as the daemon's workers do
+ * on date: queries.  Xapian's own MatchAll is one static object whose
+ * reference count is not atomic: copied on two threads at once, the count
+ * went wrong until the object was freed under them. */
+enum { CHURN_ROUNDS = 100000, CHURN_SEARCHES = 5000, CHURN_THREADS = 4 };
+
+typedef struct churn {
+    const char *dir;
+    unsigned failures;
+} churn;
 
 static void *churn_match_all(void *arg) {
-    unsigned *failures = arg;
+    churn *c = arg;
     for (unsigned i = 0; i < CHURN_ROUNDS; i++) {
         wts_xquery *all = NULL, *range = NULL, *both = NULL;
-        if (wts_xquery_match_all(&all) != WTS_OK) ++*failures;
-        if (wts_xquery_value_range(SLOT_SORT, "b", "d", &range) != WTS_OK) ++*failures;
+        if (wts_xquery_match_all(&all) != WTS_OK) c->failures++;
+        if (wts_xquery_value_range(SLOT_SORT, "b", "d", &range) != WTS_OK) c->failures++;
         const wts_xquery *subs[2] = {all, range};
-        if (all && range && wts_xquery_combine(WTS_XOP_AND, subs, 2, 0, &both) != WTS_OK) ++*failures;
+        if (all && range && wts_xquery_combine(WTS_XOP_AND, subs, 2, 0, &both) != WTS_OK) c->failures++;
         wts_xquery_free(both);
         wts_xquery_free(range);
         wts_xquery_free(all);
     }
+    wts_xdb *db = NULL;
+    if (wts_xdb_open(c->dir, &db, NULL) != WTS_OK) {
+        c->failures++;
+        return NULL;
+    }
+    wts_xquery *range = NULL;
+    if (wts_xquery_value_range(SLOT_SORT, "b", "d", &range) != WTS_OK) c->failures++;
+    wts_xsearch_opts opts;
+    wts_xsearch_opts_init(&opts);
+    opts.limit = 1; /* fewer than match (b, c, d): the total is estimated */
+    for (unsigned i = 0; range && i < CHURN_SEARCHES; i++) {
+        wts_xmset *m = NULL;
+        if (wts_xdb_search(db, range, &opts, &m) != WTS_OK || wts_xmset_size(m) != 1) c->failures++;
+        wts_xmset_free(m);
+    }
+    wts_xquery_free(range);
+    wts_xdb_close(db);
     return NULL;
 }
 
@@ -1965,12 +1988,14 @@ static void test_queries_on_threads(void) {
     }
     CHECK_INT_EQ(wts_xwriter_close(w), WTS_OK);
     pthread_t threads[CHURN_THREADS];
-    unsigned failures[CHURN_THREADS] = {0};
-    for (size_t t = 0; t < CHURN_THREADS; t++)
-        CHECK_INT_EQ(pthread_create(&threads[t], NULL, churn_match_all, &failures[t]), 0);
+    churn work[CHURN_THREADS];
+    for (size_t t = 0; t < CHURN_THREADS; t++) {
+        work[t] = (churn){dir, 0};
+        CHECK_INT_EQ(pthread_create(&threads[t], NULL, churn_match_all, &work[t]), 0);
+    }
     for (size_t t = 0; t < CHURN_THREADS; t++) {
         CHECK_INT_EQ(pthread_join(threads[t], NULL), 0);
-        CHECK_INT_EQ(failures[t], 0);
+        CHECK_INT_EQ(work[t].failures, 0);
     }
     /* a query matching everything still does, after all of that */
     wts_xdb *db = NULL;
