@@ -1978,15 +1978,7 @@ static void *churn_match_all(void *arg) {
 static void test_queries_on_threads(void) {
     char dir[PATH_MAX];
     tmp_path(dir, sizeof dir, "threads");
-    wts_xwriter *w = NULL;
-    CHECK_INT_EQ(wts_xwriter_open(dir, &w, NULL), WTS_OK);
-    if (!w) return;
-    for (size_t i = 0; i < NCORPUS; i++) {
-        wts_xdoc *d = build_doc(&corpus[i]);
-        CHECK_INT_EQ(wts_xwriter_add(w, d, corpus[i].id_term, NULL), WTS_OK);
-        wts_xdoc_free(d);
-    }
-    CHECK_INT_EQ(wts_xwriter_close(w), WTS_OK);
+    make_corpus_index(dir);
     pthread_t threads[CHURN_THREADS];
     churn work[CHURN_THREADS];
     for (size_t t = 0; t < CHURN_THREADS; t++) {

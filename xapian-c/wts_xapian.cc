@@ -1205,15 +1205,10 @@ wts_status wts_xquery_combine(wts_xop op, const wts_xquery *const *subs,
     for (size_t i = 0; i < n; i++)
         if (!subs[i]) return WTS_ERR_INVALID;
     WTS_GUARD_NOHANDLE({
-        auto shape = std::make_shared<QueryShape>();
-        if (op == WTS_XOP_AND_NOT && excludes_itself(subs, n)) {
-            shape->kind = QueryShape::MATCH_NOTHING;
-            shape->q = match_nothing_query();
-            *out = new wts_xquery{shape};
-            return WTS_OK;
-        }
+        if (op == WTS_XOP_AND_NOT && excludes_itself(subs, n)) return wts_xquery_match_nothing(out);
         std::vector<Xapian::Query> qs;
         qs.reserve(n);
+        auto shape = std::make_shared<QueryShape>();
         shape->kind = QueryShape::COMBINED;
         shape->op = op;
         shape->window = window;
